@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace OpenSma.Storage.Resources.Sql;
+
+/// <summary>PostgreSQL for deployments that share one store between nodes.</summary>
+internal sealed class PostgresDialect : ISqlDialect, IDisposable
+{
+    private const string UniqueViolation = "23505";
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresDialect(string connectionString)
+    {
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public string Name => "postgresql";
+
+    public DbConnection CreateConnection() => _dataSource.CreateConnection();
+
+    public ValueTask PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public IReadOnlyList<SchemaMigration> Migrations { get; } =
+    [
+        new(1, "resources, tags, settings", """
+            CREATE TABLE resources (
+                seq BIGSERIAL PRIMARY KEY,
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                unique_key TEXT NULL,
+                body TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                UNIQUE (kind, id)
+            );
+            CREATE UNIQUE INDEX ix_resources_unique_key ON resources (kind, unique_key);
+            CREATE TABLE tags (
+                arn TEXT NOT NULL,
+                tag_key TEXT NOT NULL,
+                tag_value TEXT NOT NULL,
+                PRIMARY KEY (arn, tag_key)
+            );
+            CREATE TABLE settings (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """),
+    ];
+
+    public bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: UniqueViolation };
+
+    public void Dispose() => _dataSource.Dispose();
+}

@@ -1,0 +1,250 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+
+namespace OpenSma.Storage.Resources.Sql;
+
+/// <summary>
+/// The one query layer for every SQL engine. Writes are single conditional statements
+/// (insert-if-absent, update-if-version), so they need no explicit transaction and can never
+/// lose an update that raced with another.
+/// </summary>
+internal sealed class SqlResourceStore : IResourceStore, IDisposable
+{
+    private readonly ISqlDialect _dialect;
+
+    private SqlResourceStore(ISqlDialect dialect)
+    {
+        _dialect = dialect;
+    }
+
+    public string DialectName => _dialect.Name;
+
+    public static async Task<SqlResourceStore> OpenAsync(ISqlDialect dialect, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var store = new SqlResourceStore(dialect);
+        await using (var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await dialect.PrepareAsync(connection, cancellationToken).ConfigureAwait(false);
+            await SchemaMigrator.MigrateAsync(connection, dialect.Migrations, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return store;
+    }
+
+    public async ValueTask<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QueryFirstOrDefaultAsync<DocumentRow>(new CommandDefinition(
+            "SELECT body AS Body, version AS Version, seq AS Seq FROM resources WHERE kind = @Kind AND id = @Id",
+            new { T.Kind, Id = id },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row is null ? null : Materialize<T>(row);
+    }
+
+    public async ValueTask<Stored<T>?> FindByKeyAsync<T>(string uniqueKey, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QueryFirstOrDefaultAsync<DocumentRow>(new CommandDefinition(
+            "SELECT body AS Body, version AS Version, seq AS Seq FROM resources WHERE kind = @Kind AND unique_key = @UniqueKey",
+            new { T.Kind, UniqueKey = uniqueKey },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row is null ? null : Materialize<T>(row);
+    }
+
+    public async ValueTask<IReadOnlyList<Stored<T>>> ListAsync<T>(long afterSequence, int limit, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DocumentRow>(new CommandDefinition(
+            "SELECT body AS Body, version AS Version, seq AS Seq FROM resources WHERE kind = @Kind AND seq > @After ORDER BY seq LIMIT @Limit",
+            new { T.Kind, After = afterSequence, Limit = (long)limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(Materialize<T>).ToList();
+    }
+
+    public async ValueTask<WriteResult> InsertAsync<T>(T document, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var inserted = await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO resources (kind, id, unique_key, body, version) VALUES (@Kind, @Id, @UniqueKey, @Body, 1) ON CONFLICT DO NOTHING",
+                new { T.Kind, document.Id, document.UniqueKey, Body = JsonSerializer.Serialize(document, T.JsonTypeInfo) },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return inserted == 1 ? new WriteResult(WriteStatus.Ok, 1) : new WriteResult(WriteStatus.Conflict, 0);
+        }
+        catch (DbException ex) when (_dialect.IsUniqueViolation(ex))
+        {
+            return new WriteResult(WriteStatus.Conflict, 0);
+        }
+    }
+
+    public async ValueTask<WriteResult> UpdateAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        int updated;
+        try
+        {
+            updated = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE resources SET body = @Body, unique_key = @UniqueKey, version = version + 1 WHERE kind = @Kind AND id = @Id AND version = @Version",
+                new { T.Kind, document.Id, document.UniqueKey, Body = JsonSerializer.Serialize(document, T.JsonTypeInfo), Version = expectedVersion },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (DbException ex) when (_dialect.IsUniqueViolation(ex))
+        {
+            return new WriteResult(WriteStatus.Conflict, 0);
+        }
+
+        if (updated == 1)
+        {
+            return new WriteResult(WriteStatus.Ok, expectedVersion + 1);
+        }
+
+        return await ExistsAsync(connection, T.Kind, document.Id, cancellationToken).ConfigureAwait(false)
+            ? new WriteResult(WriteStatus.VersionConflict, 0)
+            : new WriteResult(WriteStatus.NotFound, 0);
+    }
+
+    public async ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            expectedVersion is null
+                ? "DELETE FROM resources WHERE kind = @Kind AND id = @Id"
+                : "DELETE FROM resources WHERE kind = @Kind AND id = @Id AND version = @Version",
+            new { T.Kind, Id = id, Version = expectedVersion ?? 0 },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (deleted == 1)
+        {
+            return new WriteResult(WriteStatus.Ok, 0);
+        }
+
+        return expectedVersion is not null && await ExistsAsync(connection, T.Kind, id, cancellationToken).ConfigureAwait(false)
+            ? new WriteResult(WriteStatus.VersionConflict, 0)
+            : new WriteResult(WriteStatus.NotFound, 0);
+    }
+
+    public async ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<TagRow>(new CommandDefinition(
+            "SELECT tag_key AS TagKey, tag_value AS TagValue FROM tags WHERE arn = @Arn ORDER BY tag_key",
+            new { Arn = resourceArn },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new ResourceTag(r.TagKey, r.TagValue)).ToList();
+    }
+
+    public async ValueTask PutTagsAsync(string resourceArn, IReadOnlyList<ResourceTag> tags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var tag in tags)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO tags (arn, tag_key, tag_value) VALUES (@Arn, @Key, @Value) ON CONFLICT (arn, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
+                new { Arn = resourceArn, tag.Key, tag.Value },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask RemoveTagsAsync(string resourceArn, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var key in keys)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM tags WHERE arn = @Arn AND tag_key = @Key",
+                new { Arn = resourceArn, Key = key },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT value FROM settings WHERE name = @Name",
+            new { Name = name },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async ValueTask PutSettingAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO settings (name, value) VALUES (@Name, @Value) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            new { Name = name, Value = value },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public void Dispose() => (_dialect as IDisposable)?.Dispose();
+
+    private async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = _dialect.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(DbConnection connection, string kind, string id, CancellationToken cancellationToken)
+    {
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM resources WHERE kind = @Kind AND id = @Id",
+            new { Kind = kind, Id = id },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return count > 0;
+    }
+
+    private static Stored<T> Materialize<T>(DocumentRow row)
+        where T : class, IResourceDocument<T>
+    {
+        var value = JsonSerializer.Deserialize(row.Body, T.JsonTypeInfo)
+            ?? throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"Stored {T.Kind} row {row.Seq} is empty."));
+        return new Stored<T>(value, row.Version, row.Seq);
+    }
+
+    private sealed class DocumentRow
+    {
+        public string Body { get; set; } = "";
+
+        public long Version { get; set; }
+
+        public long Seq { get; set; }
+    }
+
+    private sealed class TagRow
+    {
+        public string TagKey { get; set; } = "";
+
+        public string TagValue { get; set; } = "";
+    }
+}
