@@ -1,0 +1,178 @@
+using System.Collections;
+using System.Text;
+using OpenSma.Sip.Parsing;
+
+namespace OpenSma.Sip.Messages;
+
+/// <summary>An ordered parameter list with case-insensitive names (RFC 3261 §7.3.1).</summary>
+public sealed class SipParameters : IEnumerable<SipParameter>
+{
+    private readonly List<SipParameter> _items = [];
+
+    public int Count => _items.Count;
+
+    public bool Contains(string name) => IndexOf(name) >= 0;
+
+    /// <summary>The value of a parameter; empty for a flag, null when absent.</summary>
+    public string? Get(string name)
+    {
+        var i = IndexOf(name);
+        return i < 0 ? null : _items[i].Value ?? string.Empty;
+    }
+
+    public SipParameters Set(string name, string? value)
+    {
+        var i = IndexOf(name);
+        if (i < 0)
+        {
+            _items.Add(new SipParameter(name, value));
+        }
+        else
+        {
+            _items[i] = new SipParameter(name, value);
+        }
+
+        return this;
+    }
+
+    public bool Remove(string name)
+    {
+        var i = IndexOf(name);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        _items.RemoveAt(i);
+        return true;
+    }
+
+    public SipParameters Clone()
+    {
+        var copy = new SipParameters();
+        copy._items.AddRange(_items);
+        return copy;
+    }
+
+    public IEnumerator<SipParameter> GetEnumerator() => _items.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    internal void Add(string name, string? value) => _items.Add(new SipParameter(name, value));
+
+    private int IndexOf(string name)
+    {
+        for (var i = 0; i < _items.Count; i++)
+        {
+            if (string.Equals(_items[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Writes header parameters (<c>;name=value</c>), quoting values that are not tokens.</summary>
+    internal void WriteHeaderParameters(StringBuilder sb)
+    {
+        foreach (var p in _items)
+        {
+            sb.Append(';').Append(p.Name);
+            if (p.Value is null)
+            {
+                continue;
+            }
+
+            sb.Append('=');
+            sb.Append(NeedsQuotes(p.Value) ? SipGrammar.Quote(p.Value) : p.Value);
+        }
+    }
+
+    private static bool NeedsQuotes(string value)
+    {
+        if (value.Length == 0)
+        {
+            return true;
+        }
+
+        foreach (var c in value)
+        {
+            // Hosts (received=), IPv6 references and tokens travel unquoted.
+            if (!SipGrammar.IsTokenChar(c) && c is not ':' and not '[' and not ']')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Parses header parameters from <paramref name="s"/> starting at a ';' (LWS allowed around ';' and '=').
+    /// Returns false on an empty name or a malformed value.
+    /// </summary>
+    internal static bool TryParseHeaderParameters(ReadOnlySpan<char> s, ref int pos, SipParameters into)
+    {
+        while (true)
+        {
+            SipGrammar.SkipWhitespace(s, ref pos);
+            if (pos >= s.Length)
+            {
+                return true;
+            }
+
+            if (s[pos] != ';')
+            {
+                return false;
+            }
+
+            pos++;
+            SipGrammar.SkipWhitespace(s, ref pos);
+            var nameStart = pos;
+            while (pos < s.Length && SipGrammar.IsTokenChar(s[pos]))
+            {
+                pos++;
+            }
+
+            if (pos == nameStart)
+            {
+                return false;
+            }
+
+            var name = s[nameStart..pos].ToString();
+            SipGrammar.SkipWhitespace(s, ref pos);
+            if (pos >= s.Length || s[pos] != '=')
+            {
+                into.Add(name, null);
+                continue;
+            }
+
+            pos++;
+            SipGrammar.SkipWhitespace(s, ref pos);
+            if (pos < s.Length && s[pos] == '"')
+            {
+                if (!SipGrammar.TryReadQuoted(s, ref pos, out var quoted))
+                {
+                    return false;
+                }
+
+                into.Add(name, quoted);
+                continue;
+            }
+
+            var valueStart = pos;
+            while (pos < s.Length && (SipGrammar.IsTokenChar(s[pos]) || s[pos] is ':' or '[' or ']'))
+            {
+                pos++;
+            }
+
+            if (pos == valueStart)
+            {
+                return false;
+            }
+
+            into.Add(name, s[valueStart..pos].ToString());
+        }
+    }
+}
