@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using OpenSma.Functions.Invocation;
+using OpenSma.Functions.Logs;
+using OpenSma.Functions.Registry;
+using OpenSma.Functions.RuntimeApi;
+using OpenSma.Functions.Runtimes;
+using OpenSma.Functions.Sandboxes;
+
+namespace OpenSma.Functions.Hosting;
+
+/// <summary>
+/// Local functions: the registry, the warm sandboxes of each function, and their logs. This is
+/// the public surface the host, the CLI verbs and the Lambda API use.
+/// </summary>
+public sealed class FunctionHost : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, FunctionPool> _pools = new(StringComparer.Ordinal);
+    private readonly FunctionsOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lazy<BootstrapFiles> _bootstrap;
+
+    public FunctionHost(FunctionsOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _timeProvider = timeProvider;
+        Registry = new FunctionRegistry(options.Region, options.AccountId, options.WorkDirectory, timeProvider);
+        Logs = new FunctionLogBook(options.LogCapacity);
+        _bootstrap = new Lazy<BootstrapFiles>(() => BootstrapFiles.Materialize(options.WorkDirectory));
+        foreach (var definition in options.Functions)
+            Registry.Put(definition);
+    }
+
+    public FunctionRegistry Registry { get; }
+
+    public FunctionLogBook Logs { get; }
+
+    public FunctionsOptions Options => _options;
+
+    /// <summary>Adds or replaces a function (<c>opensma functions add</c>).</summary>
+    /// <exception cref="FunctionConfigurationException">The definition is invalid.</exception>
+    public RegisteredFunction Add(FunctionDefinition definition) => Registry.Put(definition);
+
+    public IReadOnlyList<RegisteredFunction> List() => Registry.List();
+
+    /// <summary>Removes a function and stops its sandboxes (<c>opensma functions remove</c>).</summary>
+    public async Task<bool> RemoveAsync(string nameOrArn)
+    {
+        if (!LambdaArn.TryParse(nameOrArn, out var arn) || !Registry.Remove(arn.FunctionName))
+            return false;
+        if (_pools.TryRemove(arn.FunctionName, out var pool))
+            await pool.DisposeAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Recent log lines of a function (<c>opensma functions logs NAME</c>).</summary>
+    public IReadOnlyList<FunctionLogEntry> ReadLogs(string name, int max = 200, string? transactionId = null) =>
+        Logs.Read(name, max, transactionId);
+
+    /// <summary>Sandboxes alive for a function (warm, starting or busy).</summary>
+    public int SandboxCount(string name) => _pools.TryGetValue(name, out var pool) ? pool.Count : 0;
+
+    /// <summary>
+    /// Runs one synchronous invocation. <paramref name="cancellationToken"/> means the caller stopped
+    /// waiting: the result is then TimedOut, while the sandbox runs on to its own timeout as in Lambda.
+    /// </summary>
+    public async Task<FunctionInvocationResult> InvokeAsync(
+        string nameOrArn, ReadOnlyMemory<byte> payload, string? transactionId, CancellationToken cancellationToken)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        if (!Registry.TryGet(nameOrArn, out var function))
+            return Failure(requestId, FunctionInvocationStatus.NotFound, "ResourceNotFoundException",
+                $"Function not found: {nameOrArn}", []);
+        var run = RunAsync(function, requestId, payload, transactionId);
+        try
+        {
+            return await run.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Failure(requestId, FunctionInvocationStatus.TimedOut, "Sandbox.Timedout",
+                "The caller stopped waiting for the function.", []);
+        }
+    }
+
+    private async Task<FunctionInvocationResult> RunAsync(
+        RegisteredFunction function, string requestId, ReadOnlyMemory<byte> payload, string? transactionId)
+    {
+        var codeHash = function.WatchCode && _options.HotReload
+            ? CodeFingerprint.Compute(function.CodeRoot).Hash
+            : function.CodeSha256;
+        var pool = _pools.GetOrAdd(function.Name, _ => new FunctionPool(_options, _bootstrap, _timeProvider));
+        var (sandbox, isNew) = pool.Acquire(function, codeHash);
+        if (sandbox is null)
+            return Failure(requestId, FunctionInvocationStatus.Throttled, "TooManyRequestsException",
+                "Rate Exceeded.", []);
+
+        var lines = new LogCollector(function.Name, requestId, transactionId, _timeProvider);
+        try
+        {
+            if (isNew)
+            {
+                var init = await pool.StartAsync(sandbox).ConfigureAwait(false);
+                if (!init.Ready)
+                {
+                    lines.AddOutput(sandbox.Output.Drain());
+                    var status = init.TimedOut ? FunctionInvocationStatus.TimedOut : FunctionInvocationStatus.InitError;
+                    var (type, message, body) = ErrorDocument(init.ErrorBody, init.ErrorType, init.Detail, requestId);
+                    lines.Platform($"INIT_REPORT Init Duration: {lines.ElapsedMs()} ms Phase: init Status: error Error Type: {type}");
+                    return Finish(new FunctionInvocationResult(requestId, status, body, type, message, lines.Entries));
+                }
+            }
+            var timeout = TimeSpan.FromSeconds(function.Definition.Timeout);
+            var deadline = _timeProvider.GetUtcNow() + timeout;
+            lines.Platform($"START RequestId: {requestId} Version: $LATEST");
+            var invocation = new RuntimeInvocation(
+                requestId, payload, deadline.ToUnixTimeMilliseconds(), function.Arn, NewTraceId(), ClientContext: null);
+            var started = _timeProvider.GetTimestamp();
+            var reply = await sandbox.InvokeAsync(invocation, timeout, WritesMarkers(function)).ConfigureAwait(false);
+            var duration = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
+            lines.AddOutput(sandbox.Output.Drain());
+            var result = reply.Kind switch
+            {
+                SandboxReplyKind.Response => new FunctionInvocationResult(
+                    requestId, FunctionInvocationStatus.Succeeded, reply.Body, null, null, lines.Entries),
+                _ => FailureFromReply(requestId, reply, lines),
+            };
+            if (reply.Kind == SandboxReplyKind.TimedOut)
+                lines.Platform($"{_timeProvider.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} {requestId} Task timed out after {timeout.TotalSeconds:0.00} seconds");
+            lines.Platform($"END RequestId: {requestId}");
+            lines.Platform(string.Create(CultureInfo.InvariantCulture,
+                $"REPORT RequestId: {requestId}\tDuration: {duration:0.00} ms\tBilled Duration: {Math.Max(1, Math.Ceiling(duration)):0} ms\tMemory Size: {function.Definition.MemorySize} MB"));
+            return Finish(result with { Logs = lines.Entries });
+        }
+        finally
+        {
+            pool.Release(sandbox);
+        }
+    }
+
+    private FunctionInvocationResult Finish(FunctionInvocationResult result)
+    {
+        Logs.Append(result.Logs);
+        return result;
+    }
+
+    private bool WritesMarkers(RegisteredFunction function)
+    {
+        try
+        {
+            return RuntimeCatalog.CreateLaunch(function, _bootstrap.Value, _options).WritesLogMarkers;
+        }
+        catch (FunctionConfigurationException)
+        {
+            return false;
+        }
+    }
+
+    private static FunctionInvocationResult FailureFromReply(string requestId, SandboxReply reply, LogCollector lines)
+    {
+        var status = reply.Kind switch
+        {
+            SandboxReplyKind.Error => FunctionInvocationStatus.FunctionError,
+            SandboxReplyKind.TimedOut => FunctionInvocationStatus.TimedOut,
+            _ => FunctionInvocationStatus.RuntimeExited,
+        };
+        var detail = reply.Detail is null ? null : $"RequestId: {requestId} Error: {reply.Detail}";
+        if (reply.Kind == SandboxReplyKind.TimedOut)
+            detail = $"{reply.Detail}";
+        var (type, message, body) = ErrorDocument(reply.Body, reply.ErrorType, detail, requestId);
+        return new FunctionInvocationResult(requestId, status, body, type, message, lines.Entries);
+    }
+
+    /// <summary>The error document Lambda returns: the runtime's own when it posted one, else ours.</summary>
+    private static (string Type, string Message, byte[] Body) ErrorDocument(byte[] posted, string? headerType, string? detail, string requestId)
+    {
+        if (posted.Length > 0)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(posted);
+                var root = doc.RootElement;
+                var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errorType", out var t) ? t.GetString() : null;
+                var message = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errorMessage", out var m) ? m.GetString() : null;
+                return (type ?? headerType ?? "Unhandled", message ?? "", posted);
+            }
+            catch (JsonException)
+            {
+                var text = Encoding.UTF8.GetString(posted);
+                return (headerType ?? "Unhandled", text, Serialize(headerType ?? "Unhandled", text));
+            }
+        }
+        var errorType = headerType ?? "Unhandled";
+        var errorMessage = detail ?? $"RequestId: {requestId} Error: {errorType}";
+        return (errorType, errorMessage, Serialize(errorType, errorMessage));
+    }
+
+    private static byte[] Serialize(string type, string message) =>
+        JsonSerializer.SerializeToUtf8Bytes(new RuntimeApiError(message, type), RuntimeApiJsonContext.Default.RuntimeApiError);
+
+    private static FunctionInvocationResult Failure(
+        string requestId, FunctionInvocationStatus status, string type, string message, IReadOnlyList<FunctionLogEntry> logs) =>
+        new(requestId, status, Serialize(type, message), type, message, logs);
+
+    private string NewTraceId()
+    {
+        var seconds = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        Span<byte> random = stackalloc byte[20];
+        RandomNumberGenerator.Fill(random);
+        var hex = Convert.ToHexStringLower(random);
+        return string.Create(CultureInfo.InvariantCulture, $"Root=1-{seconds:x8}-{hex[..24]};Parent={hex[24..]};Sampled=0");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var name in _pools.Keys.ToArray())
+        {
+            if (_pools.TryRemove(name, out var pool))
+                await pool.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using OpenSma.Functions.Registry;
+using OpenSma.Functions.Remote;
+
+namespace OpenSma.Functions.Hosting;
+
+/// <summary>Settings for running functions; bound from the <c>Functions</c> configuration section.</summary>
+public sealed class FunctionsOptions
+{
+    /// <summary>Region put in ARNs and in <c>AWS_REGION</c>.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    public string AccountId { get; set; } = "000000000000";
+
+    /// <summary>Where OpenSMA's own APIs listen; handlers' AWS SDK endpoints point here.</summary>
+    public Uri ServiceBaseUrl { get; set; } = new("http://127.0.0.1:8686");
+
+    /// <summary>Extracted zip packages and runtime bootstrap files live here.</summary>
+    public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "opensma-functions");
+
+    /// <summary>Inject dummy AWS credentials so SDK clients sign requests to OpenSMA without real keys.</summary>
+    public bool DevMode { get; set; } = true;
+
+    public string DevAccessKeyId { get; set; } = "AKIAOPENSMADEV000000";
+
+    public string DevSecretAccessKey { get; set; } = "opensma/dev/secret/key/not/a/real/one0000";
+
+    /// <summary>Most sandboxes per function when the function sets no reserved concurrency.</summary>
+    public int DefaultConcurrency { get; set; } = 10;
+
+    /// <summary>Lambda's init phase limit.</summary>
+    public TimeSpan InitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Check a code directory before each invocation and recycle warm sandboxes when it changed.</summary>
+    public bool HotReload { get; set; } = true;
+
+    public string NodeExecutable { get; set; } = "node";
+
+    public string PythonExecutable { get; set; } = "python3";
+
+    public string DotnetExecutable { get; set; } = "dotnet";
+
+    /// <summary>Log lines kept per function for <c>opensma functions logs</c>.</summary>
+    public int LogCapacity { get; set; } = 2000;
+
+    /// <summary>Functions registered at start-up (configuration file entries).</summary>
+    public IList<FunctionDefinition> Functions { get; } = [];
+
+    /// <summary>When set, ARNs with no local function are invoked in real Lambda (or a compatible endpoint).</summary>
+    public RemoteLambdaOptions? Remote { get; set; }
+}

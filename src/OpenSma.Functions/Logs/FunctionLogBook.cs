@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+
+namespace OpenSma.Functions.Logs;
+
+/// <summary>The most recent log lines of every function, for <c>opensma functions logs NAME</c>.</summary>
+public sealed class FunctionLogBook
+{
+    private readonly ConcurrentDictionary<string, Queue<FunctionLogEntry>> _byFunction = new(StringComparer.Ordinal);
+    private readonly int _capacity;
+
+    public FunctionLogBook(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _capacity = capacity;
+    }
+
+    public void Append(IEnumerable<FunctionLogEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            var queue = _byFunction.GetOrAdd(entry.FunctionName, _ => new Queue<FunctionLogEntry>());
+            lock (queue)
+            {
+                queue.Enqueue(entry);
+                while (queue.Count > _capacity)
+                    queue.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>The last <paramref name="max"/> lines of a function, oldest first, optionally of one transaction.</summary>
+    public IReadOnlyList<FunctionLogEntry> Read(string functionName, int max = int.MaxValue, string? transactionId = null)
+    {
+        if (!_byFunction.TryGetValue(functionName, out var queue))
+            return [];
+        FunctionLogEntry[] all;
+        lock (queue)
+            all = [.. queue];
+        var selected = transactionId is null ? all : [.. all.Where(e => e.TransactionId == transactionId)];
+        return selected.Length <= max ? selected : selected[^max..];
+    }
+
+    public void Clear(string functionName) => _byFunction.TryRemove(functionName, out _);
+}
