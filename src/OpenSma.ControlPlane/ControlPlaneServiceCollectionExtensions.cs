@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenSma.ControlPlane.Auth;
+using OpenSma.ControlPlane.Endpoints;
+using OpenSma.ControlPlane.Http;
+using OpenSma.Storage.Resources;
+
+namespace OpenSma.ControlPlane;
+
+public static class ControlPlaneServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers what the Chime SDK Voice API needs. The host must also register the engine's
+    /// <see cref="OpenSma.Engine.Control.ICallControl"/>. When no <see cref="IResourceStore"/> is
+    /// registered, the store named by <see cref="ControlPlaneOptions.Store"/> is opened.
+    /// </summary>
+    public static IServiceCollection AddOpenSmaControlPlane(this IServiceCollection services, ControlPlaneOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IResourceStore>(sp =>
+        {
+            var storeOptions = options.Store
+                ?? throw new InvalidOperationException("Register an IResourceStore or set ControlPlaneOptions.Store.");
+            // Opening runs migrations once at startup; the container's factories are synchronous.
+            return ResourceStoreFactory.OpenAsync(storeOptions, sp.GetRequiredService<TimeProvider>(), CancellationToken.None)
+                .GetAwaiter().GetResult();
+        });
+        services.AddSingleton<ApiContext>();
+        services.AddSingleton<CallRateLimiter>();
+        services.AddSingleton<SigV4Filter>();
+        services.AddSingleton<AwsErrorFilter>();
+        return services;
+    }
+}
