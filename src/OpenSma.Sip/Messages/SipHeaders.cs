@@ -44,6 +44,41 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
         return this;
     }
 
+    /// <summary>Replaces the first field of this name in place; false when there is none.</summary>
+    public bool ReplaceFirst(string name, string value)
+    {
+        name = SipHeaderNames.Normalize(name);
+        var i = IndexOf(name);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        _items[i] = new SipHeader(name, value);
+        return true;
+    }
+
+    /// <summary>Removes the first list element of a comma-separated header (a proxy or UAC popping its Via or Route).</summary>
+    public bool RemoveFirstValue(string name)
+    {
+        name = SipHeaderNames.Normalize(name);
+        var i = IndexOf(name);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        var values = new List<string>();
+        if (!SipGrammar.TrySplitList(_items[i].Value, values) || values.Count <= 1)
+        {
+            _items.RemoveAt(i);
+            return true;
+        }
+
+        _items[i] = new SipHeader(name, string.Join(", ", values.Skip(1)));
+        return true;
+    }
+
     public int Remove(string name)
     {
         name = SipHeaderNames.Normalize(name);

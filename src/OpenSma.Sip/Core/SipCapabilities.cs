@@ -1,0 +1,9 @@
+namespace OpenSma.Sip.Core;
+
+/// <summary>What this stack advertises in Allow and Supported.</summary>
+internal static class SipCapabilities
+{
+    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER, NOTIFY, REFER";
+
+    public const string Supported = "replaces, timer";
+}

@@ -1,0 +1,303 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using OpenSma.Sip.Messages;
+using OpenSma.Sip.Parsing;
+using OpenSma.Sip.Transactions;
+using OpenSma.Sip.Transports;
+
+namespace OpenSma.Sip.Core;
+
+/// <summary>
+/// The hub between transports, the transaction layer and the transaction user. Every inbound
+/// message and every timer runs under one gate, so state above it needs no other locking.
+/// </summary>
+internal sealed class SipCore : ISipMessageSink
+{
+    /// <summary>RFC 3261 §18.1.1: requests within 200 bytes of a 1500-byte MTU go over a congestion-controlled transport.</summary>
+    public const int UdpSizeThreshold = 1300;
+
+    private readonly List<ISipTransport> _transports = [];
+    private readonly ILogger _logger;
+
+    public SipCore(TimeProvider time, SipTimerSettings timers, ILogger logger, string userAgent = "OpenSMA")
+    {
+        Time = time;
+        _logger = logger;
+        UserAgent = userAgent;
+        Transactions = new SipTransactionLayer(time, timers, Gate, logger);
+    }
+
+    public Lock Gate { get; } = new();
+
+    public TimeProvider Time { get; }
+
+    public SipTransactionLayer Transactions { get; }
+
+    public string UserAgent { get; }
+
+    public ISipRequestHandler? Handler { get; set; }
+
+    /// <summary>Host written into Via and Contact when a transport listens on a wildcard address.</summary>
+    public string? AdvertisedHost { get; set; }
+
+    public IReadOnlyList<ISipTransport> Transports => _transports;
+
+    public void AddTransport(ISipTransport transport) => _transports.Add(transport);
+
+    public void OnMessage(SipInbound inbound)
+    {
+        lock (Gate)
+        {
+            try
+            {
+                switch (inbound.Message)
+                {
+                    case SipRequest request:
+                        HandleRequest(request, inbound.Remote);
+                        break;
+                    case SipResponse response:
+                        HandleResponse(response, inbound.Remote);
+                        break;
+                }
+            }
+            catch (Exception ex)
+            {
+                // A bug in one request's handling must not take the transport loop down.
+                SipCoreLog.HandlerFailed(_logger, ex, inbound.Message.ToString() ?? string.Empty);
+            }
+        }
+    }
+
+    public void OnParseFailure(SipParseResult result, SipRemote remote)
+    {
+        if (result.ErrorStatusCode == 0)
+        {
+            return;
+        }
+
+        SipCoreLog.BadMessage(_logger, remote.ToString(), result.ErrorStatusCode, result.Error);
+
+        // Faulty responses are dropped; faulty requests are answered when a Via says where to.
+        if (result.Message is SipRequest request && !request.IsAck && request.TopVia is not null)
+        {
+            lock (Gate)
+            {
+                SipResponseRouting.StampTopVia(request, remote.EndPoint);
+                var response = SipResponses.Create(request, result.ErrorStatusCode, ReasonFor(result));
+                SendStateless(response, request, remote);
+            }
+        }
+    }
+
+    private static string ReasonFor(SipParseResult result) =>
+        result.ErrorStatusCode == 400 && result.Error is { } error ? "Bad Request (" + error + ")" : SipReasonPhrases.For(result.ErrorStatusCode);
+
+    private void HandleRequest(SipRequest request, SipRemote source)
+    {
+        SipResponseRouting.StampTopVia(request, source.EndPoint);
+        var existing = Transactions.MatchServer(request);
+        if (existing is not null)
+        {
+            existing.OnRetransmission(request);
+            return;
+        }
+
+        if (request.IsAck)
+        {
+            Handler?.OnRequest(request, null, source);
+            return;
+        }
+
+        var responseTarget = SipResponseRouting.ResponseTarget(request, source);
+        if (request.Method == SipMethods.Options && request.To?.Tag is null)
+        {
+            // Health checks from load balancers: answered without keeping any state.
+            SendStateless(OptionsResponse(request), request, source);
+            return;
+        }
+
+        if (request.Method == SipMethods.Cancel)
+        {
+            HandleCancel(request, responseTarget);
+            return;
+        }
+
+        var tx = Transactions.CreateServer(request, responseTarget);
+        if (request.IsInvite)
+        {
+            // RFC 3261 §17.2.1: a 100 right away stops INVITE retransmissions.
+            tx.Respond(SipResponses.Create(request, 100));
+        }
+
+        if (Handler is null)
+        {
+            tx.Respond(SipResponses.Create(request, 503, toTag: SipRequests.NewToken(10)));
+            return;
+        }
+
+        Handler.OnRequest(request, tx, source);
+    }
+
+    private void HandleCancel(SipRequest cancel, SipRemote responseTarget)
+    {
+        var cancelTx = Transactions.CreateServer(cancel, responseTarget);
+        var invite = Transactions.FindInviteFor(cancel);
+        if (invite is null)
+        {
+            cancelTx.Respond(SipResponses.Create(cancel, 481));
+            return;
+        }
+
+        cancelTx.Respond(SipResponses.Create(cancel, 200));
+        Handler?.OnCancel(invite);
+    }
+
+    private SipResponse OptionsResponse(SipRequest request)
+    {
+        var response = SipResponses.Create(request, 200, toTag: SipRequests.NewToken(10));
+        response.Headers.Add(SipHeaderNames.Allow, SipCapabilities.Allow);
+        response.Headers.Add(SipHeaderNames.Accept, "application/sdp");
+        response.Headers.Add(SipHeaderNames.Supported, SipCapabilities.Supported);
+        response.Headers.Add(SipHeaderNames.Server, UserAgent);
+        return response;
+    }
+
+    private void HandleResponse(SipResponse response, SipRemote source)
+    {
+        if (Transactions.TryHandleResponse(response))
+        {
+            return;
+        }
+
+        if (Handler is not null && response.IsSuccess && response.CSeq?.Method == SipMethods.Invite)
+        {
+            Handler.OnStrayResponse(response, source);
+            return;
+        }
+
+        SipCoreLog.StrayResponse(_logger, source.ToString(), response.ToString());
+    }
+
+    /// <summary>Sends a response without a transaction, routed per RFC 3261 §18.2.2.</summary>
+    public void SendStateless(SipResponse response, SipRequest request, SipRemote source) =>
+        Transactions.Send(response, SipResponseRouting.ResponseTarget(request, source));
+
+    /// <summary>Sends a request in a new client transaction: adds the top Via and picks the transport.</summary>
+    public ClientTransaction? SendRequest(SipRequest request, SipUri nextHop, Action<ClientTransaction, SipResponse> onResponse)
+    {
+        // Null when no transport reaches the next hop; the caller reports that as a local 503.
+        var target = PrepareRequest(request, nextHop);
+        return target is null ? null : Transactions.StartClient(request, target, onResponse);
+    }
+
+    /// <summary>Sends an ACK for a 2xx: outside any transaction, with its own branch (RFC 3261 §13.2.2.4).</summary>
+    public void SendAck(SipRequest ack, SipUri nextHop)
+    {
+        if (PrepareRequest(ack, nextHop) is { } target)
+        {
+            Transactions.Send(ack, target);
+        }
+    }
+
+    private SipRemote? PrepareRequest(SipRequest request, SipUri nextHop)
+    {
+        var endPoint = Resolve(nextHop);
+        var wanted = nextHop.Transport?.ToUpperInvariant() ?? (nextHop.Scheme == "sips" ? "TLS" : "UDP");
+        if (endPoint is null || FindTransport(wanted, endPoint.AddressFamily) is not { } transport)
+        {
+            SipCoreLog.NoRoute(_logger, nextHop.ToString());
+            return null;
+        }
+
+        request.Headers.AddFirst(SipHeaderNames.Via, NewVia(transport).ToString());
+        if (!transport.IsReliable && SipMessageWriter.ToBytes(request).Length > UdpSizeThreshold
+            && FindTransport("TCP", endPoint.AddressFamily) is { } tcp)
+        {
+            // RFC 3261 §18.1.1: too large for UDP, so the same request goes over TCP.
+            transport = tcp;
+            request.Headers.ReplaceFirst(SipHeaderNames.Via, NewVia(tcp).ToString());
+        }
+
+        if (!request.Headers.Contains(SipHeaderNames.MaxForwards))
+        {
+            request.Headers.Add(SipHeaderNames.MaxForwards, "70");
+        }
+
+        return new SipRemote(transport, endPoint);
+    }
+
+    private SipVia NewVia(ISipTransport transport)
+    {
+        var via = new SipVia(transport.Protocol, HostFor(transport), transport.LocalEndPoint.Port, SipRequests.NewBranch());
+        via.Parameters.Set("rport", null);
+        return via;
+    }
+
+    /// <summary>The host to advertise for a transport: the configured one, else its bound address.</summary>
+    public string HostFor(ISipTransport transport)
+    {
+        if (AdvertisedHost is { } host)
+        {
+            return host;
+        }
+
+        var address = transport.LocalEndPoint.Address;
+        if (address.Equals(IPAddress.Any))
+        {
+            return "127.0.0.1";
+        }
+
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            return "[::1]";
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString();
+    }
+
+    public ISipTransport? FindTransport(string protocol, AddressFamily family)
+    {
+        ISipTransport? fallback = null;
+        foreach (var t in _transports)
+        {
+            if (!string.Equals(t.Protocol, protocol, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (t.LocalEndPoint.AddressFamily == family || (family == AddressFamily.InterNetwork && t.LocalEndPoint.Address.Equals(IPAddress.IPv6Any)))
+            {
+                return t;
+            }
+
+            fallback ??= t;
+        }
+
+        return fallback;
+    }
+
+    /// <summary>Resolves a URI's host and port (IP literals directly; names through DNS A/AAAA).</summary>
+    public static IPEndPoint? Resolve(SipUri uri)
+    {
+        var port = uri.Port ?? (uri.Scheme == "sips" ? 5061 : 5060);
+        var host = uri.Host.Trim('[', ']');
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return new IPEndPoint(address, port);
+        }
+
+        try
+        {
+            var addresses = Dns.GetHostAddresses(host);
+            return addresses.Length == 0 ? null : new IPEndPoint(addresses[0], port);
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+
+    internal static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

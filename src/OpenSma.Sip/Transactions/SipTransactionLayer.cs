@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+using OpenSma.Sip.Messages;
+using OpenSma.Sip.Parsing;
+using OpenSma.Sip.Transports;
+
+namespace OpenSma.Sip.Transactions;
+
+/// <summary>
+/// The transaction table (RFC 3261 §17): creates, matches and retires client and server
+/// transactions. Every entry point runs under <see cref="Gate"/>, which timers also take.
+/// </summary>
+public sealed class SipTransactionLayer
+{
+    private readonly Dictionary<string, ClientTransaction> _clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServerTransaction> _servers = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+
+    internal SipTransactionLayer(TimeProvider time, SipTimerSettings timers, Lock gate, ILogger logger)
+    {
+        Time = time;
+        Timers = timers;
+        Gate = gate;
+        _logger = logger;
+    }
+
+    internal TimeProvider Time { get; }
+
+    internal SipTimerSettings Timers { get; }
+
+    internal Lock Gate { get; }
+
+    internal int ClientCount => _clients.Count;
+
+    internal int ServerCount => _servers.Count;
+
+    /// <summary>Starts a client transaction; the request must already carry its top Via with a fresh branch.</summary>
+    internal ClientTransaction StartClient(SipRequest request, SipRemote target, Action<ClientTransaction, SipResponse> onResponse)
+    {
+        var key = SipTransactionKeys.ForClient(request) ?? throw new ArgumentException("Request lacks a Via branch or CSeq.", nameof(request));
+        ClientTransaction tx = request.IsInvite
+            ? new ClientInviteTransaction(this, key, request, target, onResponse)
+            : new ClientNonInviteTransaction(this, key, request, target, onResponse);
+        _clients[key] = tx;
+        tx.Start();
+        return tx;
+    }
+
+    /// <summary>Passes a response to its client transaction; false when none matches (a stray or a late 2xx).</summary>
+    internal bool TryHandleResponse(SipResponse response)
+    {
+        if (SipTransactionKeys.ForClient(response) is { } key && _clients.TryGetValue(key, out var tx))
+        {
+            tx.OnResponse(response);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Absorbs a retransmission (or an ACK for a non-2xx) into its server transaction. Returns the
+    /// matching transaction, or null when the request is new.
+    /// </summary>
+    internal ServerTransaction? MatchServer(SipRequest request)
+    {
+        if (SipTransactionKeys.ForServer(request) is { } key && _servers.TryGetValue(key, out var tx))
+        {
+            return tx;
+        }
+
+        return null;
+    }
+
+    internal ServerTransaction CreateServer(SipRequest request, SipRemote remote)
+    {
+        var key = SipTransactionKeys.ForServer(request) ?? throw new ArgumentException("Request lacks Via or CSeq.", nameof(request));
+        ServerTransaction tx = request.IsInvite
+            ? new ServerInviteTransaction(this, key, request, remote)
+            : new ServerNonInviteTransaction(this, key, request, remote);
+        _servers[key] = tx;
+        return tx;
+    }
+
+    /// <summary>Finds the INVITE server transaction a CANCEL targets (RFC 3261 §9.2).</summary>
+    internal ServerInviteTransaction? FindInviteFor(SipRequest cancel)
+    {
+        var key = SipTransactionKeys.ForServer(cancel);
+        if (key is null)
+        {
+            return null;
+        }
+
+        var inviteKey = key[..key.LastIndexOf('|')] + "|" + SipMethods.Invite;
+        return _servers.TryGetValue(inviteKey, out var tx) ? tx as ServerInviteTransaction : null;
+    }
+
+    internal void Remove(SipTransaction tx)
+    {
+        switch (tx)
+        {
+            case ClientTransaction when _clients.TryGetValue(tx.Key, out var c) && ReferenceEquals(c, tx):
+                _clients.Remove(tx.Key);
+                break;
+            case ServerTransaction when _servers.TryGetValue(tx.Key, out var s) && ReferenceEquals(s, tx):
+                _servers.Remove(tx.Key);
+                break;
+        }
+    }
+
+    internal void Send(SipMessage message, SipRemote remote)
+    {
+        var bytes = SipMessageWriter.ToBytes(message);
+        remote.Transport.Send(bytes, remote.EndPoint);
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            SipStackLog.Sent(_logger, remote.ToString(), message.ToString() ?? string.Empty);
+        }
+    }
+}

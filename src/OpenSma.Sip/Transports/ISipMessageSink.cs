@@ -1,0 +1,12 @@
+using OpenSma.Sip.Parsing;
+
+namespace OpenSma.Sip.Transports;
+
+/// <summary>Where transports deliver what they read.</summary>
+public interface ISipMessageSink
+{
+    void OnMessage(SipInbound inbound);
+
+    /// <summary>Input that did not parse; a request may still be answered with the result's status code.</summary>
+    void OnParseFailure(SipParseResult result, SipRemote remote);
+}

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenSma.Sip.Parsing;
+
+namespace OpenSma.Sip.Transports;
+
+/// <summary>
+/// SIP over TCP. Connections are kept by remote address and reused in both directions: a response
+/// goes back on the connection its request came on, and requests to a peer reuse an open one.
+/// </summary>
+public sealed class TcpSipTransport : ISipTransport
+{
+    private readonly Socket _listener;
+    private readonly SipMessageParser _parser;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<IPEndPoint, TcpSipConnection> _connections = new();
+    private readonly ConcurrentDictionary<IPEndPoint, Task<TcpSipConnection?>> _connecting = new();
+    private readonly CancellationTokenSource _stop = new();
+    private ISipMessageSink? _sink;
+    private Task _acceptLoop = Task.CompletedTask;
+
+    public TcpSipTransport(IPEndPoint bindTo, SipParserLimits? limits = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(bindTo);
+        _listener = new Socket(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (bindTo.AddressFamily == AddressFamily.InterNetworkV6 && bindTo.Address.Equals(IPAddress.IPv6Any))
+        {
+            _listener.DualMode = true;
+        }
+
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(bindTo);
+        _parser = new SipMessageParser(limits);
+        _logger = logger ?? NullLogger.Instance;
+        LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+    }
+
+    public string Protocol => "TCP";
+
+    public bool IsReliable => true;
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    internal int ConnectionCount => _connections.Count;
+
+    public Task StartAsync(ISipMessageSink sink, CancellationToken cancellationToken)
+    {
+        _sink = sink;
+        _listener.Listen(512);
+        SipTransportLog.Listening(_logger, Protocol, LocalEndPoint);
+        _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                SipTransportLog.ReceiveFailed(_logger, ex, Protocol, null);
+                continue;
+            }
+
+            Adopt(socket, Normalize((IPEndPoint)socket.RemoteEndPoint!));
+        }
+    }
+
+    private TcpSipConnection Adopt(Socket socket, IPEndPoint remote)
+    {
+        var connection = new TcpSipConnection(socket, remote, _logger);
+        _connections[remote] = connection;
+        connection.Start(this, _sink!, _parser, c => _connections.TryRemove(new KeyValuePair<IPEndPoint, TcpSipConnection>(c.Remote, c)));
+        return connection;
+    }
+
+    public void Send(ReadOnlyMemory<byte> data, IPEndPoint remote)
+    {
+        remote = Normalize(remote);
+        if (_connections.TryGetValue(remote, out var open) && open.TrySend(data))
+        {
+            return;
+        }
+
+        _ = ConnectAndSendAsync(data, remote);
+    }
+
+    private async Task ConnectAndSendAsync(ReadOnlyMemory<byte> data, IPEndPoint remote)
+    {
+        var pending = _connecting.GetOrAdd(remote, ConnectAsync);
+        var connection = await pending.ConfigureAwait(false);
+        _connecting.TryRemove(new KeyValuePair<IPEndPoint, Task<TcpSipConnection?>>(remote, pending));
+        if (connection is null || !connection.TrySend(data))
+        {
+            SipTransportLog.SendFailed(_logger, new SocketException((int)SocketError.NotConnected), Protocol, remote);
+        }
+    }
+
+    private async Task<TcpSipConnection?> ConnectAsync(IPEndPoint remote)
+    {
+        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(remote, _stop.Token).ConfigureAwait(false);
+            return Adopt(socket, remote);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            SipTransportLog.SendFailed(_logger, ex, Protocol, remote);
+            socket.Dispose();
+            return null;
+        }
+    }
+
+    private static IPEndPoint Normalize(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        foreach (var connection in _connections.Values)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+}
