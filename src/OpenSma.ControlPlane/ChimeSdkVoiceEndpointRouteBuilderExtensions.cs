@@ -25,6 +25,8 @@ public static class ChimeSdkVoiceEndpointRouteBuilderExtensions
         CallEndpoints.Map(group);
         SipRuleEndpoints.Map(group);
         TagEndpoints.Map(group);
+        PhoneNumberOrderEndpoints.Map(group);
+        PhoneNumberEndpoints.Map(group);
         return endpoints;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenSma.ControlPlane.Auth;
 using OpenSma.ControlPlane.Endpoints;
 using OpenSma.ControlPlane.Http;
+using OpenSma.ControlPlane.PhoneNumbers;
 using OpenSma.Storage.Resources;
 
 namespace OpenSma.ControlPlane;
@@ -30,6 +31,7 @@ public static class ControlPlaneServiceCollectionExtensions
         });
         services.AddSingleton<ApiContext>();
         services.AddSingleton<CallRateLimiter>();
+        services.AddSingleton<PhoneNumberInventory>();
         services.AddSingleton<SigV4Filter>();
         services.AddSingleton<AwsErrorFilter>();
         return services;

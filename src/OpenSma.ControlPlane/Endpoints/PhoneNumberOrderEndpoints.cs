@@ -1,0 +1,165 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpenSma.ControlPlane.Http;
+using OpenSma.ControlPlane.PhoneNumbers;
+using OpenSma.ControlPlane.Wire;
+using OpenSma.Storage.Resources;
+
+namespace OpenSma.ControlPlane.Endpoints;
+
+/// <summary>SearchAvailablePhoneNumbers and phone-number orders against the configured pools.</summary>
+internal static class PhoneNumberOrderEndpoints
+{
+    private const string Json = "application/json";
+    private const string SearchTokenPrefix = "search:";
+    internal static readonly string[] ProductTypes = ["VoiceConnector", "SipMediaApplicationDialIn"];
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/search", (HttpContext c, ApiContext api, PhoneNumberInventory inventory) =>
+            c.Request.Query["type"] == "phone-numbers" ? SearchAsync(c, api, inventory) : throw Routes.UnknownOperation(c));
+        routes.MapPost("/phone-number-orders", (HttpContext c, ApiContext api, PhoneNumberInventory inventory) => CreateAsync(c, api, inventory));
+        routes.MapGet("/phone-number-orders", (HttpContext c, ApiContext api, PhoneNumberInventory inventory) => ListAsync(c, api, inventory));
+        routes.MapGet("/phone-number-orders/{phoneNumberOrderId}", (HttpContext c, ApiContext api, PhoneNumberInventory inventory) => GetAsync(c, api, inventory));
+        routes.MapGet("/phone-number-countries", (HttpContext c, PhoneNumberInventory inventory) => Countries(c, inventory));
+    }
+
+    private static PhoneNumberOrderShape Shape(PhoneNumberOrder order) => new(
+        order.Id,
+        order.ProductType,
+        order.Status,
+        order.OrderType,
+        order.OrderedPhoneNumbers.Select(n => new OrderedPhoneNumberShape(n.E164PhoneNumber, n.Status)).ToList(),
+        Timestamps.Format(order.CreatedTimestamp),
+        Timestamps.Format(order.UpdatedTimestamp));
+
+    private static async Task<IResult> SearchAsync(HttpContext context, ApiContext api, PhoneNumberInventory inventory)
+    {
+        var request = context.Request;
+        var criteria = new PhoneNumberPools.Criteria(
+            QueryReader.String(request, "country", pattern: Patterns.CountryCode()),
+            QueryReader.Enum(request, "phone-number-type", ["Local", "TollFree"]),
+            QueryReader.String(request, "area-code"),
+            QueryReader.String(request, "toll-free-prefix", pattern: Patterns.TollFreePrefix()),
+            QueryReader.String(request, "city"),
+            QueryReader.String(request, "state"));
+        if (criteria.AreaCode is not null && criteria.TollFreePrefix is not null)
+        {
+            throw JsonBody.Bad("Specify either area-code or toll-free-prefix, not both.");
+        }
+
+        var maxResults = QueryReader.Int(request, "max-results", 1, 500) ?? 100;
+        var offset = ReadSearchToken(QueryReader.String(request, "next-token"));
+        await inventory.SettleAsync(context.RequestAborted).ConfigureAwait(false);
+        var owned = (await api.Store.ListAllAsync<PhoneNumber>(context.RequestAborted).ConfigureAwait(false))
+            .Select(n => n.Value.Id)
+            .ToHashSet(StringComparer.Ordinal);
+        var page = inventory.Pools.Search(criteria).Where(n => !owned.Contains(n)).Skip(offset).Take(maxResults + 1).ToList();
+        string? next = null;
+        if (page.Count > maxResults)
+        {
+            page.RemoveAt(page.Count - 1);
+            next = SearchTokenPrefix + (offset + maxResults).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Results.Json(new SearchAvailablePhoneNumbersResponse(page, next), WireJsonContext.Default.SearchAvailablePhoneNumbersResponse, Json);
+    }
+
+    private static int ReadSearchToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return 0;
+        }
+
+        if (token.StartsWith(SearchTokenPrefix, StringComparison.Ordinal)
+            && int.TryParse(token.AsSpan(SearchTokenPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var offset))
+        {
+            return offset;
+        }
+
+        throw JsonBody.Bad("NextToken is not a token this service issued.");
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, ApiContext api, PhoneNumberInventory inventory)
+    {
+        var body = await JsonBody.ReadAsync(context).ConfigureAwait(false);
+        var productType = body.Enum("ProductType", ProductTypes, required: true)!;
+        var requested = body.StringList("E164PhoneNumbers", required: true, minItems: 1, pattern: Patterns.E164())!
+            .Select(n => n.StartsWith('+') ? n : "+" + n)
+            .ToList();
+        var name = body.String("Name", maxLength: 256, pattern: Patterns.PhoneNumberName());
+        if (requested.Distinct(StringComparer.Ordinal).Count() != requested.Count)
+        {
+            throw JsonBody.Bad("E164PhoneNumbers must not repeat a number.");
+        }
+
+        var cancellationToken = context.RequestAborted;
+        await inventory.SettleAsync(cancellationToken).ConfigureAwait(false);
+        if (api.Options.Quotas.Enabled)
+        {
+            var owned = await api.Store.ListAllAsync<PhoneNumber>(cancellationToken).ConfigureAwait(false);
+            if (owned.Count + requested.Count > api.Options.Quotas.MaxPhoneNumbers)
+            {
+                throw new AwsErrorException(AwsError.ResourceLimitExceeded(
+                    $"The quota of {api.Options.Quotas.MaxPhoneNumbers} provisioned phone numbers would be exceeded."));
+            }
+        }
+
+        var now = api.Now;
+        var delay = api.Options.PhoneNumbers.OrderCompletionDelay;
+        var immediate = delay <= TimeSpan.Zero;
+        var orderId = ApiContext.NewId();
+        var ordered = new List<OrderedPhoneNumber>(requested.Count);
+        foreach (var e164 in requested)
+        {
+            var pool = inventory.Pools.PoolOf(e164);
+            if (pool is null)
+            {
+                ordered.Add(new OrderedPhoneNumber(e164, "Failed"));
+                continue;
+            }
+
+            var number = new PhoneNumber(
+                e164, e164, pool.Country, pool.Type, productType,
+                immediate ? PhoneNumberLifecycle.Unassigned : PhoneNumberLifecycle.AcquireInProgress,
+                [], null, null, name, orderId, now, now, null);
+            var inserted = await api.Store.InsertAsync(number, cancellationToken).ConfigureAwait(false);
+            ordered.Add(new OrderedPhoneNumber(e164, !inserted.IsOk ? "Failed" : immediate ? "Acquired" : "Processing"));
+        }
+
+        var order = new PhoneNumberOrder(orderId, productType, PhoneNumberInventory.OrderStatus(ordered), "New", ordered, name, now, now, now + delay);
+        await api.Store.InsertAsync(order, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new PhoneNumberOrderResponse(Shape(order)), WireJsonContext.Default.PhoneNumberOrderResponse, Json, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, ApiContext api, PhoneNumberInventory inventory)
+    {
+        var id = Routes.Label(context, "phoneNumberOrderId");
+        JsonBody.CheckString("PhoneNumberOrderId", id, 0, int.MaxValue, Patterns.Guid());
+        await inventory.SettleAsync(context.RequestAborted).ConfigureAwait(false);
+        var order = await api.Store.GetAsync<PhoneNumberOrder>(id, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new AwsErrorException(AwsError.NotFound($"Phone number order {id} not found."));
+        return Results.Json(new PhoneNumberOrderResponse(Shape(order.Value)), WireJsonContext.Default.PhoneNumberOrderResponse, Json);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ApiContext api, PhoneNumberInventory inventory)
+    {
+        var (max, after) = Pagination.Read(context.Request, 100, 100);
+        await inventory.SettleAsync(context.RequestAborted).ConfigureAwait(false);
+        var stored = await api.Store.ListAsync<PhoneNumberOrder>(after, max + 1, context.RequestAborted).ConfigureAwait(false);
+        var (items, next) = Pagination.Page(stored, after, max);
+        return Results.Json(new PhoneNumberOrderListResponse(items.Select(Shape).ToList(), next), WireJsonContext.Default.PhoneNumberOrderListResponse, Json);
+    }
+
+    private static IResult Countries(HttpContext context, PhoneNumberInventory inventory)
+    {
+        QueryReader.Enum(context.Request, "product-type", ProductTypes, required: true);
+        var countries = inventory.Pools.Pools
+            .GroupBy(p => p.Country, StringComparer.Ordinal)
+            .Select(g => new PhoneNumberCountryShape(g.Key, g.Select(p => p.Type).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()))
+            .ToList();
+        return Results.Json(new PhoneNumberCountriesResponse(countries), WireJsonContext.Default.PhoneNumberCountriesResponse, Json);
+    }
+}
