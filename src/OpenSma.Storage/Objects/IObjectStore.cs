@@ -5,6 +5,9 @@ public interface IObjectStore
 {
     ValueTask<ObjectReadResult> GetAsync(string bucket, string key, CancellationToken cancellationToken);
 
+    /// <summary>The object's ETag and size without its content (Content stays empty).</summary>
+    ValueTask<ObjectReadResult> HeadAsync(string bucket, string key, CancellationToken cancellationToken);
+
     ValueTask<ObjectWriteResult> PutAsync(
         string bucket,
         string key,

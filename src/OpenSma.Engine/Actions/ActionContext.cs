@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using OpenSma.Engine.Contracts;
+using OpenSma.Engine.Transactions;
+
+namespace OpenSma.Engine.Actions;
+
+/// <summary>How an action picks its leg (spec §6).</summary>
+internal enum LegSelection
+{
+    /// <summary>CallId or ParticipantTag or neither (the invoked leg).</summary>
+    Optional,
+    /// <summary>CallId is required (SendDigits, Speak, call recording, VoiceFocus ...).</summary>
+    CallIdRequired,
+}
+
+/// <summary>What an executor sees of its transaction while it runs, and what it reports back.</summary>
+internal sealed class ActionContext(CallTransaction transaction, ActionRequest request, LegSlot? invokedLeg)
+{
+    private readonly List<KeyValuePair<string, JsonNode?>> _resolved = [];
+    private readonly List<KeyValuePair<string, JsonNode?>> _results = [];
+    private readonly List<IDisposable> _resources = [];
+
+    public CallTransaction Transaction { get; } = transaction;
+
+    public EngineServices Services => Transaction.Services;
+
+    public TimeProvider Time => Services.Time;
+
+    public ActionRequest Request { get; } = request;
+
+    /// <summary>The leg the triggering event concerned; the default target.</summary>
+    public LegSlot? InvokedLeg { get; } = invokedLeg;
+
+    /// <summary>The leg the action runs on, once resolved.</summary>
+    public LegSlot? Target { get; private set; }
+
+    /// <summary>Other legs this action works with (the LEG-B of CallAndBridge).</summary>
+    public LegSlot? Peer { get; set; }
+
+    /// <summary>Set by Hangup: report through HANGUP for this leg instead of ACTION_SUCCESSFUL.</summary>
+    public (LegSlot Slot, int SipCode)? HangupReport { get; set; }
+
+    public bool WriteCombinedError { get; set; }
+
+    /// <summary>
+    /// Resolves the leg: CallId wins over ParticipantTag, neither means the invoked leg; an unknown
+    /// or disconnected leg is InvalidActionParameter (spec §6).
+    /// </summary>
+    public ActionError? ResolveTarget(LegTargetParameters parameters, LegSelection selection, bool allowOffered = false)
+    {
+        LegSlot? slot;
+        if (parameters.CallId is not null)
+        {
+            slot = Transaction.FindLeg(parameters.CallId, null);
+        }
+        else if (selection == LegSelection.CallIdRequired)
+        {
+            return ActionError.InvalidLeg;
+        }
+        else if (parameters.ParticipantTag is not null)
+        {
+            slot = parameters.ParticipantTag is LegSlot.LegA or LegSlot.LegB
+                ? Transaction.FindLeg(null, parameters.ParticipantTag)
+                : null;
+        }
+        else
+        {
+            slot = InvokedLeg;
+        }
+
+        if (slot is null || slot.Ended || !(slot.IsConnected || (allowOffered && slot.Leg.State == Legs.LegState.Alerting)))
+        {
+            return ActionError.InvalidLeg;
+        }
+
+        Target = slot;
+        Resolve("CallId", slot.CallId);
+        return null;
+    }
+
+    /// <summary>A value written into the Parameters echo (a resolved leg, a filled-in default).</summary>
+    public void Resolve(string name, JsonNode? value)
+    {
+        _resolved.RemoveAll(p => p.Key == name);
+        _resolved.Add(new(name, value));
+    }
+
+    /// <summary>Fills in a default in the echo when the handler sent no usable value.</summary>
+    public void Default(string name, JsonNode value, bool present)
+    {
+        if (!present)
+        {
+            Resolve(name, value);
+        }
+    }
+
+    /// <summary>A result field beside Parameters (ReceivedDigits, RecordingDestination ...).</summary>
+    public void Result(string name, JsonNode? value)
+    {
+        _results.RemoveAll(p => p.Key == name);
+        _results.Add(new(name, value));
+    }
+
+    /// <summary>Keeps a subscription (digit sink, tap) until the action ends.</summary>
+    public T Own<T>(T resource)
+        where T : IDisposable
+    {
+        _resources.Add(resource);
+        return resource;
+    }
+
+    public void ReleaseResources()
+    {
+        for (var i = _resources.Count - 1; i >= 0; i--)
+        {
+            _resources[i].Dispose();
+        }
+
+        _resources.Clear();
+    }
+
+    /// <summary>True when the action depends on that leg, so the leg's end stops it.</summary>
+    public bool Concerns(LegSlot slot) =>
+        ReferenceEquals(Target, slot) || ReferenceEquals(Peer, slot) || (Target is null && ReferenceEquals(InvokedLeg, slot));
+
+    public ActionData BuildActionData(ActionError? error)
+    {
+        var data = new ActionData
+        {
+            Type = Request.Type,
+            Parameters = Request.Parameters,
+            Resolved = _resolved.ToArray(),
+            Results = error is null ? _results.ToArray() : [],
+            WriteCombinedError = WriteCombinedError,
+        };
+        return error is null ? data : data.WithError(error);
+    }
+}

@@ -1,0 +1,48 @@
+using OpenSma.Engine.Contracts;
+using OpenSma.Media.Audio;
+using OpenSma.Storage.Objects;
+
+namespace OpenSma.Engine.Audio;
+
+/// <summary>
+/// Turns an action's <c>AudioSource</c> into decoded 8 kHz audio: checks the source fields, reads
+/// the object from the store and decodes it once per ETag, shared by every call (spec §11.1).
+/// </summary>
+internal sealed class AudioSourceLoader(IObjectStore objects, PromptCache cache)
+{
+    public readonly record struct Loaded(PcmAudio? Audio, ActionError? Error);
+
+    /// <param name="invalid">The error for missing or malformed source fields (RingbackTone has its own message).</param>
+    public async ValueTask<Loaded> LoadAsync(S3AudioSource? source, ActionError invalid, CancellationToken cancellationToken)
+    {
+        if (source is null || source.Type != "S3" || source.BucketName is null || source.Key is null)
+        {
+            return new(null, invalid);
+        }
+
+        var head = await objects.HeadAsync(source.BucketName, source.Key, cancellationToken);
+        if (head.Status != ObjectStatus.Ok)
+        {
+            return new(null, ActionError.AudioSourceInaccessible);
+        }
+
+        // Keyed by ETag: a changed object is decoded again, an unchanged one is shared.
+        var cacheKey = $"{source.BucketName}/{source.Key}#{head.ETag}";
+        var inaccessible = false;
+        var decoded = await cache.GetOrDecodeAsync(
+            cacheKey,
+            async ct =>
+            {
+                var read = await objects.GetAsync(source.BucketName, source.Key, ct);
+                inaccessible = read.Status != ObjectStatus.Ok;
+                return inaccessible ? null : read.Content;
+            },
+            cancellationToken);
+        if (decoded.Audio is { } audio)
+        {
+            return new(audio, null);
+        }
+
+        return new(null, inaccessible ? ActionError.AudioSourceInaccessible : ActionError.AudioSourceInvalid);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace OpenSma.Engine.Contracts;
+
+/// <summary>One action of a reply: its canonical type and its raw parameters.</summary>
+public sealed record ActionRequest(string Type, JsonElement Parameters)
+{
+    /// <summary>Reads the parameters into the action's typed model; null when they are not an object.</summary>
+    public T? Bind<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (Parameters.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Parameters.Deserialize(typeInfo);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+public enum AttributesChange
+{
+    /// <summary>Absent or null: stored attributes stay as they are (spec §8).</summary>
+    Keep,
+    /// <summary><c>{}</c>: every attribute is cleared.</summary>
+    Clear,
+    /// <summary>A non-empty object replaces the stored map whole.</summary>
+    Replace,
+}
+
+/// <summary>A reply that passed the response-level checks of spec §9.3.</summary>
+/// <param name="Actions">Null when <c>Actions</c> was absent or null; may be empty.</param>
+public sealed record HandlerResponse(
+    IReadOnlyList<ActionRequest>? Actions,
+    AttributesChange AttributesChange,
+    IReadOnlyDictionary<string, string>? Attributes)
+{
+    public bool HasActions => Actions is { Count: > 0 };
+}
+
+public enum ResponseVerdict
+{
+    /// <summary>Accepted; see <see cref="ResponseParseResult.Response"/>.</summary>
+    Ok,
+    /// <summary>Blank, not JSON, or a missing/mismatched SchemaVersion: counts as an invocation failure.</summary>
+    Unreadable,
+    /// <summary>Valid JSON with a semantic problem: answered with INVALID_LAMBDA_RESPONSE.</summary>
+    Invalid,
+}
+
+public sealed record ResponseParseResult(ResponseVerdict Verdict, HandlerResponse? Response, string? ErrorType, string ErrorMessage)
+{
+    public static ResponseParseResult Unreadable(string message) => new(ResponseVerdict.Unreadable, null, null, message);
+
+    public static ResponseParseResult Invalid(string errorType, string message) => new(ResponseVerdict.Invalid, null, errorType, message);
+}

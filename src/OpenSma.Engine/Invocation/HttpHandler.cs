@@ -1,0 +1,91 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Http.Headers;
+using OpenSma.Engine.Runtime;
+
+namespace OpenSma.Engine.Invocation;
+
+/// <summary>
+/// Webhook handlers: an SMA endpoint that is an http(s) URL receives each event as a JSON POST and
+/// answers with the action JSON. Connections are pooled and kept alive. 5xx is a function error,
+/// 429 throttling, other 4xx a refused invocation (all retried once by the engine, spec §9.1).
+/// </summary>
+public sealed class HttpHandlerResolver : IHandlerEndpointResolver, IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly HttpClient _client;
+    private readonly ActivityTracker? _activity;
+    private readonly HttpHandlerInvoker _invoker;
+
+    /// <param name="activity">When the engine runs on virtual time, the clock waits while a request is in flight.</param>
+    /// <param name="attemptTimeout">A real-time cap per request, for virtual-time runs where the engine's own timeout cannot fire.</param>
+    public HttpHandlerResolver(ActivityTracker? activity = null, TimeSpan? attemptTimeout = null)
+    {
+        _activity = activity;
+        _client = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            AutomaticDecompression = DecompressionMethods.All,
+        })
+        {
+            Timeout = attemptTimeout ?? TimeSpan.FromSeconds(30),
+        };
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd("OpenSMA/1.0");
+        _invoker = new HttpHandlerInvoker(this);
+    }
+
+    public bool TryResolve(string endpoint, [NotNullWhen(true)] out IHandlerInvoker? invoker)
+    {
+        if (Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            invoker = _invoker;
+            return true;
+        }
+
+        invoker = null;
+        return false;
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private sealed class HttpHandlerInvoker(HttpHandlerResolver owner) : IHandlerInvoker
+    {
+        public async ValueTask<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
+        {
+            using var busy = owner._activity?.BeginExternal();
+            using var message = new HttpRequestMessage(HttpMethod.Post, request.Endpoint)
+            {
+                Content = new ReadOnlyMemoryContent(request.EventJson) { Headers = { ContentType = Json } },
+            };
+            message.Headers.Add("X-OpenSMA-Transaction-Id", request.TransactionId);
+            try
+            {
+                using var response = await owner._client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    return InvocationResult.Ok(body);
+                }
+
+                var outcome = status switch
+                {
+                    429 => InvocationOutcome.Throttled,
+                    >= 500 => InvocationOutcome.FunctionError,
+                    _ => InvocationOutcome.Rejected,
+                };
+                return InvocationResult.Failed(outcome, $"HTTP {status} {response.ReasonPhrase}");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return InvocationResult.Failed(InvocationOutcome.Timeout, "the HTTP handler did not reply in time");
+            }
+            catch (HttpRequestException ex)
+            {
+                return InvocationResult.Failed(InvocationOutcome.Unreachable, ex.Message);
+            }
+        }
+    }
+}

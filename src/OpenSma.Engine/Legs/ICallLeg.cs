@@ -1,0 +1,103 @@
+using OpenSma.Media.Audio;
+using OpenSma.Media.Playback;
+
+namespace OpenSma.Engine.Legs;
+
+public enum LegDirection
+{
+    Inbound,
+    Outbound,
+}
+
+/// <summary>Where a leg is in its life.</summary>
+public enum LegState
+{
+    /// <summary>Inbound: offered, not answered. Outbound: dialing or ringing.</summary>
+    Alerting,
+    Connected,
+    Ended,
+}
+
+/// <summary>
+/// One call leg as actions see it (architecture: the <c>ICallLeg</c> seam). Implemented by the
+/// in-memory virtual leg and by the SIP/RTP leg. What the leg reports (ringing, answer, digits,
+/// the end) goes to the <see cref="ILegObserver"/> given to <see cref="Attach"/>.
+/// </summary>
+public interface ICallLeg
+{
+    string CallId { get; }
+
+    string From { get; }
+
+    string To { get; }
+
+    LegDirection Direction { get; }
+
+    /// <summary>X- headers, User-to-User and Diversion of the leg's INVITE (spec §12), if any.</summary>
+    IReadOnlyDictionary<string, string>? SipHeaders { get; }
+
+    DateTimeOffset StartTime { get; }
+
+    LegState State { get; }
+
+    void Attach(ILegObserver observer);
+
+    /// <summary>Outbound legs: start dialing. The observer hears ringing, answer or the end.</summary>
+    ValueTask DialAsync(CancellationToken cancellationToken);
+
+    /// <summary>Inbound legs: answer (200 OK). Does nothing when already connected.</summary>
+    ValueTask AnswerAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Releases the leg: rejects an unanswered inbound leg with <paramref name="sipResponseCode"/>
+    /// (0 means a normal clearing), cancels a ringing outbound leg, or ends a connected one. The
+    /// observer is not told about an end the engine asked for.
+    /// </summary>
+    ValueTask HangupAsync(int sipResponseCode, CancellationToken cancellationToken);
+
+    /// <summary>Plays audio to the far end; cancelling stops it at the next frame boundary.</summary>
+    Task<PlaybackOutcome> PlayAsync(PcmAudio audio, int repeat, CancellationToken cancellationToken);
+
+    /// <summary>Sends DTMF (RFC 4733 where negotiated, else tones); ',' pauses 500 ms.</summary>
+    Task SendDigitsAsync(string digits, TimeSpan toneDuration, CancellationToken cancellationToken);
+
+    /// <summary>Receives every 20 ms frame of audio coming from the far end until disposed.</summary>
+    IDisposable TapIncoming(IAudioTap tap);
+
+    /// <summary>Receives every 20 ms frame of audio sent to the far end (prompts and bridged audio).</summary>
+    IDisposable TapOutgoing(IAudioTap tap);
+
+    /// <summary>Relays this leg's incoming audio to <paramref name="other"/> and back; null ends the relay.</summary>
+    void BridgeWith(ICallLeg? other);
+}
+
+public interface IAudioTap
+{
+    void OnFrame(ReadOnlySpan<short> frame);
+}
+
+/// <summary>What a leg reports. Calls may come from any thread; the transaction marshals them.</summary>
+public interface ILegObserver
+{
+    void OnRinging(ICallLeg leg);
+
+    void OnAnswered(ICallLeg leg);
+
+    void OnDigit(ICallLeg leg, char digit);
+
+    /// <summary>The far end ended the leg, or the leg failed: 0 normal clearing, 486 busy, 480 no answer, ...</summary>
+    void OnEnded(ICallLeg leg, int sipResponseCode);
+}
+
+/// <param name="SipHeaders">Custom headers for the INVITE (CallAndBridge, CreateSipMediaApplicationCall).</param>
+public sealed record OutboundLegRequest(
+    string From,
+    string To,
+    IReadOnlyDictionary<string, string>? SipHeaders,
+    string? BridgeEndpointArn = null);
+
+/// <summary>Creates outbound legs: virtual numbers now, SIP trunks and softphones later.</summary>
+public interface ICallLegFactory
+{
+    ICallLeg CreateOutbound(OutboundLegRequest request);
+}

@@ -1,0 +1,255 @@
+using OpenSma.Engine.Contracts;
+using OpenSma.Engine.Invocation;
+
+namespace OpenSma.Engine.Transactions;
+
+// The event pipeline: events go out one at a time, each reply is checked (spec §9.3) and applied
+// (§5.2, §8), with the attempt timeout, retry and overall budget of §9.1.
+public sealed partial class CallTransaction
+{
+    private void Enqueue(PendingEvent pending)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _events.Enqueue(pending);
+        if (!_invoking)
+        {
+            _ = PumpEventsAsync();
+        }
+    }
+
+    private async Task PumpEventsAsync()
+    {
+        _invoking = true;
+        try
+        {
+            while (!_ended && _events.TryDequeue(out var pending))
+            {
+                await SendAsync(pending);
+            }
+        }
+        finally
+        {
+            _invoking = false;
+        }
+
+        if (!_ended)
+        {
+            ContinueList();
+            CheckEnded();
+        }
+    }
+
+    private async Task SendAsync(PendingEvent pending)
+    {
+        if (_sequence >= _services.Options.MaxInvocationsPerCall)
+        {
+            ReleaseAllAndEnd(480, $"reached the limit of {_services.Options.MaxInvocationsPerCall} invocations per call");
+            return;
+        }
+
+        var invocationEvent = BuildEvent(pending);
+        var json = InvocationEventSerializer.ToUtf8(invocationEvent);
+        _trace.EventSent(TransactionId, invocationEvent, json);
+
+        // HANGUP when nobody is left: the reply cannot be executed, but the handler still hears it.
+        var replyWanted = !EventTypes.ReplyIgnored(pending.Type)
+            && !(pending.Type == EventTypes.Hangup && !AnyConnected());
+
+        var outcome = await InvokeWithRetryAsync(json, invocationEvent.Sequence);
+        if (_ended)
+        {
+            return;
+        }
+
+        if (ReferenceEquals(_pausedBy, pending))
+        {
+            _pausedBy = null;
+        }
+
+        if (outcome.Response is null)
+        {
+            if (!replyWanted)
+            {
+                // A failed invocation for an event whose reply does not matter ends nothing.
+                _trace.ReplyRejected(TransactionId, invocationEvent.Sequence, "ignored: " + outcome.Failure);
+                return;
+            }
+
+            Log.InvocationFailed(_services.Logger, TransactionId, outcome.Failure!);
+            ReleaseAllAndEnd(480, "handler invocation failed: " + outcome.Failure);
+            return;
+        }
+
+        var parsed = outcome.Response;
+        if (!replyWanted)
+        {
+            _trace.ReplyRejected(TransactionId, invocationEvent.Sequence, $"reply to {pending.Type} is ignored");
+            return;
+        }
+
+        if (parsed.Verdict == ResponseVerdict.Invalid)
+        {
+            _trace.ReplyRejected(TransactionId, invocationEvent.Sequence, $"{parsed.ErrorType}: {parsed.ErrorMessage}");
+            var invalid = new PendingEvent(
+                EventTypes.InvalidLambdaResponse,
+                pending.Invoked,
+                ErrorType: parsed.ErrorType,
+                ErrorMessage: parsed.ErrorMessage,
+                PausesList: pending.PausesList);
+            if (pending.PausesList)
+            {
+                _pausedBy = invalid;
+            }
+
+            _events.Enqueue(invalid);
+            return;
+        }
+
+        ApplyReply(pending, parsed.Response!);
+    }
+
+    private void ApplyReply(PendingEvent pending, HandlerResponse response)
+    {
+        switch (response.AttributesChange)
+        {
+            case AttributesChange.Clear:
+                _attributes.Clear();
+                break;
+            case AttributesChange.Replace:
+                _attributes = new Dictionary<string, string>(response.Attributes!, StringComparer.Ordinal);
+                break;
+        }
+
+        if (pending.Type == EventTypes.NewInboundCall && !response.HasActions)
+        {
+            // "Actions list is empty." ends the call (spec §9.3); reject it promptly.
+            _trace.ReplyRejected(TransactionId, 1, "Actions list is empty.");
+            ReleaseAllAndEnd(480, "Actions list is empty.");
+            return;
+        }
+
+        if (!response.HasActions)
+        {
+            // Absent, null and [] keep what is pending (spec §5.2 [rec]).
+            ContinueList();
+            return;
+        }
+
+        ReplaceList(response.Actions!, pending.Invoked);
+    }
+
+    private InvocationEvent BuildEvent(PendingEvent pending)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        var withStatus = pending.Type is not (EventTypes.NewInboundCall or EventTypes.NewOutboundCall or EventTypes.Ringing);
+        var participants = new List<Participant>(_legs.Count);
+        foreach (var slot in _legs)
+        {
+            if (slot.Listed)
+            {
+                participants.Add(slot.ToParticipant(withStatus));
+            }
+        }
+
+        // A leg whose HANGUP has now been reported leaves the list (a later bridge adds a new LEG-B).
+        if (pending.Type == EventTypes.Hangup && pending.Invoked is { } gone)
+        {
+            gone.Listed = false;
+        }
+
+        return new InvocationEvent
+        {
+            Sequence = sequence,
+            InvocationEventType = pending.Type,
+            ActionData = pending.ActionData,
+            ErrorType = pending.ErrorType,
+            ErrorMessage = pending.ErrorMessage,
+            CallDetails = new CallDetails
+            {
+                TransactionId = TransactionId,
+                TransactionAttributes = _attributes.Count > 0 ? new Dictionary<string, string>(_attributes) : null,
+                AwsAccountId = Application.AwsAccountId,
+                AwsRegion = Application.AwsRegion,
+                SipRuleId = SipRuleId,
+                SipMediaApplicationId = Application.SipMediaApplicationId,
+                Participants = participants,
+            },
+        };
+    }
+
+    private readonly record struct InvocationOutcomeWithReply(ResponseParseResult? Response, string? Failure);
+
+    /// <summary>5 s per attempt, one retry, 20 s overall (spec §9.1); unreadable replies count as failures (§9.3).</summary>
+    private async Task<InvocationOutcomeWithReply> InvokeWithRetryAsync(byte[] json, int sequence)
+    {
+        var options = _services.Options;
+        var time = _services.Time;
+        if (!_services.TryResolveInvoker(Application.Endpoint, out var invoker))
+        {
+            return new(null, $"no handler can serve endpoint '{Application.Endpoint}'");
+        }
+
+        var started = time.GetTimestamp();
+        var request = new InvocationRequest(Application.Endpoint, json, TransactionId, sequence);
+        string failure = "no attempt made";
+        for (var attempt = 1; attempt <= 1 + options.Retries; attempt++)
+        {
+            var remaining = options.InvocationBudget - time.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                failure = "AWS Lambda client operation timed out.";
+                break;
+            }
+
+            var attemptTimeout = remaining < options.AttemptTimeout ? remaining : options.AttemptTimeout;
+            using var cts = new CancellationTokenSource(attemptTimeout, time);
+            var attemptStart = time.GetTimestamp();
+            InvocationResult result;
+            try
+            {
+                result = await invoker.InvokeAsync(request, cts.Token).AsTask().WaitAsync(attemptTimeout, time, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                cts.Cancel();
+                result = InvocationResult.Failed(InvocationOutcome.Timeout, "AWS Lambda client operation timed out.");
+            }
+            catch (OperationCanceledException)
+            {
+                result = InvocationResult.Failed(InvocationOutcome.Timeout, "AWS Lambda client operation timed out.");
+            }
+            catch (Exception ex)
+            {
+                result = InvocationResult.Failed(InvocationOutcome.Unreachable, ex.Message);
+            }
+
+            if (_ended)
+            {
+                return new(null, "transaction ended");
+            }
+
+            _trace.ReplyReceived(TransactionId, sequence, attempt, result, time.GetElapsedTime(attemptStart));
+            if (result.Outcome == InvocationOutcome.Ok)
+            {
+                var parsed = ResponseParser.Parse(result.Payload);
+                if (parsed.Verdict != ResponseVerdict.Unreadable)
+                {
+                    return new(parsed, null);
+                }
+
+                failure = parsed.ErrorMessage;
+                _trace.ReplyRejected(TransactionId, sequence, parsed.ErrorMessage);
+            }
+            else
+            {
+                failure = $"{result.Outcome}: {result.Error}";
+            }
+        }
+
+        return new(null, failure);
+    }
+}

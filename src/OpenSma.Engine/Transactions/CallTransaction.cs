@@ -1,0 +1,227 @@
+using Microsoft.Extensions.Logging;
+using OpenSma.Engine.Contracts;
+using OpenSma.Engine.Control;
+using OpenSma.Engine.Legs;
+using OpenSma.Engine.Runtime;
+
+namespace OpenSma.Engine.Transactions;
+
+/// <summary>
+/// One SMA transaction: an actor whose mailbox receives every input (handler replies, leg reports,
+/// API updates, timers, action completions) and applies them in order (spec §5). Split by concern:
+/// this file holds state and start-up, the partial files the event pipeline, the action list and
+/// leg reports.
+/// </summary>
+public sealed partial class CallTransaction
+{
+    private readonly EngineServices _services;
+    private readonly Mailbox _mailbox;
+    private readonly ITransactionTrace _trace;
+    private readonly List<LegSlot> _legs = [];
+    private readonly Queue<PendingEvent> _events = new();
+    private readonly LinkedList<PendingAction> _pending = new();
+    private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Dictionary<string, string> _attributes = new(StringComparer.Ordinal);
+    private RunningAction? _running;
+    private PendingEvent? _pausedBy;
+    private bool _invoking;
+    private bool _ended;
+    private int _sequence;
+
+    internal CallTransaction(
+        EngineServices services,
+        string transactionId,
+        SipMediaApplicationRef application,
+        string? sipRuleId,
+        ITransactionTrace? trace)
+    {
+        _services = services;
+        TransactionId = transactionId;
+        Application = application;
+        SipRuleId = sipRuleId;
+        _trace = trace ?? NoTrace.Instance;
+        _mailbox = new Mailbox(services.Activity, OnMailboxError);
+    }
+
+    public string TransactionId { get; }
+
+    public SipMediaApplicationRef Application { get; }
+
+    public string? SipRuleId { get; }
+
+    /// <summary>Completes with the reason when the transaction has ended and released everything.</summary>
+    public Task<string> Completion => _completion.Task;
+
+    /// <summary>Number of events sent so far (the last Sequence).</summary>
+    public int Sequence => Volatile.Read(ref _sequence);
+
+    internal EngineServices Services => _services;
+
+    internal IReadOnlyList<LegSlot> Legs => _legs;
+
+    internal IReadOnlyDictionary<string, string> Attributes => _attributes;
+
+    /// <summary>Starts an inbound transaction: LEG-A is offered and NEW_INBOUND_CALL goes out.</summary>
+    internal void StartInbound(ICallLeg legA) => _mailbox.Post(() =>
+    {
+        var slot = AddLeg(legA, LegSlot.LegA, listed: true);
+        Enqueue(new PendingEvent(EventTypes.NewInboundCall, slot));
+    });
+
+    /// <summary>Starts an outbound transaction (CreateSipMediaApplicationCall): NEW_OUTBOUND_CALL, then dialing.</summary>
+    internal void StartOutbound(ICallLeg legA) => _mailbox.Post(() =>
+    {
+        var slot = AddLeg(legA, LegSlot.LegA, listed: true);
+        slot.AnswerWaiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(new PendingEvent(EventTypes.NewOutboundCall, slot));
+        _ = DialOutboundLegAAsync(slot);
+    });
+
+    /// <summary>UpdateSipMediaApplicationCall: sends CALL_UPDATE_REQUESTED (spec §10.4).</summary>
+    internal void RequestUpdate(IReadOnlyDictionary<string, string> arguments) => _mailbox.Post(() =>
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        var data = new ActionData
+        {
+            Type = ActionTypes.CallUpdateRequest,
+            Resolved = [new("Arguments", ToJsonObject(arguments))],
+        };
+        Enqueue(new PendingEvent(EventTypes.CallUpdateRequested, FirstConnected(), data));
+    });
+
+    /// <summary>Ends the transaction from outside (host shutdown): every leg is released.</summary>
+    public void Abort(string reason) => _mailbox.Post(() => ReleaseAllAndEnd(480, reason));
+
+    internal LegSlot AddLeg(ICallLeg leg, string tag, bool listed)
+    {
+        var slot = new LegSlot(leg, tag) { Listed = listed };
+        _legs.Add(slot);
+        leg.Attach(new LegReports(this, slot));
+        _trace.LegChanged(TransactionId, leg.CallId, tag, "created");
+        return slot;
+    }
+
+    internal LegSlot? FindLeg(string? callId, string? participantTag)
+    {
+        if (callId is not null)
+        {
+            return _legs.Find(l => l.Listed && l.CallId == callId);
+        }
+
+        return participantTag is null ? null : _legs.FindLast(l => l.Listed && l.Tag == participantTag);
+    }
+
+    private LegSlot? FirstConnected() => _legs.Find(l => l.IsConnected) ?? _legs.FirstOrDefault();
+
+    private bool AnyConnected() => _legs.Exists(l => l.IsConnected);
+
+    private static System.Text.Json.Nodes.JsonObject ToJsonObject(IReadOnlyDictionary<string, string> map)
+    {
+        var obj = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (k, v) in map)
+        {
+            obj[k] = v;
+        }
+
+        return obj;
+    }
+
+    private void OnMailboxError(Exception ex)
+    {
+        Log.MailboxError(_services.Logger, TransactionId, ex);
+        // A bug must not leave a call up with nobody steering it.
+        if (!_ended)
+        {
+            _mailbox.Post(() => ReleaseAllAndEnd(480, "internal error: " + ex.Message));
+        }
+    }
+
+    private void ReleaseAllAndEnd(int sipCode, string reason)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        foreach (var slot in _legs)
+        {
+            if (!slot.Ended)
+            {
+                slot.Ended = true;
+                slot.EndCode = sipCode;
+                _ = ReleaseLegQuietlyAsync(slot, sipCode);
+            }
+        }
+
+        End(reason);
+    }
+
+    private async Task ReleaseLegQuietlyAsync(LegSlot slot, int sipCode)
+    {
+        StopLegActivity(slot);
+        try
+        {
+            await slot.Leg.HangupAsync(sipCode, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.LegReleaseFailed(_services.Logger, slot.CallId, ex);
+        }
+
+        _trace.LegChanged(TransactionId, slot.CallId, slot.Tag, $"released ({sipCode})");
+    }
+
+    private void End(string reason)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        _events.Clear();
+        _pending.Clear();
+        if (_running is { } running)
+        {
+            _running = null;
+            running.Cancel();
+        }
+
+        foreach (var slot in _legs)
+        {
+            StopLegActivity(slot);
+        }
+
+        _trace.Ended(TransactionId, reason);
+        _services.Registry.Remove(this);
+        _mailbox.Close();
+        _completion.TrySetResult(reason);
+    }
+
+    private void CheckEnded()
+    {
+        if (!_ended && !_invoking && _events.Count == 0 && _legs.TrueForAll(l => l.Ended))
+        {
+            End("all legs ended");
+        }
+    }
+}
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Transaction {TransactionId}: unhandled error")]
+    public static partial void MailboxError(ILogger logger, string transactionId, Exception ex);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Releasing leg {CallId} failed")]
+    public static partial void LegReleaseFailed(ILogger logger, string callId, Exception ex);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Transaction {TransactionId}: handler invocation failed: {Reason}")]
+    public static partial void InvocationFailed(ILogger logger, string transactionId, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Transaction {TransactionId}: action {ActionType} threw")]
+    public static partial void ActionThrew(ILogger logger, string transactionId, string actionType, Exception ex);
+}

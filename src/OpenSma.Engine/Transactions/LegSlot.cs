@@ -1,0 +1,83 @@
+using OpenSma.Engine.Contracts;
+using OpenSma.Engine.Legs;
+
+namespace OpenSma.Engine.Transactions;
+
+/// <summary>A participant of a transaction: the leg, its tag and what the transaction tracks for it.</summary>
+internal sealed class LegSlot(ICallLeg leg, string tag)
+{
+    public const string LegA = "LEG-A";
+    public const string LegB = "LEG-B";
+
+    private readonly List<IDigitSink> _digitSinks = [];
+
+    public ICallLeg Leg { get; } = leg;
+
+    public string Tag { get; } = tag;
+
+    public string CallId => Leg.CallId;
+
+    /// <summary>The leg has ended (locally or remotely); it stays listed until its HANGUP is sent.</summary>
+    public bool Ended { get; set; }
+
+    /// <summary>Listed in CallDetails.Participants (a CallAndBridge leg is listed once it answers).</summary>
+    public bool Listed { get; set; }
+
+    /// <summary>Completed when a dialing leg answers (true) or ends (false).</summary>
+    public TaskCompletionSource<bool>? AnswerWaiter { get; set; }
+
+    public int EndCode { get; set; }
+
+    public bool RingingSeen { get; set; }
+
+    public ReceiveDigitsListener? DigitListener { get; set; }
+
+    public CallRecording? Recording { get; set; }
+
+    /// <summary>StartCallRecording may run once per leg (spec §7.9).</summary>
+    public bool RecordingStarted { get; set; }
+
+    public LegSlot? BridgedWith { get; set; }
+
+    public bool IsConnected => !Ended && Leg.State == LegState.Connected;
+
+    public IDisposable AddDigitSink(IDigitSink sink)
+    {
+        _digitSinks.Add(sink);
+        return new Removal(this, sink);
+    }
+
+    public void DeliverDigit(char digit)
+    {
+        // Copy: a sink may finish and remove itself when it sees the digit.
+        foreach (var sink in _digitSinks.ToArray())
+        {
+            sink.OnDigit(digit);
+        }
+
+        DigitListener?.OnDigit(digit);
+    }
+
+    public Participant ToParticipant(bool withStatus) => new()
+    {
+        CallId = CallId,
+        ParticipantTag = Tag,
+        To = Leg.To,
+        From = Leg.From,
+        Direction = Leg.Direction == LegDirection.Inbound ? "Inbound" : "Outbound",
+        StartTimeInMilliseconds = Leg.StartTime.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Status = withStatus ? (IsConnected ? "Connected" : "Disconnected") : null,
+        SipHeaders = Leg.SipHeaders is { Count: > 0 } h ? h : null,
+    };
+
+    private sealed class Removal(LegSlot slot, IDigitSink sink) : IDisposable
+    {
+        public void Dispose() => slot._digitSinks.Remove(sink);
+    }
+}
+
+/// <summary>Something that wants the digits of a leg while it runs (collectors, terminators).</summary>
+internal interface IDigitSink
+{
+    void OnDigit(char digit);
+}

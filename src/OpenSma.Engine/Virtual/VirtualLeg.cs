@@ -1,0 +1,412 @@
+using System.Buffers;
+using OpenSma.Engine.Legs;
+using OpenSma.Media.Audio;
+using OpenSma.Media.Clock;
+using OpenSma.Media.Playback;
+
+namespace OpenSma.Engine.Virtual;
+
+/// <summary>
+/// An in-memory call leg on the media clock: what the engine plays takes its real duration, the
+/// scripted far end presses digits, speaks audio and hangs up at given times, and everything the
+/// far end heard is kept so it can be saved as a WAV. Runs on virtual or real time alike.
+/// </summary>
+public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
+{
+    private const int Frame = PcmAudio.SamplesPerFrame;
+    private static readonly TimeSpan DigitGap = TimeSpan.FromMilliseconds(100);
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly MediaClock _clock;
+    private readonly VirtualParty _party;
+    private readonly AudioPlayer _player = new();
+    private readonly List<IAudioTap> _incomingTaps = [];
+    private readonly List<IAudioTap> _outgoingTaps = [];
+    private readonly ArrayBufferWriter<short> _heard = new();
+    private readonly List<char> _digitsHeard = [];
+    private readonly short[] _outFrame = new short[Frame];
+    private readonly short[] _inFrame = new short[Frame];
+    private readonly short[] _lastIncoming = new short[Frame];
+    private readonly short[] _partnerFrame = new short[Frame];
+    private readonly Lock _lastGate = new();
+    private readonly VirtualCue[] _cues;
+    private ILegObserver? _observer;
+    private IDisposable? _subscription;
+    private VirtualLeg? _bridged;
+    private LegState _state = LegState.Alerting;
+    private long _connectedTick = -1;
+    private long _tick;
+    private int _nextCue;
+    private ITimer? _dialTimer;
+
+    public VirtualLeg(
+        TimeProvider time,
+        MediaClock clock,
+        LegDirection direction,
+        string from,
+        string to,
+        VirtualParty party,
+        IReadOnlyDictionary<string, string>? sipHeaders = null)
+    {
+        _time = time;
+        _clock = clock;
+        _party = party;
+        Direction = direction;
+        From = from;
+        To = to;
+        SipHeaders = sipHeaders;
+        CallId = Guid.NewGuid().ToString();
+        _cues = [.. party.Cues.OrderBy(c => c.At)];
+        StartTime = time.GetUtcNow();
+    }
+
+    public string CallId { get; }
+
+    public string From { get; }
+
+    public string To { get; }
+
+    public LegDirection Direction { get; }
+
+    public IReadOnlyDictionary<string, string>? SipHeaders { get; }
+
+    public DateTimeOffset StartTime { get; }
+
+    public LegState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>When the leg connected, if it did.</summary>
+    public DateTimeOffset? ConnectedAt { get; private set; }
+
+    /// <summary>The SIP code the engine released the leg with, when it did.</summary>
+    public int? ReleasedWith { get; private set; }
+
+    /// <summary>Everything the far end heard, 8 kHz mono, from the moment the leg connected.</summary>
+    public PcmAudio Heard()
+    {
+        lock (_gate)
+        {
+            return new PcmAudio(_heard.WrittenSpan.ToArray());
+        }
+    }
+
+    /// <summary>Digits the engine sent to the far end (SendDigits).</summary>
+    public string DigitsHeard()
+    {
+        lock (_gate)
+        {
+            return new string([.. _digitsHeard]);
+        }
+    }
+
+    public void Attach(ILegObserver observer) => _observer = observer;
+
+    public ValueTask DialAsync(CancellationToken cancellationToken)
+    {
+        // Ringing at once, then the scripted answer after RingFor.
+        _observer?.OnRinging(this);
+        if (_party.Answer != VirtualAnswer.NoAnswer)
+        {
+            _dialTimer = _time.CreateTimer(_ => OnDialTimer(), null, _party.RingFor, Timeout.InfiniteTimeSpan);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnDialTimer()
+    {
+        switch (_party.Answer)
+        {
+            case VirtualAnswer.Answer:
+                if (Connect())
+                {
+                    _observer?.OnAnswered(this);
+                }
+
+                break;
+            case VirtualAnswer.Busy:
+                if (EndFromFarEnd())
+                {
+                    _observer?.OnEnded(this, 486);
+                }
+
+                break;
+            case VirtualAnswer.Reject:
+                if (EndFromFarEnd())
+                {
+                    _observer?.OnEnded(this, _party.RejectCode);
+                }
+
+                break;
+        }
+    }
+
+    public ValueTask AnswerAsync(CancellationToken cancellationToken)
+    {
+        Connect();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask HangupAsync(int sipResponseCode, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_state == LegState.Ended)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _state = LegState.Ended;
+            ReleasedWith = sipResponseCode;
+        }
+
+        Shutdown();
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task<PlaybackOutcome> PlayAsync(PcmAudio audio, int repeat, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Task<PlaybackOutcome> playing;
+        lock (_gate)
+        {
+            if (_state == LegState.Ended)
+            {
+                return PlaybackOutcome.Stopped;
+            }
+
+            playing = _player.Play(audio, repeat);
+        }
+
+        // Cancelling stops the player at the next frame boundary.
+        using (cancellationToken.Register(static p => ((AudioPlayer)p!).Stop(), _player))
+        {
+            var outcome = await playing;
+            cancellationToken.ThrowIfCancellationRequested();
+            return outcome;
+        }
+    }
+
+    public async Task SendDigitsAsync(string digits, TimeSpan toneDuration, CancellationToken cancellationToken)
+    {
+        foreach (var digit in digits)
+        {
+            if (digit == ',')
+            {
+                await PlayAsync(PcmAudio.Silence(TimeSpan.FromMilliseconds(500)), 1, cancellationToken);
+                continue;
+            }
+
+            lock (_gate)
+            {
+                _digitsHeard.Add(digit);
+            }
+
+            await PlayAsync(PcmAudio.Concat(ToneGenerator.Dtmf(digit, toneDuration), PcmAudio.Silence(DigitGap)), 1, cancellationToken);
+        }
+    }
+
+    public IDisposable TapIncoming(IAudioTap tap) => AddTap(_incomingTaps, tap);
+
+    public IDisposable TapOutgoing(IAudioTap tap) => AddTap(_outgoingTaps, tap);
+
+    public void BridgeWith(ICallLeg? other)
+    {
+        lock (_gate)
+        {
+            _bridged = other as VirtualLeg;
+        }
+    }
+
+    /// <summary>One 20 ms frame: send what plays (and the bridged party's voice), take in what the far end says.</summary>
+    public void OnTick(long tick)
+    {
+        List<(char? Digit, bool Hangup)>? due = null;
+        lock (_gate)
+        {
+            if (_state != LegState.Connected)
+            {
+                return;
+            }
+
+            _tick++;
+            var elapsed = TimeSpan.FromTicks((_tick - _connectedTick) * MediaClock.FrameInterval.Ticks);
+
+            // Outgoing: playback mixed with the bridged party's last frame.
+            _player.ReadFrame(_outFrame);
+            if (_bridged is { } partner)
+            {
+                partner.CopyLastIncoming(_partnerFrame);
+                for (var i = 0; i < Frame; i++)
+                {
+                    _outFrame[i] = (short)Math.Clamp(_outFrame[i] + _partnerFrame[i], short.MinValue, short.MaxValue);
+                }
+            }
+
+            _heard.Write(_outFrame);
+            foreach (var tap in _outgoingTaps)
+            {
+                tap.OnFrame(_outFrame);
+            }
+
+            // Incoming: what the far end says in this frame.
+            Array.Clear(_inFrame);
+            var frameStart = (_tick - _connectedTick - 1) * Frame;
+            foreach (var cue in _cues)
+            {
+                if (cue is SayCue say)
+                {
+                    MixSay(say, frameStart);
+                }
+            }
+
+            lock (_lastGate)
+            {
+                _inFrame.CopyTo(_lastIncoming, 0);
+            }
+
+            foreach (var tap in _incomingTaps)
+            {
+                tap.OnFrame(_inFrame);
+            }
+
+            while (_nextCue < _cues.Length && _cues[_nextCue].At <= elapsed)
+            {
+                switch (_cues[_nextCue])
+                {
+                    case DigitCue d:
+                        (due ??= []).Add((d.Digit, false));
+                        break;
+                    case HangupCue:
+                        (due ??= []).Add((null, true));
+                        break;
+                }
+
+                _nextCue++;
+            }
+        }
+
+        if (due is null)
+        {
+            return;
+        }
+
+        foreach (var (digit, hangup) in due)
+        {
+            if (hangup)
+            {
+                if (EndFromFarEnd())
+                {
+                    _observer?.OnEnded(this, 0);
+                }
+
+                return;
+            }
+
+            _observer?.OnDigit(this, digit!.Value);
+        }
+    }
+
+    private void MixSay(SayCue say, long frameStart)
+    {
+        var offset = PcmAudio.SamplesFor(say.At);
+        var samples = say.Audio.Samples.Span;
+        for (var i = 0; i < Frame; i++)
+        {
+            var index = frameStart + i - offset;
+            if (index >= 0 && index < samples.Length)
+            {
+                _inFrame[i] = (short)Math.Clamp(_inFrame[i] + samples[(int)index], short.MinValue, short.MaxValue);
+            }
+        }
+    }
+
+    // A separate lock: a leg reads its partner's last frame while holding its own gate.
+    private void CopyLastIncoming(short[] target)
+    {
+        lock (_lastGate)
+        {
+            _lastIncoming.CopyTo(target, 0);
+        }
+    }
+
+    private bool Connect()
+    {
+        lock (_gate)
+        {
+            if (_state != LegState.Alerting)
+            {
+                return false;
+            }
+
+            _state = LegState.Connected;
+            _connectedTick = 0;
+            _tick = 0;
+            ConnectedAt = _time.GetUtcNow();
+        }
+
+        _subscription = _clock.Subscribe(this);
+        return true;
+    }
+
+    private bool EndFromFarEnd()
+    {
+        lock (_gate)
+        {
+            if (_state == LegState.Ended)
+            {
+                return false;
+            }
+
+            _state = LegState.Ended;
+        }
+
+        Shutdown();
+        return true;
+    }
+
+    private void Shutdown()
+    {
+        _dialTimer?.Dispose();
+        _subscription?.Dispose();
+        _player.Stop();
+        lock (_gate)
+        {
+            _incomingTaps.Clear();
+            _outgoingTaps.Clear();
+            _bridged = null;
+        }
+    }
+
+    private IDisposable AddTap(List<IAudioTap> taps, IAudioTap tap)
+    {
+        lock (_gate)
+        {
+            taps.Add(tap);
+        }
+
+        return new TapRemoval(this, taps, tap);
+    }
+
+    public void Dispose() => Shutdown();
+
+    private sealed class TapRemoval(VirtualLeg leg, List<IAudioTap> taps, IAudioTap tap) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (leg._gate)
+            {
+                taps.Remove(tap);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using OpenSma.Engine.Legs;
+using OpenSma.Media.Clock;
+
+namespace OpenSma.Engine.Virtual;
+
+/// <summary>
+/// Virtual phones by number: outbound legs (CallAndBridge, CreateSipMediaApplicationCall) ring the
+/// party registered for their number, or a default party that answers after two seconds. Every leg
+/// created is kept so a test or <c>opensma call</c> can inspect what each phone heard.
+/// </summary>
+public sealed class VirtualNetwork : ICallLegFactory, IDisposable
+{
+    private readonly ConcurrentDictionary<string, VirtualParty> _parties = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<VirtualLeg> _legs = new();
+    private readonly TimeProvider _time;
+
+    public VirtualNetwork(TimeProvider time)
+    {
+        _time = time;
+        Clock = new MediaClock(time);
+    }
+
+    public MediaClock Clock { get; }
+
+    public VirtualParty DefaultParty { get; set; } = new();
+
+    public IReadOnlyCollection<VirtualLeg> Legs => _legs;
+
+    public void Register(string number, VirtualParty party) => _parties[number] = party;
+
+    /// <summary>An inbound call from a virtual phone, ready to hand to the engine.</summary>
+    public VirtualLeg CreateInbound(string from, string to, VirtualParty caller, IReadOnlyDictionary<string, string>? sipHeaders = null)
+    {
+        var leg = new VirtualLeg(_time, Clock, LegDirection.Inbound, from, to, caller, sipHeaders);
+        _legs.Enqueue(leg);
+        return leg;
+    }
+
+    public ICallLeg CreateOutbound(OutboundLegRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var party = _parties.TryGetValue(request.To, out var p) ? p : DefaultParty;
+        var leg = new VirtualLeg(_time, Clock, LegDirection.Outbound, request.From, request.To, party, request.SipHeaders);
+        _legs.Enqueue(leg);
+        return leg;
+    }
+
+    public void Dispose()
+    {
+        foreach (var leg in _legs)
+        {
+            leg.Dispose();
+        }
+
+        Clock.Dispose();
+    }
+}
