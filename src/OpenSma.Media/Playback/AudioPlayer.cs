@@ -8,7 +8,7 @@ namespace OpenSma.Media.Playback;
 /// an item ending mid-frame is followed within the same frame by the next one. Stop() ends the
 /// current and queued items at once: the frame being read completes, the next one is silence.
 /// </summary>
-public sealed class AudioPlayer
+public sealed class AudioPlayer : IAudioSource
 {
     private readonly Lock _gate = new();
     private readonly Queue<Item> _queue = new();

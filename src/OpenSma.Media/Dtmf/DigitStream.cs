@@ -1,0 +1,81 @@
+using System.Threading.Channels;
+
+namespace OpenSma.Media.Dtmf;
+
+/// <summary>
+/// The digits a leg receives, merged from RFC 4733, SIP INFO and in-band detection into one
+/// ordered stream that collectors read. Once a peer has sent any RFC 4733 event, in-band
+/// detection is ignored for the rest of the call: such peers often leave the tone in the audio
+/// too, and the same press must not count twice. A press reported by two signalling paths at
+/// once (some peers send INFO and RFC 4733 together) is counted once: the same digit from a
+/// different source within <see cref="CrossSourceWindow"/> is dropped.
+/// </summary>
+public sealed class DigitStream
+{
+    public static readonly TimeSpan CrossSourceWindow = TimeSpan.FromMilliseconds(300);
+
+    private readonly TimeProvider _time;
+    private readonly Channel<DtmfDigit> _channel = Channel.CreateUnbounded<DtmfDigit>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly Lock _gate = new();
+    private DtmfDigit? _last;
+    private long _lastTimestamp;
+    private volatile bool _rfc4733Seen;
+
+    public DigitStream(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+    }
+
+    public ChannelReader<DtmfDigit> Reader => _channel.Reader;
+
+    /// <summary>True once the peer has used RFC 4733; in-band digits are then ignored.</summary>
+    public bool InBandSuppressed => _rfc4733Seen;
+
+    public void OnTelephoneEvent(char digit)
+    {
+        _rfc4733Seen = true;
+        Publish(digit, DtmfSource.Rfc4733);
+    }
+
+    /// <summary>For the SIP layer: a digit from an INFO request (application/dtmf-relay or application/dtmf).</summary>
+    public bool OnSipInfo(char digit)
+    {
+        if (TelephoneEvent.FromDigit(digit) is null)
+        {
+            return false;
+        }
+
+        Publish(char.ToUpperInvariant(digit), DtmfSource.SipInfo);
+        return true;
+    }
+
+    public void OnInBand(char digit)
+    {
+        if (!_rfc4733Seen)
+        {
+            Publish(digit, DtmfSource.InBand);
+        }
+    }
+
+    /// <summary>Ends the stream (the leg hung up); readers drain what is left.</summary>
+    public void Complete() => _channel.Writer.TryComplete();
+
+    private void Publish(char digit, DtmfSource source)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            if (_last is { } last && last.Digit == digit && last.Source != source
+                && _time.GetElapsedTime(_lastTimestamp, now) < CrossSourceWindow)
+            {
+                return;
+            }
+
+            var value = new DtmfDigit(digit, source, _time.GetUtcNow());
+            _last = value;
+            _lastTimestamp = now;
+            _channel.Writer.TryWrite(value);
+        }
+    }
+}

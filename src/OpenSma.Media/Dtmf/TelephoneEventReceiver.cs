@@ -1,0 +1,73 @@
+namespace OpenSma.Media.Dtmf;
+
+/// <summary>
+/// Turns received RFC 4733 packets into key presses, each reported exactly once: at its first
+/// packet, or at its end packet when every earlier packet was lost. An event is identified by its
+/// RTP timestamp, so retransmitted end packets (normally three), redundant repeats and packets
+/// reordered behind a newer event are ignored. A long event whose duration overflows 16 bits
+/// continues in a new segment whose timestamp is the old one plus its duration (RFC 4733
+/// section 2.5.1.3); that continuation is the same press, not a new digit.
+/// </summary>
+public sealed class TelephoneEventReceiver
+{
+    private const int Remembered = 16;
+
+    private readonly uint[] _recent = new uint[Remembered];
+    private int _recentCount;
+    private int _recentNext;
+    private bool _active;
+    private uint _timestamp;
+    private byte _event;
+    private ushort _duration;
+    private bool _ended;
+
+    /// <summary>Processes one packet; returns the digit when this packet starts a new press.</summary>
+    public char? Process(uint rtpTimestamp, in TelephoneEvent value)
+    {
+        if (_active && rtpTimestamp == _timestamp)
+        {
+            // The same event again: progress, end, or a retransmitted end.
+            _duration = Math.Max(_duration, value.Duration);
+            _ended |= value.End;
+            return null;
+        }
+
+        if (IsRecent(rtpTimestamp) || (_active && IsOlder(rtpTimestamp, _timestamp)))
+        {
+            return null;
+        }
+
+        var continuation = _active && !_ended && value.Event == _event
+            && rtpTimestamp == unchecked(_timestamp + _duration);
+
+        Remember(rtpTimestamp);
+        _active = true;
+        _timestamp = rtpTimestamp;
+        _event = value.Event;
+        _duration = value.Duration;
+        _ended = value.End;
+        return continuation ? null : TelephoneEvent.ToDigit(value.Event);
+    }
+
+    private static bool IsOlder(uint candidate, uint current) => (int)(candidate - current) < 0;
+
+    private bool IsRecent(uint timestamp)
+    {
+        for (var i = 0; i < _recentCount; i++)
+        {
+            if (_recent[i] == timestamp)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Remember(uint timestamp)
+    {
+        _recent[_recentNext] = timestamp;
+        _recentNext = (_recentNext + 1) % Remembered;
+        _recentCount = Math.Min(_recentCount + 1, Remembered);
+    }
+}

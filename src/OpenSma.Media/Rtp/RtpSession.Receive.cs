@@ -1,0 +1,129 @@
+using System.Net;
+using OpenSma.Media.Dtmf;
+using OpenSma.Media.Sdp;
+
+namespace OpenSma.Media.Rtp;
+
+public sealed partial class RtpSession
+{
+    /// <summary>Called by the transport for every datagram; never throws.</summary>
+    public void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source, bool rtcp)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        // RTCP may arrive multiplexed on the RTP port (RFC 5761): packet types 200-204.
+        if (rtcp || (datagram.Length >= 2 && datagram[1] is >= 200 and <= 204))
+        {
+            OnRtcp(datagram, source);
+            return;
+        }
+
+        if (!RtpPacket.TryRead(datagram, out var header, out var payload))
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+
+        var options = _options;
+        var isAudio = header.PayloadType == options.AudioPayloadType;
+        var isEvent = header.PayloadType == options.TelephoneEventPayloadType;
+        if (!isAudio && !isEvent && header.PayloadType != 13)
+        {
+            // Comfort noise (13) is legal and ignored; anything else was not negotiated.
+            Interlocked.Increment(ref _rejected);
+            return;
+        }
+
+        lock (_receiveGate)
+        {
+            if (!_latch.Accept(source, header.Ssrc))
+            {
+                Interlocked.Increment(ref _rejected);
+                return;
+            }
+
+            var arrival = _time.GetTimestamp() * 8000 / _time.TimestampFrequency;
+            if (!_receive.Update(header.Ssrc, header.SequenceNumber, header.Timestamp, arrival))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _lastReceived, _time.GetTimestamp());
+            if (!options.Direction.Receives())
+            {
+                return;
+            }
+
+            if (isEvent)
+            {
+                if (TelephoneEvent.TryRead(payload, out var value) && _eventReceiver.Process(header.Timestamp, value) is { } digit)
+                {
+                    Digits.OnTelephoneEvent(digit);
+                }
+
+                return;
+            }
+
+            if (!isAudio || payload.IsEmpty)
+            {
+                return;
+            }
+
+            var frame = _inFrame.AsSpan(0, payload.Length);
+            options.Codec.Decode(payload, frame);
+            foreach (var sink in _inboundSinks)
+            {
+                sink.OnFrame(frame);
+            }
+
+            if (options.DetectInBandDtmf && !Digits.InBandSuppressed && _inBand.Process(frame) is { } tone)
+            {
+                Digits.OnInBand(tone);
+            }
+        }
+    }
+
+    private void OnRtcp(ReadOnlySpan<byte> datagram, SocketAddress source)
+    {
+        if (!RtcpPacket.TryRead(datagram, _send.Ssrc, out var report))
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+
+        lock (_receiveGate)
+        {
+            if (!_rtcpLatched && _latch.IsLatched)
+            {
+                // Answer RTCP where it comes from, as with RTP.
+                _rtcpDestination = SymmetricLatch.Copy(source);
+                _rtcpLatched = true;
+            }
+
+            var now = _time.GetTimestamp();
+            if (report.SenderInfo is { } info)
+            {
+                _peerLastSenderReport = info.CompactNtp;
+                _peerLastSenderReportAt = now;
+            }
+
+            if (report.AboutUs is { } block)
+            {
+                _remoteBlock = block;
+                if (block.LastSenderReport != 0)
+                {
+                    // RTT = arrival - LSR - DLSR, all in 1/65536 s (RFC 3550 section 6.4.1).
+                    var arrival = (uint)(RtcpSenderInfo.ToNtp(_time.GetUtcNow()) >> 16);
+                    var rtt = unchecked(arrival - block.LastSenderReport - block.DelaySinceLastSenderReport);
+                    if (rtt < 65536 * 10)
+                    {
+                        _roundTrip = TimeSpan.FromTicks(rtt * TimeSpan.TicksPerSecond / 65536);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using OpenSma.Media.Dtmf;
+using OpenSma.Media.Sdp;
+
+namespace OpenSma.Media.Rtp;
+
+public sealed partial class RtpSession
+{
+    /// <summary>Called by the media clock every 20 ms.</summary>
+    public void OnTick(long tick)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        var options = _options;
+        CheckInactivity(options);
+
+        // The player and bridge advance even when we may not send (hold), so timing stays true.
+        var frame = _outFrame.AsSpan();
+        var timestamp = _send.TimestampForTick(tick);
+        var destination = _latch.Destination;
+        var sends = options.Direction.Sends() && destination is not null;
+
+        if (options.TelephoneEventPayloadType is { } eventType
+            && DigitSender.NextPacket(timestamp, out var value, out var eventTimestamp, out var marker))
+        {
+            if (sends)
+            {
+                Span<byte> payload = stackalloc byte[TelephoneEvent.PayloadBytes];
+                value.Write(payload);
+                var length = _send.WritePacket(_sendBuffer, eventType, tick, payload, marker, eventTimestamp);
+                _transport.Send(_sendBuffer.AsSpan(0, length), destination!, rtcp: false);
+            }
+
+            // The player is not read while an event is on the wire: the prompt pauses under the digit.
+        }
+        else
+        {
+            if (Player.IsPlaying || _outboundSource is not { } source)
+            {
+                Player.ReadFrame(frame);
+            }
+            else
+            {
+                source.ReadFrame(frame);
+            }
+
+            foreach (var sink in Volatile.Read(ref _outboundSinks))
+            {
+                sink.OnFrame(frame);
+            }
+
+            if (sends)
+            {
+                options.Codec.Encode(frame, _outPayload);
+                var length = _send.WritePacket(_sendBuffer, options.AudioPayloadType, tick, _outPayload);
+                _transport.Send(_sendBuffer.AsSpan(0, length), destination!, rtcp: false);
+            }
+        }
+
+        if (--_ticksUntilRtcp <= 0)
+        {
+            _ticksUntilRtcp = _ticksPerRtcp;
+            SendRtcp(tick);
+        }
+    }
+
+    private void CheckInactivity(RtpSessionOptions options)
+    {
+        if (!options.Direction.Receives() || _peerInactive.Task.IsCompleted)
+        {
+            // On hold the peer may legitimately send nothing.
+            if (!options.Direction.Receives())
+            {
+                Volatile.Write(ref _lastReceived, _time.GetTimestamp());
+            }
+
+            return;
+        }
+
+        if (_time.GetElapsedTime(Volatile.Read(ref _lastReceived)) >= options.InactivityTimeout)
+        {
+            _peerInactive.TrySetResult();
+        }
+    }
+
+    private void SendRtcp(long tick)
+    {
+        int length;
+        System.Net.SocketAddress destination;
+        lock (_receiveGate)
+        {
+            if (_rtcpDestination is null)
+            {
+                return;
+            }
+
+            destination = _rtcpDestination;
+            RtcpSenderInfo? info = _send.PacketCount == 0
+                ? null
+                : new RtcpSenderInfo(
+                    RtcpSenderInfo.ToNtp(_time.GetUtcNow()),
+                    _send.TimestampForTick(tick),
+                    unchecked((uint)_send.PacketCount),
+                    unchecked((uint)_send.OctetCount));
+            RtcpReportBlock? block = null;
+            if (_receive.HasSource)
+            {
+                var delay = _peerLastSenderReport == 0
+                    ? 0u
+                    : (uint)(_time.GetElapsedTime(_peerLastSenderReportAt).Ticks * 65536 / TimeSpan.TicksPerSecond);
+                block = new RtcpReportBlock(
+                    _receive.Ssrc,
+                    _receive.TakeFractionLost(),
+                    (int)Math.Clamp(_receive.CumulativeLost, int.MinValue, int.MaxValue),
+                    _receive.ExtendedHighestSequence,
+                    _receive.Jitter,
+                    _peerLastSenderReport,
+                    delay);
+            }
+
+            length = RtcpPacket.WriteCompound(_rtcpBuffer, _send.Ssrc, info, block, _options.Cname);
+        }
+
+        _transport.Send(_rtcpBuffer.AsSpan(0, length), destination, rtcp: true);
+    }
+}

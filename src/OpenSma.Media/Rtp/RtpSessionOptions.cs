@@ -1,0 +1,23 @@
+using OpenSma.Media.Codecs;
+using OpenSma.Media.Sdp;
+
+namespace OpenSma.Media.Rtp;
+
+/// <summary>What offer/answer settled for one leg's audio stream.</summary>
+public sealed record RtpSessionOptions(
+    AudioCodec Codec,
+    byte AudioPayloadType,
+    byte? TelephoneEventPayloadType,
+    MediaDirection Direction = MediaDirection.SendRecv)
+{
+    /// <summary>No RTP for this long while we expect it means the peer is gone.</summary>
+    public TimeSpan InactivityTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>RTCP reports go out this often (RFC 3550's 5 s minimum for a two-party session).</summary>
+    public TimeSpan RtcpInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public string Cname { get; init; } = "opensma";
+
+    /// <summary>Run the Goertzel detector on received audio (until the peer proves it uses RFC 4733).</summary>
+    public bool DetectInBandDtmf { get; init; } = true;
+}

@@ -1,0 +1,85 @@
+using OpenSma.Media.Dtmf;
+
+namespace OpenSma.Media.Tests.Dtmf;
+
+public sealed class TelephoneEventReceiverTests
+{
+    private static char? Feed(TelephoneEventReceiver receiver, uint timestamp, char digit, ushort duration, bool end) =>
+        receiver.Process(timestamp, new TelephoneEvent(TelephoneEvent.FromDigit(digit)!.Value, end, 10, duration));
+
+    [Fact]
+    public void Process_FullEventWithTripleEnd_ReportsOnce()
+    {
+        var receiver = new TelephoneEventReceiver();
+        var reported = new List<char?>
+        {
+            Feed(receiver, 8000, '3', 160, false),
+            Feed(receiver, 8000, '3', 320, false),
+            Feed(receiver, 8000, '3', 480, true),
+            Feed(receiver, 8000, '3', 480, true),
+            Feed(receiver, 8000, '3', 480, true),
+        };
+
+        Assert.Equal(['3', null, null, null, null], reported);
+    }
+
+    [Fact]
+    public void Process_SameDigitPressedTwice_ReportsTwice()
+    {
+        var receiver = new TelephoneEventReceiver();
+
+        Assert.Equal('1', Feed(receiver, 1000, '1', 800, true));
+        Assert.Equal('1', Feed(receiver, 2600, '1', 160, false));
+    }
+
+    [Fact]
+    public void Process_OnlyEndPacketsArrive_ReportsFromEnd()
+    {
+        var receiver = new TelephoneEventReceiver();
+
+        Assert.Equal('#', Feed(receiver, 1000, '#', 800, true));
+        Assert.Null(Feed(receiver, 1000, '#', 800, true));
+    }
+
+    [Fact]
+    public void Process_LateEndOfPreviousEventAfterNewOne_IsIgnored()
+    {
+        var receiver = new TelephoneEventReceiver();
+        Feed(receiver, 1000, '4', 160, false);
+        Assert.Equal('5', Feed(receiver, 3000, '5', 160, false));
+
+        Assert.Null(Feed(receiver, 1000, '4', 800, true)); // reordered retransmission
+        Assert.Null(Feed(receiver, 500, '6', 800, true));   // older than the current event
+    }
+
+    [Fact]
+    public void Process_LongEventContinuedInNewSegment_IsOnePress()
+    {
+        var receiver = new TelephoneEventReceiver();
+        Assert.Equal('0', Feed(receiver, 10_000, '0', 160, false));
+        Assert.Null(Feed(receiver, 10_000, '0', 65535, false));
+
+        // RFC 4733 2.5.1.3: the next segment starts at the old timestamp plus its duration.
+        Assert.Null(Feed(receiver, 10_000 + 65535, '0', 160, false));
+        Assert.Null(Feed(receiver, 10_000 + 65535, '0', 4000, true));
+        Assert.Equal('0', Feed(receiver, 90_000, '0', 160, false));
+    }
+
+    [Fact]
+    public void Process_NonDtmfEvent_ReportsNothing()
+    {
+        var receiver = new TelephoneEventReceiver();
+
+        Assert.Null(receiver.Process(1000, new TelephoneEvent(16, false, 10, 160))); // flash
+        Assert.Equal('2', Feed(receiver, 2000, '2', 160, false));
+    }
+
+    [Fact]
+    public void Process_TimestampWrap_StillOrdersEvents()
+    {
+        var receiver = new TelephoneEventReceiver();
+        Assert.Equal('1', Feed(receiver, uint.MaxValue - 100, '1', 800, true));
+
+        Assert.Equal('2', Feed(receiver, 1000, '2', 160, false));
+    }
+}

@@ -1,0 +1,32 @@
+using System.Net;
+using OpenSma.Media.Rtp;
+
+namespace OpenSma.Media.Tests.TestSupport;
+
+/// <summary>An in-memory transport: records what the session sends and lets tests inject datagrams.</summary>
+internal sealed class MemoryTransport(int localPort = 40000) : IMediaTransport
+{
+    private IMediaTransportReceiver? _receiver;
+
+    public List<(byte[] Datagram, IPEndPoint Destination, bool Rtcp)> Sent { get; } = [];
+
+    public IEnumerable<byte[]> SentRtp => Sent.Where(s => !s.Rtcp).Select(s => s.Datagram);
+
+    public bool Disposed { get; private set; }
+
+    public int LocalRtpPort { get; } = localPort;
+
+    public void Start(IMediaTransportReceiver receiver) => _receiver = receiver;
+
+    public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination, bool rtcp)
+    {
+        var endpoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(destination);
+        Sent.Add((datagram.ToArray(), endpoint, rtcp));
+        return true;
+    }
+
+    public void Deliver(byte[] datagram, IPEndPoint source, bool rtcp = false) =>
+        _receiver!.OnDatagram(datagram, source.Serialize(), rtcp);
+
+    public void Dispose() => Disposed = true;
+}
