@@ -16,7 +16,7 @@ public sealed record LambdaArn(string FunctionName, string? Region, string? Acco
         var parts = value.Split(':');
         if (parts.Length >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function")
         {
-            if (parts.Length > 8 || !IsValidName(parts[6]))
+            if (parts.Length > 8 || !IsValidName(parts[6]) || (parts.Length == 8 && !IsValidQualifier(parts[7])))
                 return false;
             arn = new LambdaArn(parts[6], Empty(parts[3]), Empty(parts[4]), parts.Length == 8 ? Empty(parts[7]) : null);
             return true;
@@ -25,12 +25,12 @@ public sealed record LambdaArn(string FunctionName, string? Region, string? Acco
             return false;
         if (parts.Length >= 3 && parts[1] == "function")
         {
-            if (parts.Length > 4 || !IsValidName(parts[2]))
+            if (parts.Length > 4 || !IsValidName(parts[2]) || (parts.Length == 4 && !IsValidQualifier(parts[3])))
                 return false;
             arn = new LambdaArn(parts[2], null, parts[0], parts.Length == 4 ? Empty(parts[3]) : null);
             return true;
         }
-        if (parts.Length <= 2 && IsValidName(parts[0]))
+        if (parts.Length <= 2 && IsValidName(parts[0]) && (parts.Length == 1 || IsValidQualifier(parts[1])))
         {
             arn = new LambdaArn(parts[0], null, null, parts.Length == 2 ? Empty(parts[1]) : null);
             return true;
@@ -48,6 +48,10 @@ public sealed record LambdaArn(string FunctionName, string? Region, string? Acco
     /// <summary>Lambda names: 1-64 of letters, digits, hyphen, underscore.</summary>
     public static bool IsValidName(string name) =>
         name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>A version number, an alias name or $LATEST.</summary>
+    private static bool IsValidQualifier(string q) =>
+        q.Length <= 128 && q.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '$');
 
     private static string? Empty(string s) => s.Length == 0 ? null : s;
 }

@@ -184,9 +184,13 @@ function runOne(handler, next) {
     currentRequestId = requestId;
     process.env._X_AMZN_TRACE_ID = next.headers['lambda-runtime-trace-id'] || '';
     let finished = false;
+    // A pending handler promise is not work to Node's event loop: without this timer a handler
+    // that never settles would let the process exit instead of running into its timeout.
+    const keepAlive = setInterval(() => {}, 1 << 30);
     const finish = (err, result, fromCallback) => {
       if (finished) return;
       finished = true;
+      clearInterval(keepAlive);
       const post = () => postResult(requestId, err, result).then(resolve, resolve);
       if (fromCallback && context.callbackWaitsForEmptyEventLoop) {
         // Lambda answers a callback only once the event loop has drained.
