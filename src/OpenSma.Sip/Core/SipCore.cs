@@ -184,48 +184,59 @@ internal sealed class SipCore : ISipMessageSink
     public void SendStateless(SipResponse response, SipRequest request, SipRemote source) =>
         Transactions.Send(response, SipResponseRouting.ResponseTarget(request, source));
 
-    /// <summary>Sends a request in a new client transaction: adds the top Via and picks the transport.</summary>
-    public ClientTransaction? SendRequest(SipRequest request, SipUri nextHop, Action<ClientTransaction, SipResponse> onResponse)
+    /// <summary>Sends a request in a new client transaction to the next hop's address (null: no route).</summary>
+    public ClientTransaction? SendRequest(SipRequest request, SipUri nextHop, Action<ClientTransaction, SipResponse> onResponse, string? preferredProtocol = null)
     {
-        // Null when no transport reaches the next hop; the caller reports that as a local 503.
-        var target = PrepareRequest(request, nextHop);
-        return target is null ? null : Transactions.StartClient(request, target, onResponse);
+        var target = Route(nextHop, preferredProtocol);
+        return target is null ? null : SendRequest(request, target, onResponse);
     }
+
+    /// <summary>Sends a request in a new client transaction over a known flow (such as the TCP connection a dialog uses).</summary>
+    public ClientTransaction SendRequest(SipRequest request, SipRemote target, Action<ClientTransaction, SipResponse> onResponse)
+    {
+        target = AddVia(request, target);
+        return Transactions.StartClient(request, target, onResponse);
+    }
+
+    /// <summary>Sends a request that already carries its Via (CANCEL reuses the INVITE's branch) over the INVITE's flow.</summary>
+    public ClientTransaction SendWithExistingVia(SipRequest request, SipRemote target, Action<ClientTransaction, SipResponse> onResponse) =>
+        Transactions.StartClient(request, target, onResponse);
 
     /// <summary>Sends an ACK for a 2xx: outside any transaction, with its own branch (RFC 3261 §13.2.2.4).</summary>
-    public void SendAck(SipRequest ack, SipUri nextHop)
-    {
-        if (PrepareRequest(ack, nextHop) is { } target)
-        {
-            Transactions.Send(ack, target);
-        }
-    }
+    public void SendAck(SipRequest ack, SipRemote target) => Transactions.Send(ack, AddVia(ack, target));
 
-    private SipRemote? PrepareRequest(SipRequest request, SipUri nextHop)
+    /// <summary>Picks transport and address for a next-hop URI (RFC 3263 without NAPTR/SRV: transport param, then scheme).</summary>
+    public SipRemote? Route(SipUri nextHop, string? preferredProtocol = null)
     {
         var endPoint = Resolve(nextHop);
-        var wanted = nextHop.Transport?.ToUpperInvariant() ?? (nextHop.Scheme == "sips" ? "TLS" : "UDP");
+        var wanted = nextHop.Transport?.ToUpperInvariant() ?? preferredProtocol ?? (nextHop.Scheme == "sips" ? "TLS" : "UDP");
         if (endPoint is null || FindTransport(wanted, endPoint.AddressFamily) is not { } transport)
         {
             SipCoreLog.NoRoute(_logger, nextHop.ToString());
             return null;
         }
 
-        request.Headers.AddFirst(SipHeaderNames.Via, NewVia(transport).ToString());
-        if (!transport.IsReliable && SipMessageWriter.ToBytes(request).Length > UdpSizeThreshold
-            && FindTransport("TCP", endPoint.AddressFamily) is { } tcp)
-        {
-            // RFC 3261 §18.1.1: too large for UDP, so the same request goes over TCP.
-            transport = tcp;
-            request.Headers.ReplaceFirst(SipHeaderNames.Via, NewVia(tcp).ToString());
-        }
+        return new SipRemote(transport, endPoint);
+    }
 
+    private SipRemote AddVia(SipRequest request, SipRemote target)
+    {
+        var transport = target.Transport;
+        request.Headers.AddFirst(SipHeaderNames.Via, NewVia(transport).ToString());
         if (!request.Headers.Contains(SipHeaderNames.MaxForwards))
         {
             request.Headers.Add(SipHeaderNames.MaxForwards, "70");
         }
 
-        return new SipRemote(transport, endPoint);
+        if (!transport.IsReliable && SipMessageWriter.ToBytes(request).Length > UdpSizeThreshold
+            && FindTransport("TCP", target.EndPoint.AddressFamily) is { } tcp)
+        {
+            // RFC 3261 §18.1.1: too large for UDP, so the same request goes over TCP.
+            request.Headers.ReplaceFirst(SipHeaderNames.Via, NewVia(tcp).ToString());
+            return new SipRemote(tcp, target.EndPoint);
+        }
+
+        return target;
     }
 
     private SipVia NewVia(ISipTransport transport)

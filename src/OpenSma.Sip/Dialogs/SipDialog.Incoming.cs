@@ -1,0 +1,122 @@
+using OpenSma.Sip.Messages;
+using OpenSma.Sip.Transactions;
+
+namespace OpenSma.Sip.Dialogs;
+
+/// <summary>Requests the peer sends inside the dialog (RFC 3261 §12.2.2, §14.2).</summary>
+public sealed partial class SipDialog
+{
+    private ServerInviteTransaction? _incomingReInvite;
+
+    internal void OnRequest(SipRequest request, ServerTransaction tx)
+    {
+        if (!AcceptRemoteSeq(request.CSeq!.Value.Number))
+        {
+            tx.Respond(SipResponses.Create(request, 500, "Out Of Order CSeq"));
+            return;
+        }
+
+        switch (request.Method)
+        {
+            case SipMethods.Bye:
+                tx.Respond(SipResponses.Create(request, 200));
+                if (Role == SipDialogRole.Uas && !IsAnswered && _inviteTransaction is not null)
+                {
+                    RespondToInvite(487, default, null);
+                }
+
+                Terminate(SipEndReason.RemoteHangUp);
+                break;
+            case SipMethods.Info when SipDtmfInfo.IsDtmf(request.ContentType):
+                OnDtmfInfo(request, tx);
+                break;
+            case SipMethods.Invite:
+                OnReInvite(request, (ServerInviteTransaction)tx);
+                break;
+            case SipMethods.Options:
+                var ok = SipResponses.Create(request, 200);
+                ok.Headers.Add(SipHeaderNames.Allow, Core.SipCapabilities.Allow);
+                tx.Respond(ok);
+                break;
+            default:
+                if (request.Method is SipMethods.Update)
+                {
+                    RefreshTarget(request);
+                }
+
+                Emit(new SipDialogRequestReceived(new SipIncomingRequest(this, tx)));
+                break;
+        }
+    }
+
+    private void OnDtmfInfo(SipRequest request, ServerTransaction tx)
+    {
+        if (SipDtmfInfo.TryParse(request.ContentType, request.Body.Span, out var digit, out var duration))
+        {
+            tx.Respond(SipResponses.Create(request, 200));
+            Emit(new SipDtmfReceived(digit, duration));
+        }
+        else
+        {
+            tx.Respond(SipResponses.Create(request, 400, "Bad DTMF Body"));
+        }
+    }
+
+    private void OnReInvite(SipRequest request, ServerInviteTransaction tx)
+    {
+        if (_reInviteOutstanding)
+        {
+            // Glare (RFC 3261 §14.2): both sides re-INVITEd at once.
+            tx.Respond(SipResponses.Create(request, 491));
+            return;
+        }
+
+        if (_incomingReInvite is { State: SipTransactionState.Proceeding } || (Role == SipDialogRole.Uas && !IsAnswered))
+        {
+            var busy = SipResponses.Create(request, 500, "Request Pending");
+            busy.Headers.Add(SipHeaderNames.RetryAfter, "2");
+            tx.Respond(busy);
+            return;
+        }
+
+        _incomingReInvite = tx;
+        Emit(new SipDialogRequestReceived(new SipIncomingRequest(this, tx)));
+    }
+
+    internal void OnAck(SipRequest ack)
+    {
+        if (Role == SipDialogRole.Uas && ack.CSeq?.Number == InitialInvite.CSeq?.Number)
+        {
+            OnInitialAck();
+            return;
+        }
+
+        _incomingReInvite?.OnAckFor2xx();
+    }
+
+    internal void RespondInDialog(ServerTransaction tx, int statusCode, ReadOnlyMemory<byte> body, string? contentType, IEnumerable<SipHeader>? headers)
+    {
+        lock (_ua.Core.Gate)
+        {
+            var response = SipResponses.Create(tx.Request, statusCode);
+            if (statusCode is >= 200 and < 300 && tx.Request.Method is SipMethods.Invite or SipMethods.Update)
+            {
+                response.Headers.Add(SipHeaderNames.Contact, _ua.ContactFor(Flow, LocalParty.Uri.User).ToString());
+                RefreshTarget(tx.Request);
+            }
+
+            foreach (var h in headers ?? [])
+            {
+                response.Headers.Add(h.Name, h.Value);
+            }
+
+            if (contentType is not null)
+            {
+                response.Headers.Add(SipHeaderNames.ContentType, contentType);
+            }
+
+            response.Body = body;
+            tx.Respond(response);
+        }
+    }
+}

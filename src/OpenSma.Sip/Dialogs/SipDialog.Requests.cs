@@ -1,0 +1,139 @@
+using OpenSma.Sip.Messages;
+using OpenSma.Sip.Transactions;
+
+namespace OpenSma.Sip.Dialogs;
+
+/// <summary>Requests we send inside the dialog: BYE, re-INVITE, UPDATE, INFO, REFER, NOTIFY.</summary>
+public sealed partial class SipDialog
+{
+    private bool _reInviteOutstanding;
+    private SipRequest? _lastAck;
+
+    /// <summary>
+    /// Sends an in-dialog request and returns its final response (a local 408 or 503 when the
+    /// peer is unreachable). A 2xx to a re-INVITE is ACKed here; a 491 is returned so the caller
+    /// can retry after the delay RFC 3261 §14.1 asks for.
+    /// </summary>
+    public Task<SipResponse> SendRequestAsync(string method, ReadOnlyMemory<byte> body = default, string? contentType = null, IEnumerable<SipHeader>? headers = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        var done = new TaskCompletionSource<SipResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_ua.Core.Gate)
+        {
+            if (State == SipDialogState.Terminated)
+            {
+                throw new InvalidOperationException("The dialog has ended.");
+            }
+
+            var request = NewRequest(method);
+            foreach (var h in headers ?? [])
+            {
+                request.Headers.Add(h.Name, h.Value);
+            }
+
+            if (contentType is not null)
+            {
+                request.Headers.Add(SipHeaderNames.ContentType, contentType);
+            }
+
+            request.Body = body;
+            var isInvite = method == SipMethods.Invite;
+            if (isInvite)
+            {
+                _reInviteOutstanding = true;
+            }
+
+            Send(request, (tx, response) =>
+            {
+                if (response.IsProvisional)
+                {
+                    return;
+                }
+
+                if (isInvite)
+                {
+                    _reInviteOutstanding = false;
+                    if (response.IsSuccess)
+                    {
+                        RefreshTarget(response);
+                        SendAck(tx.Request, response);
+                    }
+                }
+
+                if (response.StatusCode is 481 or 408 && method != SipMethods.Bye)
+                {
+                    // RFC 3261 §12.2.1.2: the peer no longer knows the dialog.
+                    Terminate(SipEndReason.Lost, response.StatusCode);
+                }
+
+                done.TrySetResult(response);
+            });
+        }
+
+        return done.Task;
+    }
+
+    /// <summary>Ends the call: BYE when confirmed, CANCEL or a 487 while early.</summary>
+    public Task HangUpAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_ua.Core.Gate)
+        {
+            switch (State)
+            {
+                case SipDialogState.Terminated:
+                    return Task.CompletedTask;
+                case SipDialogState.Early when Role == SipDialogRole.Uas:
+                    Reject(480);
+                    return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            SendBye(() => done.TrySetResult());
+            return done.Task;
+        }
+    }
+
+    /// <summary>Sends BYE and terminates at once: a BYE's outcome does not change that the call is over.</summary>
+    internal void SendBye(Action? onFinal = null, SipEndReason reason = SipEndReason.LocalHangUp)
+    {
+        var bye = NewRequest(SipMethods.Bye);
+        Terminate(reason);
+        Send(bye, (_, response) =>
+        {
+            if (response.IsFinal)
+            {
+                onFinal?.Invoke();
+            }
+        });
+    }
+
+    private void Send(SipRequest request, Action<ClientTransaction, SipResponse> onResponse)
+    {
+        var hop = NextHop();
+        var tx = hop is null ? null : _ua.Core.SendRequest(request, hop, onResponse);
+        if (tx is null)
+        {
+            onResponse(null!, SipResponses.Create(request, 503, "No Route To Destination"));
+        }
+    }
+
+    /// <summary>ACK for a 2xx: a new transaction-less request with the INVITE's CSeq number (RFC 3261 §13.2.2.4).</summary>
+    internal void SendAck(SipRequest invite, SipResponse response)
+    {
+        var ack = NewRequest(SipMethods.Ack, invite.CSeq!.Value.Number);
+        _lastAck = ack;
+        if (NextHop() is { } hop)
+        {
+            _ua.Core.SendAck(ack, hop);
+        }
+    }
+
+    /// <summary>A retransmitted 2xx means our ACK was lost: send the same ACK again.</summary>
+    internal void ResendAck()
+    {
+        if (_lastAck is { } ack && NextHop() is { } hop)
+        {
+            _ua.Core.Transactions.Send(ack, hop);
+        }
+    }
+}

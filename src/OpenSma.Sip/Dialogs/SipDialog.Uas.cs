@@ -1,0 +1,140 @@
+using OpenSma.Sip.Messages;
+using OpenSma.Sip.Transactions;
+
+namespace OpenSma.Sip.Dialogs;
+
+/// <summary>The UAS side of the initial INVITE: ring, answer, reject, and CANCEL.</summary>
+public sealed partial class SipDialog
+{
+    private ServerInviteTransaction? _inviteTransaction;
+    private TaskCompletionSource<bool>? _answered;
+
+    internal void AttachInvite(ServerInviteTransaction transaction)
+    {
+        _inviteTransaction = transaction;
+        transaction.AckTimedOut = _ => OnAckTimeout();
+    }
+
+    /// <summary>True once a final response to the initial INVITE has been sent.</summary>
+    public bool IsAnswered => _inviteTransaction?.LastResponse is { IsFinal: true };
+
+    /// <summary>Sends a provisional response: 180 Ringing, or 183 Session Progress with an early-media body.</summary>
+    public void Ring(int statusCode = 180, ReadOnlyMemory<byte> body = default, string? contentType = null)
+    {
+        if (statusCode is < 101 or > 199)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), "A provisional status is 101 to 199.");
+        }
+
+        lock (_ua.Core.Gate)
+        {
+            RespondToInvite(statusCode, body, contentType);
+        }
+    }
+
+    /// <summary>
+    /// Answers 200 OK with our Contact and the given body. Completes true when the ACK arrives,
+    /// false when the caller cancelled first or never ACKed (then BYE has been sent).
+    /// </summary>
+    public Task<bool> AnswerAsync(ReadOnlyMemory<byte> body = default, string? contentType = null, CancellationToken cancellationToken = default)
+    {
+        lock (_ua.Core.Gate)
+        {
+            if (State != SipDialogState.Early || IsAnswered)
+            {
+                return Task.FromResult(false);
+            }
+
+            _answered = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            RespondToInvite(200, body, contentType);
+            Confirm();
+            return _answered.Task;
+        }
+    }
+
+    /// <summary>Declines the INVITE with a final failure status (486 Busy Here, 603 Decline, ...).</summary>
+    public void Reject(int statusCode, string? reasonPhrase = null)
+    {
+        if (statusCode < 300)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), "A rejection is 300 or above.");
+        }
+
+        lock (_ua.Core.Gate)
+        {
+            if (State != SipDialogState.Early || IsAnswered)
+            {
+                return;
+            }
+
+            RespondToInvite(statusCode, default, null, reasonPhrase);
+            Terminate(SipEndReason.Rejected, statusCode);
+        }
+    }
+
+    private void RespondToInvite(int statusCode, ReadOnlyMemory<byte> body, string? contentType, string? reason = null)
+    {
+        var tx = _inviteTransaction ?? throw new InvalidOperationException("Only a UAS dialog answers the INVITE.");
+        var response = SipResponses.Create(tx.Request, statusCode, reason, LocalTag);
+        if (statusCode < 300)
+        {
+            response.Headers.Add(SipHeaderNames.Contact, _ua.ContactFor(Flow, LocalParty.Uri.User).ToString());
+            foreach (var rr in tx.Request.Headers.GetFields(SipHeaderNames.RecordRoute))
+            {
+                response.Headers.Add(SipHeaderNames.RecordRoute, rr);
+            }
+
+            response.Headers.Add(SipHeaderNames.Allow, Core.SipCapabilities.Allow);
+        }
+
+        if (contentType is not null)
+        {
+            response.Headers.Add(SipHeaderNames.ContentType, contentType);
+        }
+
+        response.Headers.Add(SipHeaderNames.Server, _ua.Core.UserAgent);
+        response.Body = body;
+        tx.Respond(response);
+    }
+
+    /// <summary>The caller's CANCEL matched our pending INVITE: answer it 487 (RFC 3261 §9.2).</summary>
+    internal void OnCancel()
+    {
+        if (IsAnswered || State != SipDialogState.Early)
+        {
+            // Too late: the 2xx already went out, and the caller must ACK then BYE.
+            return;
+        }
+
+        RespondToInvite(487, default, null);
+        _answered?.TrySetResult(false);
+        Terminate(SipEndReason.Cancelled, 487);
+    }
+
+    /// <summary>The ACK for our 2xx to the initial INVITE.</summary>
+    internal void OnInitialAck()
+    {
+        _inviteTransaction?.OnAckFor2xx();
+        if (_answered?.TrySetResult(true) == true)
+        {
+            Emit(new SipDialogConfirmed());
+        }
+    }
+
+    private void OnAckTimeout()
+    {
+        if (State != SipDialogState.Confirmed || _answered?.Task.IsCompleted != false)
+        {
+            return;
+        }
+
+        // RFC 3261 §13.3.1.4: no ACK within 64*T1, so the dialog is torn down with BYE.
+        _answered.TrySetResult(false);
+        SendBye(reason: SipEndReason.AckTimeout);
+    }
+
+    partial void OnTerminated()
+    {
+        _answered?.TrySetResult(false);
+    }
+}

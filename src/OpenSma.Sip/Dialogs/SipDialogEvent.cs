@@ -1,0 +1,18 @@
+using OpenSma.Sip.Messages;
+
+namespace OpenSma.Sip.Dialogs;
+
+/// <summary>What a dialog reports to the application that holds it, in order, through <see cref="SipDialog.Events"/>.</summary>
+public abstract record SipDialogEvent;
+
+/// <summary>The dialog is confirmed: the ACK for our 2xx arrived (UAS), or the 2xx arrived and was ACKed (UAC).</summary>
+public sealed record SipDialogConfirmed : SipDialogEvent;
+
+/// <summary>A DTMF digit carried by INFO (application/dtmf-relay or application/dtmf); already answered 200.</summary>
+public sealed record SipDtmfReceived(char Digit, int DurationMs) : SipDialogEvent;
+
+/// <summary>An in-dialog request the application must answer: re-INVITE, UPDATE, INFO, REFER, NOTIFY, MESSAGE.</summary>
+public sealed record SipDialogRequestReceived(SipIncomingRequest Request) : SipDialogEvent;
+
+/// <summary>The dialog ended; <paramref name="StatusCode"/> is the final status when one applies.</summary>
+public sealed record SipDialogTerminated(SipEndReason Reason, int? StatusCode = null) : SipDialogEvent;

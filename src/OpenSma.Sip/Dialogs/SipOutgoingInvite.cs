@@ -1,0 +1,143 @@
+using OpenSma.Sip.Auth;
+using OpenSma.Sip.Messages;
+using OpenSma.Sip.Transactions;
+using OpenSma.Sip.Transports;
+
+namespace OpenSma.Sip.Dialogs;
+
+/// <summary>
+/// The UAC side of one INVITE: provisional reports, one digest retry, CANCEL, and the race where
+/// a 2xx arrives after our CANCEL (the 2xx is ACKed, then the call is ended with BYE).
+/// </summary>
+internal sealed class SipOutgoingInvite
+{
+    private readonly SipUserAgent _ua;
+    private readonly SipInviteOptions _options;
+    private readonly TaskCompletionSource<SipInviteResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ClientInviteTransaction? _transaction;
+    private SipRemote? _flow;
+    private bool _authTried;
+    private bool _cancelRequested;
+    private bool _cancelSent;
+    private bool _provisionalSeen;
+    private SipDialog? _dialog;
+
+    public SipOutgoingInvite(SipUserAgent ua, SipInviteOptions options)
+    {
+        _ua = ua;
+        _options = options;
+    }
+
+    public Task<SipInviteResult> Result => _result.Task;
+
+    public string LocalTag { get; } = SipRequests.NewToken(10);
+
+    public void Start(SipRequest invite)
+    {
+        var hop = _options.OutboundProxy ?? _options.Target;
+        _flow = _ua.Core.Route(hop);
+        if (_flow is null)
+        {
+            _result.TrySetResult(new SipInviteResult(null, SipResponses.Create(invite, 503, "No Route To Destination")));
+            return;
+        }
+
+        Send(invite);
+    }
+
+    private void Send(SipRequest invite) =>
+        _transaction = (ClientInviteTransaction)_ua.Core.SendRequest(invite, _flow!, OnResponse);
+
+    /// <summary>Cancels the attempt. Per RFC 3261 §9.1 the CANCEL waits for a provisional response.</summary>
+    public void Cancel()
+    {
+        if (_result.Task.IsCompleted)
+        {
+            return;
+        }
+
+        _cancelRequested = true;
+        if (_provisionalSeen)
+        {
+            SendCancel();
+        }
+    }
+
+    private void SendCancel()
+    {
+        if (_cancelSent || _transaction is null)
+        {
+            return;
+        }
+
+        _cancelSent = true;
+        var cancel = SipRequests.Cancel(_transaction.Request);
+        _ua.Core.SendWithExistingVia(cancel, _transaction.Remote, (_, _) => { });
+    }
+
+    private void OnResponse(ClientTransaction tx, SipResponse response)
+    {
+        if (response.IsProvisional)
+        {
+            _provisionalSeen = true;
+            if (_cancelRequested)
+            {
+                SendCancel();
+                return;
+            }
+
+            _options.OnProvisional?.Invoke(response);
+            return;
+        }
+
+        if (response.IsSuccess)
+        {
+            OnSuccess(tx, response);
+            return;
+        }
+
+        if (response.StatusCode is 401 or 407 && !_authTried && !_cancelRequested && _options.Credentials is { } credentials
+            && SipDigestClient.Authorize(tx.Request, response, credentials) is { } retry)
+        {
+            _authTried = true;
+            Send(retry);
+            return;
+        }
+
+        _result.TrySetResult(new SipInviteResult(null, response));
+    }
+
+    private void OnSuccess(ClientTransaction tx, SipResponse response)
+    {
+        var remoteTag = response.To?.Tag ?? string.Empty;
+        if (_dialog is not null)
+        {
+            if (remoteTag == _dialog.RemoteTag)
+            {
+                // The 2xx was retransmitted: our ACK was lost.
+                _dialog.ResendAck();
+                return;
+            }
+
+            // A second 2xx from another fork: confirm it and end it at once (RFC 3261 §13.2.2.4).
+            var extra = _ua.CreateUacDialog(tx.Request, response, LocalTag, _flow!);
+            extra.SendAck(tx.Request, response);
+            extra.SendBye();
+            return;
+        }
+
+        _dialog = _ua.CreateUacDialog(tx.Request, response, LocalTag, _flow!);
+        _dialog.SendAck(tx.Request, response);
+        if (_cancelRequested)
+        {
+            // CANCEL lost the race with the 2xx: the call exists now, so ACK it and hang up.
+            _dialog.SendBye();
+            _result.TrySetResult(new SipInviteResult(null, response));
+            return;
+        }
+
+        _dialog.Confirm();
+        _dialog.Emit(new SipDialogConfirmed());
+        _result.TrySetResult(new SipInviteResult(_dialog, response));
+    }
+}

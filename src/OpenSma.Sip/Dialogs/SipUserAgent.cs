@@ -1,0 +1,274 @@
+using OpenSma.Sip.Auth;
+using OpenSma.Sip.Core;
+using OpenSma.Sip.Messages;
+using OpenSma.Sip.Registrar;
+using OpenSma.Sip.Transactions;
+using OpenSma.Sip.Transports;
+
+namespace OpenSma.Sip.Dialogs;
+
+/// <summary>
+/// The transaction user: routes new requests to dialogs, the registrar or the application,
+/// answers what it can itself (404 with no application, 481, 405, 416, 420, 501), and starts
+/// outgoing calls. Runs under the core's gate.
+/// </summary>
+internal sealed class SipUserAgent : ISipRequestHandler
+{
+    private static readonly HashSet<string> SupportedExtensions = new(StringComparer.OrdinalIgnoreCase) { "replaces", "timer" };
+
+    private readonly Dictionary<string, SipDialog> _dialogs = new(StringComparer.Ordinal);
+    private readonly Dictionary<ServerInviteTransaction, SipDialog> _pendingInvites = [];
+
+    public SipUserAgent(SipCore core, SipRegistrar? registrar = null, SipDigestServer? authenticator = null)
+    {
+        Core = core;
+        Registrar = registrar;
+        Authenticator = authenticator;
+        core.Handler = this;
+    }
+
+    public SipCore Core { get; }
+
+    public SipRegistrar? Registrar { get; }
+
+    /// <summary>Challenges REGISTER (and INVITE when <see cref="AuthenticateInvites"/>) when set.</summary>
+    public SipDigestServer? Authenticator { get; }
+
+    public bool AuthenticateInvites { get; init; }
+
+    /// <summary>The application: receives each new incoming call as an early UAS dialog.</summary>
+    public Action<SipDialog>? IncomingCall { get; set; }
+
+    internal int DialogCount => _dialogs.Count;
+
+    public static string DialogKey(string callId, string localTag, string remoteTag) => callId + "|" + localTag + "|" + remoteTag;
+
+    public void OnRequest(SipRequest request, ServerTransaction? transaction, SipRemote source)
+    {
+        var toTag = request.To?.Tag;
+        if (transaction is null)
+        {
+            // An ACK for a 2xx: it belongs to a dialog, never to a transaction.
+            if (toTag is not null && FindDialog(request, toTag) is { } acked)
+            {
+                acked.OnAck(request);
+            }
+
+            return;
+        }
+
+        if (toTag is not null)
+        {
+            if (FindDialog(request, toTag) is { } dialog)
+            {
+                dialog.OnRequest(request, transaction);
+            }
+            else
+            {
+                transaction.Respond(SipResponses.Create(request, 481));
+            }
+
+            return;
+        }
+
+        if (Precheck(request, transaction))
+        {
+            return;
+        }
+
+        switch (request.Method)
+        {
+            case SipMethods.Invite:
+                OnInvite(request, (ServerInviteTransaction)transaction, source);
+                break;
+            case SipMethods.Register when Registrar is not null:
+                OnRegister(request, transaction, source);
+                break;
+            case SipMethods.Bye or SipMethods.Info or SipMethods.Update or SipMethods.Prack or SipMethods.Notify or SipMethods.Refer:
+                transaction.Respond(SipResponses.Create(request, 481));
+                break;
+            default:
+                var notAllowed = SipResponses.Create(request, SipMethods.IsKnown(request.Method) ? 405 : 501, toTag: SipRequests.NewToken(10));
+                notAllowed.Headers.Add(SipHeaderNames.Allow, SipCapabilities.Allow);
+                transaction.Respond(notAllowed);
+                break;
+        }
+    }
+
+    /// <summary>Checks a UAS must make before anything else (RFC 3261 §8.2.2): scheme and Require.</summary>
+    private static bool Precheck(SipRequest request, ServerTransaction transaction)
+    {
+        if (!(request.RequestUri.IsSip || request.RequestUri.IsTel))
+        {
+            transaction.Respond(SipResponses.Create(request, 416, toTag: SipRequests.NewToken(10)));
+            return true;
+        }
+
+        var unsupported = request.OptionTags(SipHeaderNames.Require).Where(t => !SupportedExtensions.Contains(t)).ToList();
+        if (unsupported.Count > 0 && request.Method is not (SipMethods.Cancel or SipMethods.Ack))
+        {
+            var response = SipResponses.Create(request, 420, toTag: SipRequests.NewToken(10));
+            response.Headers.Add(SipHeaderNames.Unsupported, string.Join(", ", unsupported));
+            transaction.Respond(response);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void OnInvite(SipRequest invite, ServerInviteTransaction transaction, SipRemote source)
+    {
+        var localTag = SipRequests.NewToken(10);
+        if (AuthenticateInvites && Authenticator is not null && !Authenticated(invite, transaction, localTag))
+        {
+            return;
+        }
+
+        if (IncomingCall is not { } application)
+        {
+            // No application attached yet: nobody can take the call.
+            transaction.Respond(SipResponses.Create(invite, 404, toTag: localTag));
+            return;
+        }
+
+        var routeSet = invite.RecordRoutes;
+        var remoteTarget = invite.Contacts is [var contact, ..] ? contact.Uri : invite.From!.Uri;
+        var dialog = new SipDialog(this, SipDialogRole.Uas, invite, localTag, invite.From!.Tag ?? string.Empty, source, routeSet, remoteTarget);
+        dialog.AttachInvite(transaction);
+        _dialogs[dialog.Key] = dialog;
+        _pendingInvites[transaction] = dialog;
+        application(dialog);
+    }
+
+    private void OnRegister(SipRequest register, ServerTransaction transaction, SipRemote source)
+    {
+        var toTag = SipRequests.NewToken(10);
+        if (Authenticator is not null && !Authenticated(register, transaction, toTag))
+        {
+            return;
+        }
+
+        transaction.Respond(Registrar!.Register(register, source, toTag));
+    }
+
+    private bool Authenticated(SipRequest request, ServerTransaction transaction, string toTag)
+    {
+        var result = Authenticator!.Verify(request);
+        if (result.IsAuthenticated)
+        {
+            return true;
+        }
+
+        transaction.Respond(Authenticator.Challenge(request, toTag, stale: result.Status == SipAuthStatus.Stale));
+        return false;
+    }
+
+    public void OnCancel(ServerInviteTransaction invite)
+    {
+        if (_pendingInvites.TryGetValue(invite, out var dialog))
+        {
+            dialog.OnCancel();
+        }
+        else if (invite.LastResponse is not { IsFinal: true })
+        {
+            invite.Respond(SipResponses.Create(invite.Request, 487, toTag: SipRequests.NewToken(10)));
+        }
+    }
+
+    public void OnStrayResponse(SipResponse response, SipRemote source)
+    {
+        // A 2xx retransmitted after our INVITE transaction ended: our ACK was lost.
+        if (response.From?.Tag is { } local && response.To?.Tag is { } remote
+            && _dialogs.TryGetValue(DialogKey(response.CallId ?? string.Empty, local, remote), out var dialog))
+        {
+            dialog.ResendAck();
+        }
+    }
+
+    public Task<SipInviteResult> InviteAsync(SipInviteOptions options, CancellationToken cancellationToken)
+    {
+        SipOutgoingInvite attempt;
+        lock (Core.Gate)
+        {
+            attempt = new SipOutgoingInvite(this, options);
+            attempt.Start(BuildInvite(options, attempt.LocalTag));
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() =>
+            {
+                lock (Core.Gate)
+                {
+                    attempt.Cancel();
+                }
+            });
+            attempt.Result.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+        }
+
+        return attempt.Result;
+    }
+
+    private SipRequest BuildInvite(SipInviteOptions options, string localTag)
+    {
+        var invite = new SipRequest(SipMethods.Invite, options.Target);
+        var hopTransport = Core.Route(options.OutboundProxy ?? options.Target)?.Transport ?? Core.Transports[0];
+        var from = options.From ?? new SipNameAddress(SipUri.Sip("opensma", Core.HostFor(hopTransport)));
+        var headers = invite.Headers;
+        headers.Add(SipHeaderNames.From, from.WithTag(localTag).ToString());
+        headers.Add(SipHeaderNames.To, (options.To ?? new SipNameAddress(options.Target)).ToString());
+        headers.Add(SipHeaderNames.CallId, SipRequests.NewToken(20) + "@" + Core.HostFor(hopTransport));
+        headers.Add(SipHeaderNames.CSeq, new SipCSeq(1, SipMethods.Invite).ToString());
+        headers.Add(SipHeaderNames.MaxForwards, "70");
+        headers.Add(SipHeaderNames.Contact, ContactFor(new SipRemote(hopTransport, hopTransport.LocalEndPoint), from.Uri.User).ToString());
+        headers.Add(SipHeaderNames.Allow, SipCapabilities.Allow);
+        headers.Add(SipHeaderNames.Supported, SipCapabilities.Supported);
+        headers.Add(SipHeaderNames.UserAgent, Core.UserAgent);
+        foreach (var h in options.Headers)
+        {
+            headers.Add(h.Name, h.Value);
+        }
+
+        if (options.ContentType is not null)
+        {
+            headers.Add(SipHeaderNames.ContentType, options.ContentType);
+        }
+
+        invite.Body = options.Body;
+        return invite;
+    }
+
+    internal SipDialog CreateUacDialog(SipRequest invite, SipResponse response, string localTag, SipRemote flow)
+    {
+        var routeSet = response.RecordRoutes.Reverse();
+        var remoteTarget = response.Contacts is [var contact, ..] ? contact.Uri : invite.RequestUri;
+        var dialog = new SipDialog(this, SipDialogRole.Uac, invite, localTag, response.To?.Tag ?? string.Empty, flow, routeSet, remoteTarget);
+        _dialogs[dialog.Key] = dialog;
+        return dialog;
+    }
+
+    internal void Forget(SipDialog dialog)
+    {
+        _dialogs.Remove(dialog.Key);
+        foreach (var (tx, d) in _pendingInvites.Where(p => ReferenceEquals(p.Value, dialog)).ToList())
+        {
+            _pendingInvites.Remove(tx);
+        }
+    }
+
+    /// <summary>Our Contact for a flow: the advertised host and the transport's port, with transport=tcp on streams.</summary>
+    internal SipNameAddress ContactFor(SipRemote flow, string? user)
+    {
+        var transport = flow.Transport;
+        var uri = SipUri.Sip(user, Core.HostFor(transport), transport.LocalEndPoint.Port);
+        if (transport.Protocol != "UDP")
+        {
+            uri.Parameters.Set("transport", transport.Protocol.ToLowerInvariant());
+        }
+
+        return new SipNameAddress(uri);
+    }
+
+    private SipDialog? FindDialog(SipRequest request, string toTag) =>
+        _dialogs.TryGetValue(DialogKey(request.CallId ?? string.Empty, toTag, request.From?.Tag ?? string.Empty), out var dialog) ? dialog : null;
+}

@@ -1,0 +1,39 @@
+using System.Net;
+using OpenSma.Sip.Parsing;
+using OpenSma.Sip.Registrar;
+using OpenSma.Sip.Transactions;
+
+namespace OpenSma.Sip;
+
+/// <summary>How the SIP endpoint listens and behaves. Defaults: UDP and TCP on 0.0.0.0:5060, registrar on, no auth.</summary>
+public sealed record SipEndpointOptions
+{
+    public const int DefaultPort = 5060;
+
+    public IReadOnlyList<IPEndPoint> UdpEndPoints { get; init; } = [new(IPAddress.Any, DefaultPort)];
+
+    public IReadOnlyList<IPEndPoint> TcpEndPoints { get; init; } = [new(IPAddress.Any, DefaultPort)];
+
+    /// <summary>Host or address written into Via and Contact; needed when listening on 0.0.0.0 behind a real address.</summary>
+    public string? AdvertisedHost { get; init; }
+
+    /// <summary>Sent in User-Agent and Server headers.</summary>
+    public string UserAgent { get; init; } = "OpenSMA";
+
+    public SipTimerSettings Timers { get; init; } = SipTimerSettings.Default;
+
+    public SipParserLimits Limits { get; init; } = SipParserLimits.Default;
+
+    public bool RegistrarEnabled { get; init; } = true;
+
+    public SipRegistrarOptions Registrar { get; init; } = new();
+
+    /// <summary>Digest realm; with <see cref="Users"/> set, REGISTER is challenged.</summary>
+    public string Realm { get; init; } = "opensma";
+
+    /// <summary>Username to password for softphones; null disables authentication.</summary>
+    public IReadOnlyDictionary<string, string>? Users { get; init; }
+
+    /// <summary>Also challenge INVITEs (softphones calling in); trunks usually are not challenged.</summary>
+    public bool AuthenticateInvites { get; init; }
+}

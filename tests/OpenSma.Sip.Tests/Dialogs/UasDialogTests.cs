@@ -1,0 +1,227 @@
+using System.Text;
+using OpenSma.Sip.Dialogs;
+using OpenSma.Sip.Messages;
+
+namespace OpenSma.Sip.Tests.Dialogs;
+
+public sealed class UasDialogTests
+{
+    private static (EndpointHarness H, SipDialog Dialog, string OurTag, Task<bool> Answered) AnsweredCall()
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication();
+        h.Receive(EndpointHarness.Invite(body: "v=0\r\n"));
+        var dialog = Assert.Single(h.Calls);
+        dialog.Ring();
+        var answered = dialog.AnswerAsync(Encoding.UTF8.GetBytes("v=0 answer\r\n"), "application/sdp");
+        var ok = h.SentResponse(200);
+        return (h, dialog, ok.To!.Tag!, answered);
+    }
+
+    /// <summary>The result of a task the fake clock or an inbound message has already completed.</summary>
+    internal static T Completed<T>(Task<T> task)
+    {
+        Assert.True(task.IsCompleted, "the task should have completed synchronously");
+        return task.GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public void Invite_NoApplication_Answers100Then404()
+    {
+        var h = new EndpointHarness();
+        h.Receive(EndpointHarness.Invite());
+        var sent = h.Sent().Cast<SipResponse>().Select(r => r.StatusCode);
+        Assert.Equal([100, 404], sent);
+    }
+
+    [Fact]
+    public void Answer_AckArrives_CompletesTrueAndConfirms()
+    {
+        var (h, dialog, tag, answered) = AnsweredCall();
+        Assert.False(answered.IsCompleted);
+        Assert.Equal("v=0\r\n", Encoding.UTF8.GetString(dialog.InitialInvite.Body.Span));
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        Assert.True(Completed(answered));
+        Assert.Equal(SipDialogState.Confirmed, dialog.State);
+        Assert.IsType<SipDialogConfirmed>(Assert.Single(EndpointHarness.Drain(dialog)));
+    }
+
+    [Fact]
+    public void Answer_Response_CarriesContactRecordRouteAndBody()
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication(d => d.AnswerAsync(Encoding.UTF8.GetBytes("sdp"), "application/sdp"));
+        h.Receive(EndpointHarness.Invite());
+        var ok = h.SentResponse(200);
+        Assert.Equal("sip:+15551230000@192.0.2.1:5060", ok.Contacts.Single().Uri.ToString());
+        Assert.Equal("<sip:proxy.example.com;lr>", ok.Headers.Get("Record-Route"));
+        Assert.Equal("application/sdp", ok.ContentType);
+        Assert.Equal("sdp", Encoding.UTF8.GetString(ok.Body.Span));
+    }
+
+    [Fact]
+    public void RemoteBye_Answers200AndEndsDialog()
+    {
+        var (h, dialog, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        h.Sent();
+        h.Receive(EndpointHarness.InDialog("BYE", tag, 2, "z9hG4bK-bye1"));
+        Assert.Equal(200, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
+        Assert.Equal(SipDialogState.Terminated, dialog.State);
+        var ended = Assert.IsType<SipDialogTerminated>(EndpointHarness.Drain(dialog).Last());
+        Assert.Equal(SipEndReason.RemoteHangUp, ended.Reason);
+        Assert.Equal(0, h.Endpoint.UserAgent.DialogCount);
+    }
+
+    [Fact]
+    public async Task HangUp_Confirmed_SendsByeOnRouteSetToRemoteTarget()
+    {
+        var (h, dialog, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        h.Sent();
+        var hangUp = dialog.HangUpAsync();
+        var (bye, _) = Assert.Single(h.Transport.TakeSent());
+        var request = Assert.IsType<SipRequest>(bye);
+        Assert.Equal("BYE", request.Method);
+        Assert.Equal("sip:+15559870000@192.0.2.20:5070", request.RequestUri.ToString());
+        Assert.Equal("<sip:proxy.example.com;lr>", request.Headers.Get("Route"));
+        Assert.Equal(tag, request.From!.Tag);
+        Assert.Equal("caller1", request.To!.Tag);
+        Assert.Equal(new SipCSeq(1, "BYE"), request.CSeq);
+        h.Receive(SipResponses.Create(request, 200));
+        await hangUp.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(SipEndReason.LocalHangUp, Assert.IsType<SipDialogTerminated>(EndpointHarness.Drain(dialog).Last()).Reason);
+    }
+
+    [Fact]
+    public void Cancel_BeforeAnswer_Sends487AndEndsCancelled()
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication(d => d.Ring());
+        h.Receive(EndpointHarness.Invite());
+        h.Sent();
+        h.Receive(EndpointHarness.Invite().Replace("INVITE sip", "CANCEL sip", StringComparison.Ordinal).Replace("1 INVITE", "1 CANCEL", StringComparison.Ordinal));
+        var codes = h.Sent().Cast<SipResponse>().Select(r => (r.StatusCode, r.CSeq!.Value.Method)).ToList();
+        Assert.Equal([(200, "CANCEL"), (487, "INVITE")], codes);
+        var dialog = Assert.Single(h.Calls);
+        Assert.Equal(SipEndReason.Cancelled, Assert.IsType<SipDialogTerminated>(EndpointHarness.Drain(dialog).Last()).Reason);
+        Assert.False(Completed(dialog.AnswerAsync()));
+    }
+
+    [Fact]
+    public void Invite_Retransmitted_ReachesApplicationOnce()
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication(d => d.Ring());
+        h.Receive(EndpointHarness.Invite());
+        h.Receive(EndpointHarness.Invite());
+        Assert.Single(h.Calls);
+        Assert.Equal([100, 180, 180], h.Sent().Cast<SipResponse>().Select(r => r.StatusCode));
+    }
+
+    [Fact]
+    public void Answer_AckNeverArrives_SendsByeAfter64T1()
+    {
+        var (h, dialog, _, answered) = AnsweredCall();
+        h.Time.Advance(TimeSpan.FromSeconds(32));
+        Assert.False(Completed(answered));
+        var sent = h.Sent();
+        Assert.Contains(sent, m => m is SipRequest { Method: "BYE" });
+        Assert.Equal(SipEndReason.AckTimeout, Assert.IsType<SipDialogTerminated>(EndpointHarness.Drain(dialog).Last()).Reason);
+    }
+
+    [Theory]
+    [InlineData("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n", '5', 160)]
+    [InlineData("application/dtmf-relay", "Signal= #\r\n", '#', 250)]
+    [InlineData("application/dtmf", "7", '7', 250)]
+    public void Info_Dtmf_Answers200AndReportsDigit(string contentType, string body, char digit, int duration)
+    {
+        var (h, dialog, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        EndpointHarness.Drain(dialog);
+        h.Sent();
+        h.Receive(EndpointHarness.InDialog("INFO", tag, 2, "z9hG4bK-info1", contentType: contentType, body: body));
+        Assert.Equal(200, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
+        Assert.Equal(new SipDtmfReceived(digit, duration), Assert.Single(EndpointHarness.Drain(dialog)));
+    }
+
+    [Fact]
+    public void ReInvite_ApplicationAnswers_SendsContactAndAbsorbsAck()
+    {
+        var (h, dialog, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        EndpointHarness.Drain(dialog);
+        h.Sent();
+        h.Receive(EndpointHarness.InDialog("INVITE", tag, 2, "z9hG4bK-reinv", contentType: "application/sdp", body: "hold"));
+        var received = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog)));
+        Assert.Equal("hold", Encoding.UTF8.GetString(received.Request.Request.Body.Span));
+        received.Request.Respond(200, Encoding.UTF8.GetBytes("held"), "application/sdp");
+        var sent = h.Sent();
+        var ok = sent.OfType<SipResponse>().Single(r => r.StatusCode == 200);
+        Assert.Single(ok.Contacts);
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 2, "z9hG4bK-ack2"));
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(h.Sent(), m => m is SipResponse);
+    }
+
+    [Fact]
+    public void ReInvite_WhileOursIsPending_Answers491()
+    {
+        var (h, dialog, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        h.Sent();
+        _ = dialog.SendRequestAsync("INVITE", Encoding.UTF8.GetBytes("offer"), "application/sdp");
+        h.Sent();
+        h.Receive(EndpointHarness.InDialog("INVITE", tag, 2, "z9hG4bK-glare"));
+        Assert.Contains(h.Sent(), m => m is SipResponse { StatusCode: 491 });
+    }
+
+    [Fact]
+    public void InDialogRequest_UnknownDialog_Answers481()
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication();
+        h.Receive(EndpointHarness.InDialog("BYE", "nosuchtag", 2, "z9hG4bK-x"));
+        Assert.Equal(481, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
+    }
+
+    [Fact]
+    public void Invite_OutOfOrderCSeqInDialog_Answers500()
+    {
+        var (h, _, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        h.Sent();
+        h.Receive(EndpointHarness.InDialog("INFO", tag, 1, "z9hG4bK-old"));
+        Assert.Equal(500, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Require: foo\r\n", 420)]
+    public void Invite_UnsupportedRequire_Answers420WithUnsupported(string extra, int code)
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication();
+        h.Receive(EndpointHarness.Invite(extra: extra));
+        var response = h.SentResponse(code);
+        Assert.Equal("foo", response.Headers.Get("Unsupported"));
+        Assert.Empty(h.Calls);
+    }
+
+    [Fact]
+    public void Request_UnknownScheme_Answers416()
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication();
+        h.Receive(EndpointHarness.Invite().Replace("INVITE sip:+15551230000@192.0.2.1 SIP", "INVITE foo:bar SIP", StringComparison.Ordinal));
+        Assert.Equal(416, h.Sent().OfType<SipResponse>().Last().StatusCode);
+    }
+
+    [Fact]
+    public void Request_UnknownMethod_Answers501WithAllow()
+    {
+        var h = new EndpointHarness();
+        h.Receive(EndpointHarness.Invite().Replace("INVITE", "FOO", StringComparison.Ordinal));
+        var response = h.SentResponse(501);
+        Assert.Contains("INVITE", response.Headers.Get("Allow"), StringComparison.Ordinal);
+    }
+}
