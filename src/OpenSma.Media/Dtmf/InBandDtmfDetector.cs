@@ -13,7 +13,7 @@ namespace OpenSma.Media.Dtmf;
 /// - each strongest tone beats every other tone of its group by 8 dB;
 /// - no strong overtone (voiced speech is rich in harmonics, DTMF is not): the third harmonic
 ///   of the low tone (the second would sit within a bin of the high-group tones) and the
-///   second harmonic of the high tone stay 10 dB down;
+///   second harmonic of the high tone stay 14 dB down;
 /// - the two tones carry most of the block's energy (speech spreads its energy).
 /// A digit is reported once it is seen in two consecutive blocks (25.5 ms of steady tone, so any
 /// tone of 40 ms or more is found whatever its alignment), and a new digit needs two blocks
@@ -40,8 +40,8 @@ public sealed class InBandDtmfDetector
     private const double ForwardTwist = 2.5;    // 4 dB in power
     private const double ReverseTwist = 6.3;    // 8 dB in power
     private const double RelativePeak = 6.3;    // 8 dB in power
-    private const double MaxHarmonicRatio = 0.1; // overtone at least 10 dB below
-    private const double MinToneEnergyShare = 0.6;
+    private const double MaxHarmonicRatio = 0.04; // overtone at least 14 dB below
+    private const double MinToneEnergyShare = 0.8;
 
     private static readonly double[] Coefficients = BuildCoefficients();
 
@@ -120,6 +120,44 @@ public sealed class InBandDtmfDetector
 
     internal static char? Analyze(ReadOnlySpan<short> block)
     {
+        var m = Measure(block);
+        if (m.LowPower < MinTonePower || m.HighPower < MinTonePower)
+        {
+            return null;
+        }
+
+        if (m.HighPower > m.LowPower * ForwardTwist || m.LowPower > m.HighPower * ReverseTwist)
+        {
+            return null;
+        }
+
+        if (m.LowRunnerUp * RelativePeak > m.LowPower || m.HighRunnerUp * RelativePeak > m.HighPower)
+        {
+            return null;
+        }
+
+        if (m.LowOvertone > m.LowPower * MaxHarmonicRatio || m.HighOvertone > m.HighPower * MaxHarmonicRatio)
+        {
+            return null;
+        }
+
+        return m.EnergyShare < MinToneEnergyShare ? null : Keys[m.Row, m.Column];
+    }
+
+    /// <summary>The Goertzel measurements behind a block's verdict.</summary>
+    internal readonly record struct BlockMetrics(
+        int Row,
+        int Column,
+        double LowPower,
+        double HighPower,
+        double LowRunnerUp,
+        double HighRunnerUp,
+        double LowOvertone,
+        double HighOvertone,
+        double EnergyShare);
+
+    internal static BlockMetrics Measure(ReadOnlySpan<short> block)
+    {
         Span<double> low = stackalloc double[4];
         Span<double> high = stackalloc double[4];
         double energy = 0;
@@ -136,41 +174,33 @@ public sealed class InBandDtmfDetector
 
         var row = ArgMax(low);
         var column = ArgMax(high);
-        var lowPower = low[row];
-        var highPower = high[column];
-        if (lowPower < MinTonePower || highPower < MinTonePower)
-        {
-            return null;
-        }
-
-        if (highPower > lowPower * ForwardTwist || lowPower > highPower * ReverseTwist)
-        {
-            return null;
-        }
-
+        double lowRunnerUp = 0, highRunnerUp = 0;
         for (var i = 0; i < 4; i++)
         {
-            if ((i != row && low[i] * RelativePeak > lowPower) || (i != column && high[i] * RelativePeak > highPower))
+            if (i != row)
             {
-                return null;
+                lowRunnerUp = Math.Max(lowRunnerUp, low[i]);
             }
-        }
 
-        if (Goertzel(block, Coefficients[8 + row]) > lowPower * MaxHarmonicRatio
-            || Goertzel(block, Coefficients[12 + column]) > highPower * MaxHarmonicRatio)
-        {
-            return null;
+            if (i != column)
+            {
+                highRunnerUp = Math.Max(highRunnerUp, high[i]);
+            }
         }
 
         // Block energy of a sine of amplitude a is N a^2 / 2; its Goertzel power is (a N / 2)^2,
         // so power * 2 / N is the energy the tone accounts for.
-        var toneEnergy = (lowPower + highPower) * 2 / BlockSize;
-        if (toneEnergy < energy * MinToneEnergyShare)
-        {
-            return null;
-        }
-
-        return Keys[row, column];
+        var toneEnergy = (low[row] + high[column]) * 2 / block.Length;
+        return new BlockMetrics(
+            row,
+            column,
+            low[row],
+            high[column],
+            lowRunnerUp,
+            highRunnerUp,
+            Goertzel(block, Coefficients[8 + row]),
+            Goertzel(block, Coefficients[12 + column]),
+            energy == 0 ? 0 : toneEnergy / energy);
     }
 
     private static double Goertzel(ReadOnlySpan<short> block, double coefficient)
