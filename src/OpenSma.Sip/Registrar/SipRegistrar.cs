@@ -71,13 +71,17 @@ public sealed class SipRegistrar
         var now = _time.GetUtcNow();
         lock (_lock)
         {
+            if (_bindings.TryGetValue(key, out var existingList))
+            {
+                Purge(key, existingList);
+            }
+
             if (!_bindings.TryGetValue(key, out var list))
             {
                 list = [];
                 _bindings[key] = list;
             }
 
-            Purge(key, list);
             if (contacts is ["*"])
             {
                 if (headerExpires != 0)

@@ -1,0 +1,166 @@
+using System.Text;
+using OpenSma.Sip.Auth;
+using OpenSma.Sip.Dialogs;
+using OpenSma.Sip.Messages;
+
+namespace OpenSma.Sip.Tests.Dialogs;
+
+public sealed class UacInviteTests
+{
+    private static SipInviteOptions Options(SipCredentials? credentials = null) => new()
+    {
+        Target = SipUri.Parse("sip:+15559870000@192.0.2.20:5070"),
+        From = SipNameAddress.Parse("<sip:+15551230000@192.0.2.1>"),
+        Body = Encoding.UTF8.GetBytes("offer"),
+        ContentType = "application/sdp",
+        Credentials = credentials,
+    };
+
+    private static SipResponse Reply(SipRequest invite, int code, string tag = "callee1")
+    {
+        var response = SipResponses.Create(invite, code, toTag: tag);
+        if (code is >= 200 and < 300)
+        {
+            response.Headers.Add("Contact", "<sip:callee@192.0.2.20:5071>");
+            response.Headers.Add("Record-Route", "<sip:p2.example.com;lr>, <sip:p1.example.com;lr>");
+        }
+
+        return response;
+    }
+
+    [Fact]
+    public async Task Invite_Answered_AcksAndReturnsConfirmedDialog()
+    {
+        var h = new EndpointHarness();
+        var call = h.Endpoint.InviteAsync(Options());
+        var invite = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal("offer", Encoding.UTF8.GetString(invite.Body.Span));
+        Assert.NotNull(invite.From!.Tag);
+
+        h.Receive(Reply(invite, 180));
+        h.Receive(Reply(invite, 200));
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(result.IsAnswered);
+        var ack = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal("ACK", ack.Method);
+        Assert.Equal(new SipCSeq(1, "ACK"), ack.CSeq);
+        Assert.NotEqual(invite.TopVia!.Branch, ack.TopVia!.Branch);
+        Assert.Equal("sip:callee@192.0.2.20:5071", ack.RequestUri.ToString());
+
+        // Route set is the Record-Route of the 2xx reversed (RFC 3261 §12.1.2).
+        Assert.Equal(["<sip:p1.example.com;lr>", "<sip:p2.example.com;lr>"], result.Dialog!.RouteSet.Select(r => r.ToString()));
+    }
+
+    [Fact]
+    public async Task Invite_Retransmitted2xx_ResendsAck()
+    {
+        var h = new EndpointHarness();
+        var call = h.Endpoint.InviteAsync(Options());
+        var invite = (SipRequest)Assert.Single(h.Sent());
+        h.Receive(Reply(invite, 200));
+        await call.WaitAsync(TimeSpan.FromSeconds(10));
+        h.Sent();
+        h.Receive(Reply(invite, 200));
+        Assert.Equal("ACK", Assert.IsType<SipRequest>(Assert.Single(h.Sent())).Method);
+    }
+
+    [Fact]
+    public async Task Invite_Rejected_ReturnsFailureAndAcksIt()
+    {
+        var h = new EndpointHarness();
+        var call = h.Endpoint.InviteAsync(Options());
+        var invite = (SipRequest)Assert.Single(h.Sent());
+        h.Receive(Reply(invite, 486));
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(result.IsAnswered);
+        Assert.Equal(486, result.FinalResponse.StatusCode);
+        Assert.Equal(invite.TopVia!.Branch, Assert.IsType<SipRequest>(Assert.Single(h.Sent())).TopVia!.Branch);
+    }
+
+    [Fact]
+    public async Task Cancel_BeforeAnyProvisional_WaitsForOneThenCancels()
+    {
+        var h = new EndpointHarness();
+        using var cts = new CancellationTokenSource();
+        var call = h.Endpoint.InviteAsync(Options(), cts.Token);
+        var invite = (SipRequest)Assert.Single(h.Sent());
+        await cts.CancelAsync();
+        Assert.Empty(h.Sent());
+        h.Receive(Reply(invite, 100));
+        var cancel = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal("CANCEL", cancel.Method);
+        Assert.Equal(invite.TopVia!.Branch, cancel.TopVia!.Branch);
+        h.Receive(Reply(invite, 487));
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(487, result.FinalResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancel_RacesWith200_AcksThenSendsBye()
+    {
+        var h = new EndpointHarness();
+        using var cts = new CancellationTokenSource();
+        var call = h.Endpoint.InviteAsync(Options(), cts.Token);
+        var invite = (SipRequest)Assert.Single(h.Sent());
+        h.Receive(Reply(invite, 180));
+        await cts.CancelAsync();
+        Assert.Equal("CANCEL", Assert.IsType<SipRequest>(Assert.Single(h.Sent())).Method);
+
+        // The callee answered before it saw our CANCEL.
+        h.Receive(Reply(invite, 200));
+        var sent = h.Sent().Cast<SipRequest>().Select(r => r.Method).ToList();
+        Assert.Equal(["ACK", "BYE"], sent);
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(result.IsAnswered);
+        Assert.Equal(0, h.Endpoint.UserAgent.DialogCount);
+    }
+
+    [Fact]
+    public async Task Invite_NoResponse_TimesOutWith408()
+    {
+        var h = new EndpointHarness();
+        var call = h.Endpoint.InviteAsync(Options());
+        h.Time.Advance(TimeSpan.FromSeconds(32));
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(408, result.FinalResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invite_ProxyChallenge_RetriesOnceWithCredentialsTheServerAccepts()
+    {
+        var h = new EndpointHarness();
+        var server = new SipDigestServer("trunk", u => u == "acct" ? "s3cret" : null, h.Time);
+        var call = h.Endpoint.InviteAsync(Options(new SipCredentials("acct", "s3cret")));
+        var invite = (SipRequest)Assert.Single(h.Sent());
+
+        var challenge = server.Challenge(invite, "t1");
+        h.Receive(challenge);
+        var sent = h.Sent().Cast<SipRequest>().ToList();
+        Assert.Equal(["ACK", "INVITE"], sent.Select(r => r.Method));
+        var retry = sent[1];
+        Assert.Equal(new SipCSeq(2, "INVITE"), retry.CSeq);
+        Assert.Equal(invite.CallId, retry.CallId);
+        Assert.Contains("algorithm=SHA-256", retry.Headers.Get("Authorization"), StringComparison.Ordinal);
+        Assert.True(server.Verify(retry).IsAuthenticated);
+
+        h.Receive(Reply(retry, 200));
+        Assert.True((await call.WaitAsync(TimeSpan.FromSeconds(10))).IsAnswered);
+    }
+
+    [Fact]
+    public async Task HangUp_UacDialog_SendsByeWithNextCSeq()
+    {
+        var h = new EndpointHarness();
+        var call = h.Endpoint.InviteAsync(Options());
+        var invite = (SipRequest)Assert.Single(h.Sent());
+        h.Receive(Reply(invite, 200));
+        var dialog = (await call.WaitAsync(TimeSpan.FromSeconds(10))).Dialog!;
+        h.Sent();
+        _ = dialog.HangUpAsync();
+        var bye = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal(new SipCSeq(2, "BYE"), bye.CSeq);
+        Assert.Equal("callee1", bye.To!.Tag);
+        Assert.Equal(invite.From!.Tag, bye.From!.Tag);
+        Assert.Equal("<sip:p1.example.com;lr>", bye.Routes[0].ToString());
+    }
+}
