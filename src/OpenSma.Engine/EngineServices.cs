@@ -29,7 +29,7 @@ internal sealed class EngineServices
         LegFactory = legFactory;
         _resolvers = resolvers;
         Logger = logger;
-        Audio = new AudioSourceLoader(objects, new Media.Audio.PromptCache(options.PromptCacheBytes));
+        Audio = new AudioSourceLoader(objects, new Media.Audio.PromptCache(options.PromptCacheBytes), Activity);
         Actions = new ActionRegistry(ActionCatalog.CreateAll());
     }
 

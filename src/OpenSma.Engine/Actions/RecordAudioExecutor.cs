@@ -98,7 +98,12 @@ internal sealed class RecordAudioExecutor : IActionExecutor
             ["recording-duration"] = (capture.Samples.Length / (double)PcmAudio.SampleRate).ToString("0.###", CultureInfo.InvariantCulture),
             ["recording-audio-file-format"] = "audio/wav",
         });
-        var written = await context.Services.Objects.PutAsync(bucket, key, wav, metadata, CancellationToken.None);
+        ObjectWriteResult written;
+        using (context.Services.Activity.BeginExternal())
+        {
+            written = await context.Services.Objects.PutAsync(bucket, key, wav, metadata, CancellationToken.None);
+        }
+
         if (written.Status != ObjectStatus.Ok)
         {
             return ActionError.Invalid("Error occurred while uploading recording to S3 bucket.");

@@ -56,7 +56,7 @@ internal sealed class StartCallRecordingExecutor : IActionExecutor
         var transaction = context.Transaction;
         var key = CallRecording.KeyFor(prefix, slot.Leg.StartTime, transaction.TransactionId, slot.CallId);
         slot.RecordingStarted = true;
-        slot.Recording = new CallRecording(slot.Leg, transaction.TransactionId, track.Value, bucket, key, context.Services.Objects);
+        slot.Recording = new CallRecording(slot.Leg, transaction.TransactionId, track.Value, bucket, key, context.Services.Objects, context.Services.Activity);
         context.Result("CallRecordingDestination", new JsonObject { ["Type"] = "S3", ["Location"] = $"{bucket}/{key}" });
         return Done(null);
     }

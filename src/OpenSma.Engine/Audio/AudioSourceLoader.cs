@@ -8,7 +8,7 @@ namespace OpenSma.Engine.Audio;
 /// Turns an action's <c>AudioSource</c> into decoded 8 kHz audio: checks the source fields, reads
 /// the object from the store and decodes it once per ETag, shared by every call (spec §11.1).
 /// </summary>
-internal sealed class AudioSourceLoader(IObjectStore objects, PromptCache cache)
+internal sealed class AudioSourceLoader(IObjectStore objects, PromptCache cache, Runtime.ActivityTracker activity)
 {
     public readonly record struct Loaded(PcmAudio? Audio, ActionError? Error);
 
@@ -20,6 +20,8 @@ internal sealed class AudioSourceLoader(IObjectStore objects, PromptCache cache)
             return new(null, invalid);
         }
 
+        // Store I/O runs in real time: virtual time waits for it.
+        using var busy = activity.BeginExternal();
         var head = await objects.HeadAsync(source.BucketName, source.Key, cancellationToken);
         if (head.Status != ObjectStatus.Ok)
         {

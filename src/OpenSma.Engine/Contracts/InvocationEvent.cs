@@ -172,17 +172,21 @@ internal sealed partial class InvocationEventJsonContext : JsonSerializerContext
 
 public static class InvocationEventSerializer
 {
-    public static byte[] ToUtf8(InvocationEvent invocationEvent) =>
-        JsonSerializer.SerializeToUtf8Bytes(invocationEvent, InvocationEventJsonContext.Default.InvocationEvent);
-
-    public static string ToJson(InvocationEvent invocationEvent, bool indented = false)
+    // Phone numbers keep their '+' as the service writes them ("+12025550100", not "\u002B...").
+    private static readonly InvocationEventJsonContext Compact = new(new JsonSerializerOptions
     {
-        if (!indented)
-        {
-            return JsonSerializer.Serialize(invocationEvent, InvocationEventJsonContext.Default.InvocationEvent);
-        }
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
-        var options = new JsonSerializerOptions(InvocationEventJsonContext.Default.Options) { WriteIndented = true };
-        return JsonSerializer.Serialize(invocationEvent, options.GetTypeInfo(typeof(InvocationEvent)));
-    }
+    private static readonly InvocationEventJsonContext Indented = new(new JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = true,
+    });
+
+    public static byte[] ToUtf8(InvocationEvent invocationEvent) =>
+        JsonSerializer.SerializeToUtf8Bytes(invocationEvent, Compact.InvocationEvent);
+
+    public static string ToJson(InvocationEvent invocationEvent, bool indented = false) =>
+        JsonSerializer.Serialize(invocationEvent, (indented ? Indented : Compact).InvocationEvent);
 }

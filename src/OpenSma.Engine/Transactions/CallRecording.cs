@@ -26,6 +26,7 @@ internal sealed class CallRecording
     private readonly Lock _gate = new();
     private readonly RecordingTrack _track;
     private readonly IObjectStore _store;
+    private readonly Runtime.ActivityTracker _activity;
     private readonly ArrayBufferWriter<short> _incoming = new();
     private readonly ArrayBufferWriter<short> _outgoing = new();
     private readonly IDisposable? _incomingTap;
@@ -37,10 +38,11 @@ internal sealed class CallRecording
     private int _toneLeftOutgoing;
     private Task<ObjectWriteResult>? _finish;
 
-    public CallRecording(ICallLeg leg, string transactionId, RecordingTrack track, string bucket, string key, IObjectStore store)
+    public CallRecording(ICallLeg leg, string transactionId, RecordingTrack track, string bucket, string key, IObjectStore store, Runtime.ActivityTracker activity)
     {
         _track = track;
         _store = store;
+        _activity = activity;
         _transactionId = transactionId;
         _callId = leg.CallId;
         Bucket = bucket;
@@ -128,7 +130,8 @@ internal sealed class CallRecording
             ["recording-duration"] = (samples / (double)PcmAudio.SampleRate).ToString("0.###", CultureInfo.InvariantCulture),
             ["recording-audio-file-format"] = "audio/wav",
         });
-        return await _store.PutAsync(Bucket, Key, wav, metadata, CancellationToken.None);
+        using var busy = _activity.BeginExternal();
+        return await _store.PutAsync(Bucket, Key, wav, metadata, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static ReadOnlySpan<short> Pad(ArrayBufferWriter<short> track, int length)

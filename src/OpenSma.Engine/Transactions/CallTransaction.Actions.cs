@@ -8,7 +8,8 @@ namespace OpenSma.Engine.Transactions;
 // failure discards the rest, interruption by an update.
 public sealed partial class CallTransaction
 {
-    private void ReplaceList(IReadOnlyList<ActionRequest> actions, LegSlot? defaultLeg)
+    /// <param name="byUpdate">The reply answers CALL_UPDATE_REQUESTED: an interrupted action is reported.</param>
+    private void ReplaceList(IReadOnlyList<ActionRequest> actions, LegSlot? defaultLeg, bool byUpdate)
     {
         _pending.Clear();
         foreach (var action in actions)
@@ -17,22 +18,19 @@ public sealed partial class CallTransaction
         }
 
         // The action in progress: stopped now if interruptible, else it finishes first (§5.4).
-        RunningAction? interrupted = null;
         if (_running is { } running && running.Executor.Traits.HasFlag(ActionTraits.Interruptible))
         {
-            interrupted = running;
             _running = null;
             running.Cancel();
             _trace.ActionEnded(TransactionId, running.Context.Request, "interrupted");
+            if (byUpdate)
+            {
+                // Reported without waiting: the new list starts while this event is out (§5.4 [rec]).
+                Enqueue(new PendingEvent(EventTypes.ActionInterrupted, running.Context.InvokedLeg, running.Context.BuildActionData(null)));
+            }
         }
 
         ContinueList();
-
-        // ACTION_INTERRUPTED goes out after the new list has started; its reply is ignored (§5.4 [rec]).
-        if (interrupted is not null)
-        {
-            Enqueue(new PendingEvent(EventTypes.ActionInterrupted, interrupted.Context.InvokedLeg, interrupted.Context.BuildActionData(null)));
-        }
     }
 
     private void ContinueList()
@@ -87,7 +85,7 @@ public sealed partial class CallTransaction
         }
 
         _running = null;
-        if (running.Abandoned)
+        if (running.Abandoned || (context.HangupReport is null && context.Target is { Ended: true }))
         {
             _trace.ActionEnded(TransactionId, context.Request, "abandoned: leg ended");
             return;

@@ -65,6 +65,13 @@ public sealed partial class CallTransaction
             return;
         }
 
+        if (pending.Type == EventTypes.Hangup && _legs.TrueForAll(l => l.Ended))
+        {
+            // The last leg's HANGUP has been delivered: the transaction is over.
+            End("all legs ended");
+            return;
+        }
+
         if (ReferenceEquals(_pausedBy, pending))
         {
             _pausedBy = null;
@@ -139,7 +146,7 @@ public sealed partial class CallTransaction
             return;
         }
 
-        ReplaceList(response.Actions!, pending.Invoked);
+        ReplaceList(response.Actions!, pending.Invoked, byUpdate: pending.Type == EventTypes.CallUpdateRequested);
     }
 
     private InvocationEvent BuildEvent(PendingEvent pending)

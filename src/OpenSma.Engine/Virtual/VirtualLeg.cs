@@ -134,18 +134,10 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
 
                 break;
             case VirtualAnswer.Busy:
-                if (EndFromFarEnd())
-                {
-                    _observer?.OnEnded(this, 486);
-                }
-
+                EndFromFarEnd(486);
                 break;
             case VirtualAnswer.Reject:
-                if (EndFromFarEnd())
-                {
-                    _observer?.OnEnded(this, _party.RejectCode);
-                }
-
+                EndFromFarEnd(_party.RejectCode);
                 break;
         }
     }
@@ -304,11 +296,7 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
         {
             if (hangup)
             {
-                if (EndFromFarEnd())
-                {
-                    _observer?.OnEnded(this, 0);
-                }
-
+                EndFromFarEnd(0);
                 return;
             }
 
@@ -358,20 +346,21 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
         return true;
     }
 
-    private bool EndFromFarEnd()
+    private void EndFromFarEnd(int sipCode)
     {
         lock (_gate)
         {
             if (_state == LegState.Ended)
             {
-                return false;
+                return;
             }
 
             _state = LegState.Ended;
         }
 
+        // Report the end before playback stops, so the engine sees the hang-up first.
+        _observer?.OnEnded(this, sipCode);
         Shutdown();
-        return true;
     }
 
     private void Shutdown()
