@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using OpenSma.Functions.Hosting;
+using OpenSma.Functions.LambdaApi;
+
+namespace OpenSma.Functions.Tests.TestSupport;
+
+/// <summary>A real Kestrel server on a free loopback port with AddOpenSmaFunctions + MapLambdaApi.</summary>
+internal sealed class LambdaApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory _work = new();
+
+    private LambdaApiServer(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public FunctionHost Host => _app.Services.GetRequiredService<FunctionHost>();
+
+    public static async Task<LambdaApiServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var work = Path.Combine(Path.GetTempPath(), "opensma-fn-tests", Guid.NewGuid().ToString("N"));
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        builder.Services.AddOpenSmaFunctions(o =>
+        {
+            o.WorkDirectory = work;
+            o.AccountId = "111122223333";
+        });
+        var app = builder.Build();
+        app.MapLambdaApi();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new LambdaApiServer(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _work.Dispose();
+    }
+}
