@@ -27,6 +27,9 @@ public static class ChimeSdkVoiceEndpointRouteBuilderExtensions
         TagEndpoints.Map(group);
         PhoneNumberOrderEndpoints.Map(group);
         PhoneNumberEndpoints.Map(group);
+        VoiceConnectorEndpoints.Map(group);
+        VoiceConnectorConfigurationEndpoints.Map(group);
+        VoiceConnectorGroupEndpoints.Map(group);
         return endpoints;
     }
 }

@@ -19,6 +19,10 @@ public sealed record ControlPlaneOptions
 
     public SigV4Options SigV4 { get; init; } = new();
 
+    /// <summary>Voice connectors get the outbound host name <c>&lt;id&gt;.&lt;suffix&gt;</c>; inbound SIP
+    /// addressed to that host is routed through the connector (and RequestUriHostname rules).</summary>
+    public string VoiceConnectorHostSuffix { get; init; } = "voiceconnector.opensma.local";
+
     public PhoneNumberOptions PhoneNumbers { get; init; } = new();
 
     public QuotaOptions Quotas { get; init; } = new();
