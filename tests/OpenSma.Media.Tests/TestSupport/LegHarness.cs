@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using OpenSma.Media.Clock;
+using OpenSma.Media.Codecs;
+using OpenSma.Media.Rtp;
+
+namespace OpenSma.Media.Tests.TestSupport;
+
+/// <summary>Legs on in-memory transports driven by one stepped media clock.</summary>
+internal sealed class LegHarness : IDisposable
+{
+    private readonly List<(RtpSession Session, MemoryTransport Transport, IPEndPoint Peer, AudioCodec Codec)> _legs = [];
+    private ushort _sequence;
+
+    public LegHarness()
+    {
+        Clock = new MediaClock(Time);
+    }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public MediaClock Clock { get; }
+
+    public RtpSession AddLeg(AudioCodec codec)
+    {
+        var transport = new MemoryTransport(40000 + (_legs.Count * 2));
+        var session = new RtpSession(transport, new RtpSessionOptions(codec, codec.StaticPayloadType, 101) { DetectInBandDtmf = false }, Time);
+        var peer = new IPEndPoint(IPAddress.Parse("10.9.0.1"), 30000 + (_legs.Count * 2));
+        session.Start();
+        session.SetRemote(peer);
+        Clock.Subscribe(session);
+        _legs.Add((session, transport, peer, codec));
+        return session;
+    }
+
+    public MemoryTransport TransportOf(RtpSession session) => _legs.Single(l => l.Session == session).Transport;
+
+    /// <summary>The peer of <paramref name="session"/> sends one 20 ms frame.</summary>
+    public void PeerSends(RtpSession session, ReadOnlySpan<short> frame)
+    {
+        var leg = _legs.Single(l => l.Session == session);
+        leg.Transport.Deliver(PeerPackets.Audio(_sequence, (uint)(_sequence * 160), frame, codec: leg.Codec), leg.Peer);
+        _sequence++;
+    }
+
+    public void Tick() => Time.Advance(TimeSpan.FromMilliseconds(20));
+
+    /// <summary>Decoded audio of the last RTP packet <paramref name="session"/> sent.</summary>
+    public short[] LastSent(RtpSession session)
+    {
+        var leg = _legs.Single(l => l.Session == session);
+        var packet = leg.Transport.SentRtp.Last();
+        Assert.True(RtpPacket.TryRead(packet, out var header, out var payload));
+        var codec = AudioCodec.FromStaticPayloadType(header.PayloadType)!;
+        var samples = new short[payload.Length];
+        codec.Decode(payload, samples);
+        return samples;
+    }
+
+    public byte[] LastSentPayload(RtpSession session)
+    {
+        var packet = TransportOf(session).SentRtp.Last();
+        Assert.True(RtpPacket.TryRead(packet, out _, out var payload));
+        return payload.ToArray();
+    }
+
+    public void Dispose()
+    {
+        Clock.Dispose();
+        foreach (var leg in _legs)
+        {
+            leg.Session.Dispose();
+        }
+    }
+}
