@@ -31,7 +31,10 @@ public sealed class SipEndpoint : IAsyncDisposable
         _core = new SipCore(time, _options.Timers, _loggers.CreateLogger("OpenSma.Sip"), _options.UserAgent) { AdvertisedHost = _options.AdvertisedHost };
         Registrar = _options.RegistrarEnabled ? new SipRegistrar(time, _options.Registrar) : null;
         var users = _options.Users;
-        var authenticator = users is null ? null : new SipDigestServer(_options.Realm, u => users.TryGetValue(u, out var p) ? p : null, time);
+        var authenticator = users is null ? null : new SipDigestServer(_options.Realm, u => users.TryGetValue(u, out var p) ? p : null, time)
+        {
+            Algorithms = _options.DigestAlgorithms,
+        };
         _ua = new SipUserAgent(_core, Registrar, authenticator) { AuthenticateInvites = _options.AuthenticateInvites };
         _givenTransports = transports?.ToList();
     }

@@ -34,6 +34,9 @@ public sealed record SipEndpointOptions
     /// <summary>Username to password for softphones; null disables authentication.</summary>
     public IReadOnlyDictionary<string, string>? Users { get; init; }
 
+    /// <summary>Challenges offered, most preferred first (RFC 8760 §2.4: SHA-256 before MD5).</summary>
+    public IReadOnlyList<string> DigestAlgorithms { get; init; } = ["SHA-256", "MD5"];
+
     /// <summary>Also challenge INVITEs (softphones calling in); trunks usually are not challenged.</summary>
     public bool AuthenticateInvites { get; init; }
 }

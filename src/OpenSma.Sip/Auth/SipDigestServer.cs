@@ -29,13 +29,16 @@ public sealed class SipDigestServer
 
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A 401 offering SHA-256 first and MD5 second, as RFC 8760 §2.4 asks.</summary>
+    /// <summary>Algorithms offered, one challenge each, in this order.</summary>
+    public IReadOnlyList<string> Algorithms { get; init; } = ["SHA-256", "MD5"];
+
+    /// <summary>A 401 with one challenge per algorithm (by default SHA-256 first and MD5 second, as RFC 8760 §2.4 asks).</summary>
     public SipResponse Challenge(SipRequest request, string toTag, bool stale = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         var response = SipResponses.Create(request, 401, toTag: toTag);
         var nonce = NewNonce();
-        foreach (var algorithm in new[] { "SHA-256", "MD5" })
+        foreach (var algorithm in Algorithms)
         {
             var challenge = new SipAuthHeader("Digest")
             {

@@ -14,7 +14,7 @@ namespace OpenSma.Sip.Transports;
 internal sealed class TcpSipConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private NetworkStream? _stream;
     private readonly Channel<ReadOnlyMemory<byte>> _outbox = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new() { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
@@ -23,8 +23,6 @@ internal sealed class TcpSipConnection : IAsyncDisposable
     public TcpSipConnection(Socket socket, IPEndPoint remote, ILogger logger)
     {
         _socket = socket;
-        _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: true);
         Remote = remote;
         _logger = logger;
     }
@@ -33,8 +31,11 @@ internal sealed class TcpSipConnection : IAsyncDisposable
 
     public Task Completion => _loops;
 
+    /// <summary>Starts reading and writing once the socket is connected; sends queued before that go out first.</summary>
     public void Start(TcpSipTransport transport, ISipMessageSink sink, SipMessageParser parser, Action<TcpSipConnection> onClosed)
     {
+        _socket.NoDelay = true;
+        _stream = new NetworkStream(_socket, ownsSocket: true);
         var reading = Task.Run(() => ReadLoopAsync(transport, sink, parser), CancellationToken.None);
         var writing = Task.Run(WriteLoopAsync, CancellationToken.None);
         _loops = Task.WhenAll(reading, writing).ContinueWith(
@@ -50,9 +51,16 @@ internal sealed class TcpSipConnection : IAsyncDisposable
 
     public bool TrySend(ReadOnlyMemory<byte> data) => _outbox.Writer.TryWrite(data);
 
+    /// <summary>The outbound connect failed: drop what was queued.</summary>
+    public void Abort()
+    {
+        _outbox.Writer.TryComplete();
+        _socket.Dispose();
+    }
+
     private async Task ReadLoopAsync(TcpSipTransport transport, ISipMessageSink sink, SipMessageParser parser)
     {
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var reader = PipeReader.Create(_stream!, new StreamPipeReaderOptions(leaveOpen: true));
         var from = new SipRemote(transport, Remote);
         try
         {
@@ -116,7 +124,7 @@ internal sealed class TcpSipConnection : IAsyncDisposable
         {
             await foreach (var data in _outbox.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                await _stream.WriteAsync(data, _stop.Token).ConfigureAwait(false);
+                await _stream!.WriteAsync(data, _stop.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -135,7 +143,10 @@ internal sealed class TcpSipConnection : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Close();
         await _loops.ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        if (_stream is not null)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
         _stop.Dispose();
     }
 }

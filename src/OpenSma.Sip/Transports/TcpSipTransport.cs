@@ -17,7 +17,6 @@ public sealed class TcpSipTransport : ISipTransport
     private readonly SipMessageParser _parser;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<IPEndPoint, TcpSipConnection> _connections = new();
-    private readonly ConcurrentDictionary<IPEndPoint, Task<TcpSipConnection?>> _connecting = new();
     private readonly CancellationTokenSource _stop = new();
     private ISipMessageSink? _sink;
     private Task _acceptLoop = Task.CompletedTask;
@@ -81,46 +80,57 @@ public sealed class TcpSipTransport : ISipTransport
     private TcpSipConnection Adopt(Socket socket, IPEndPoint remote)
     {
         var connection = new TcpSipConnection(socket, remote, _logger);
-        _connections[remote] = connection;
-        connection.Start(this, _sink!, _parser, c => _connections.TryRemove(new KeyValuePair<IPEndPoint, TcpSipConnection>(c.Remote, c)));
+        lock (_connections)
+        {
+            _connections[remote] = connection;
+        }
+
+        connection.Start(this, _sink!, _parser, Forget);
         return connection;
     }
 
     public void Send(ReadOnlyMemory<byte> data, IPEndPoint remote)
     {
         remote = Normalize(remote);
-        if (_connections.TryGetValue(remote, out var open) && open.TrySend(data))
+        TcpSipConnection connection;
+        lock (_connections)
         {
-            return;
+            // The connection is registered before it connects, so sends to one peer keep their order.
+            if (!_connections.TryGetValue(remote, out connection!))
+            {
+                var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                connection = new TcpSipConnection(socket, remote, _logger);
+                _connections[remote] = connection;
+                _ = ConnectAsync(connection, socket);
+            }
         }
 
-        _ = ConnectAndSendAsync(data, remote);
-    }
-
-    private async Task ConnectAndSendAsync(ReadOnlyMemory<byte> data, IPEndPoint remote)
-    {
-        var pending = _connecting.GetOrAdd(remote, ConnectAsync);
-        var connection = await pending.ConfigureAwait(false);
-        _connecting.TryRemove(new KeyValuePair<IPEndPoint, Task<TcpSipConnection?>>(remote, pending));
-        if (connection is null || !connection.TrySend(data))
+        if (!connection.TrySend(data))
         {
             SipTransportLog.SendFailed(_logger, new SocketException((int)SocketError.NotConnected), Protocol, remote);
         }
     }
 
-    private async Task<TcpSipConnection?> ConnectAsync(IPEndPoint remote)
+    private async Task ConnectAsync(TcpSipConnection connection, Socket socket)
     {
-        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(remote, _stop.Token).ConfigureAwait(false);
-            return Adopt(socket, remote);
+            await socket.ConnectAsync(connection.Remote, _stop.Token).ConfigureAwait(false);
+            connection.Start(this, _sink!, _parser, Forget);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            SipTransportLog.SendFailed(_logger, ex, Protocol, remote);
-            socket.Dispose();
-            return null;
+            SipTransportLog.SendFailed(_logger, ex, Protocol, connection.Remote);
+            Forget(connection);
+            connection.Abort();
+        }
+    }
+
+    private void Forget(TcpSipConnection connection)
+    {
+        lock (_connections)
+        {
+            _connections.TryRemove(new KeyValuePair<IPEndPoint, TcpSipConnection>(connection.Remote, connection));
         }
     }
 
