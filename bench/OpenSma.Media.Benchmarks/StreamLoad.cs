@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using OpenSma.Media.Audio;
+using OpenSma.Media.Clock;
+using OpenSma.Media.Codecs;
+using OpenSma.Media.Playback;
+using OpenSma.Media.Rtp;
+
+namespace OpenSma.Media.Benchmarks;
+
+/// <summary>
+/// N two-way G.711 streams on loopback: legs are paired, every leg plays a prompt out at 50
+/// packets/s and receives its partner's stream with the in-band DTMF detector running. Reports
+/// packets/s, CPU per 1,000 streams, allocations per packet, inter-arrival jitter and loss, and
+/// in the same run the raw loopback UDP ceiling for 172-byte datagrams.
+/// </summary>
+internal static class StreamLoad
+{
+    private const int SampledLegs = 64;
+    private const int MaxSamplesPerLeg = 4096;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var streams = Option(args, "--streams", 2000);
+        var seconds = Option(args, "--seconds", 10);
+        var clocks = Option(args, "--clocks", Environment.ProcessorCount);
+        var basePort = Option(args, "--base-port", 30000);
+        streams += streams % 2;
+
+        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s), {seconds} s measured, {Environment.ProcessorCount} cores");
+        var ceiling = MeasureRawCeiling(TimeSpan.FromSeconds(3));
+        Console.WriteLine($"raw loopback UDP ceiling (1 sender, 1 receiver, 172-byte datagrams): {ceiling:N0} packets/s");
+
+        var ports = new RtpPortAllocator(basePort, basePort + (streams * 2) + 100);
+        var mediaClocks = Enumerable.Range(0, clocks).Select(_ => new MediaClock(TimeProvider.System)).ToArray();
+        var sessions = new List<RtpSession>(streams);
+        var prompt = BuildPrompt();
+        var sinks = new List<ArrivalSink>();
+        try
+        {
+            for (var i = 0; i < streams; i++)
+            {
+                var lease = ports.TryAllocate(IPAddress.Loopback) ?? throw new InvalidOperationException($"out of ports at stream {i}");
+                var session = new RtpSession(new UdpMediaTransport(lease), new RtpSessionOptions(AudioCodec.Pcmu, 0, 101), TimeProvider.System);
+                sessions.Add(session);
+            }
+
+            for (var i = 0; i < streams; i += 2)
+            {
+                sessions[i].SetRemote(new IPEndPoint(IPAddress.Loopback, sessions[i + 1].LocalRtpPort));
+                sessions[i + 1].SetRemote(new IPEndPoint(IPAddress.Loopback, sessions[i].LocalRtpPort));
+            }
+
+            for (var i = 0; i < streams; i++)
+            {
+                var session = sessions[i];
+                session.Start();
+                _ = session.Player.Play(prompt, repeat: 1000);
+                if (i < SampledLegs)
+                {
+                    var sink = new ArrivalSink();
+                    sinks.Add(sink);
+                    session.AddInboundSink(sink);
+                }
+
+                mediaClocks[i % clocks].Subscribe(session);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2)); // warm-up: JIT, latching, first RTCP
+            var process = Process.GetCurrentProcess();
+            var (sent0, received0, lost0) = Totals(sessions);
+            var cpu0 = process.TotalProcessorTime;
+            var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+            var gen0 = GC.CollectionCount(0);
+            foreach (var sink in sinks)
+            {
+                sink.Reset();
+            }
+
+            var wall = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            wall.Stop();
+            process.Refresh();
+            var (sent1, received1, lost1) = Totals(sessions);
+            var cpu = process.TotalProcessorTime - cpu0;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
+            var collections = GC.CollectionCount(0) - gen0;
+
+            var sentPackets = sent1 - sent0;
+            var receivedPackets = received1 - received0;
+            var packetsPerSecond = receivedPackets / wall.Elapsed.TotalSeconds;
+            var deviations = sinks.SelectMany(s => s.Deviations()).Order().ToArray();
+            var cpuPerThousand = cpu.TotalSeconds / wall.Elapsed.TotalSeconds / (streams / 1000.0);
+            Console.WriteLine($"packets sent: {sentPackets:N0} ({sentPackets / wall.Elapsed.TotalSeconds:N0}/s, expected {streams * 50:N0}/s)");
+            Console.WriteLine($"packets received: {receivedPackets:N0} ({packetsPerSecond:N0}/s) = {packetsPerSecond / ceiling:P1} of the raw ceiling");
+            Console.WriteLine($"loss: {Math.Max(0, sentPackets - receivedPackets):N0} not received in the window ({(double)Math.Max(0, sentPackets - receivedPackets) / Math.Max(1, sentPackets):P3}), RTP sequence gaps {lost1 - lost0:N0}");
+            Console.WriteLine($"CPU: {cpu.TotalSeconds / wall.Elapsed.TotalSeconds:P0} of one core in total; {cpuPerThousand:P0} of one core per 1,000 streams");
+            Console.WriteLine($"allocations: {(double)allocated / Math.Max(1, sentPackets + receivedPackets):F2} bytes per packet (sent+received), {collections} gen0 GCs");
+            if (deviations.Length > 0)
+            {
+                Console.WriteLine($"inter-arrival deviation from 20 ms over {deviations.Length:N0} intervals on {sinks.Count} legs: p50 {Percentile(deviations, 0.5):F2} ms, p99 {Percentile(deviations, 0.99):F2} ms, max {deviations[^1]:F2} ms");
+            }
+        }
+        finally
+        {
+            foreach (var clock in mediaClocks)
+            {
+                clock.Dispose();
+            }
+
+            foreach (var session in sessions)
+            {
+                session.Dispose();
+            }
+        }
+
+        return 0;
+    }
+
+    private static PcmAudio BuildPrompt()
+    {
+        // Two seconds of tones and gaps, decoded from a WAV as a real prompt would be.
+        var parts = new[]
+        {
+            ToneGenerator.Beep(TimeSpan.FromMilliseconds(500), 440),
+            PcmAudio.Silence(TimeSpan.FromMilliseconds(250)),
+            ToneGenerator.Beep(TimeSpan.FromMilliseconds(750), 660),
+            PcmAudio.Silence(TimeSpan.FromMilliseconds(500)),
+        };
+        var wav = WavWriter.WriteMono(PcmAudio.Concat(parts).Samples.Span);
+        return WavReader.Decode(wav).Audio!;
+    }
+
+    private static (long Sent, long Received, long Lost) Totals(List<RtpSession> sessions)
+    {
+        long sent = 0, received = 0, lost = 0;
+        foreach (var session in sessions)
+        {
+            var stats = session.GetStatistics();
+            sent += stats.PacketsSent;
+            received += stats.PacketsReceived;
+            lost += stats.PacketsLost;
+        }
+
+        return (sent, received, lost);
+    }
+
+    private static long MeasureRawCeiling(TimeSpan duration)
+    {
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        receiver.ReceiveBufferSize = 4 * 1024 * 1024;
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var destination = receiver.LocalEndPoint!.Serialize();
+        long received = 0;
+        var stop = false;
+        var receiveThread = new Thread(() =>
+        {
+            var buffer = new byte[2048];
+            var from = new SocketAddress(AddressFamily.InterNetwork);
+            receiver.ReceiveTimeout = 200;
+            while (!Volatile.Read(ref stop))
+            {
+                try
+                {
+                    receiver.ReceiveFrom(buffer, SocketFlags.None, from);
+                    received++;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+        });
+        receiveThread.Start();
+        var datagram = new byte[172];
+        var clock = Stopwatch.StartNew();
+        long before = 0;
+        var measuring = false;
+        while (clock.Elapsed < duration + TimeSpan.FromMilliseconds(500))
+        {
+            if (!measuring && clock.Elapsed > TimeSpan.FromMilliseconds(500))
+            {
+                measuring = true;
+                before = Interlocked.Read(ref received);
+            }
+
+            sender.SendTo(datagram, SocketFlags.None, destination);
+        }
+
+        var total = Interlocked.Read(ref received) - before;
+        Volatile.Write(ref stop, true);
+        receiveThread.Join();
+        return (long)(total / duration.TotalSeconds);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>Records packet arrival times of one leg without allocating.</summary>
+    private sealed class ArrivalSink : IAudioSink
+    {
+        private readonly long[] _arrivals = new long[MaxSamplesPerLeg];
+        private int _count;
+
+        public void OnFrame(ReadOnlySpan<short> frame)
+        {
+            if (_count < _arrivals.Length)
+            {
+                _arrivals[_count++] = Stopwatch.GetTimestamp();
+            }
+        }
+
+        public void Reset() => Volatile.Write(ref _count, 0);
+
+        public IEnumerable<double> Deviations()
+        {
+            var count = Volatile.Read(ref _count);
+            for (var i = 1; i < count; i++)
+            {
+                var interval = (_arrivals[i] - _arrivals[i - 1]) * 1000.0 / Stopwatch.Frequency;
+                yield return Math.Abs(interval - 20);
+            }
+        }
+    }
+}
