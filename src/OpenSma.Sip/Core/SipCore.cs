@@ -44,6 +44,36 @@ internal sealed class SipCore : ISipMessageSink
 
     public IReadOnlyList<ISipTransport> Transports => _transports;
 
+    private static readonly Lazy<string> PrimaryAddress = new(FindPrimaryAddress);
+
+    private static string FindPrimaryAddress()
+    {
+        try
+        {
+            foreach (var nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+            {
+                if (nic.OperationalStatus != System.Net.NetworkInformation.OperationalStatus.Up
+                    || nic.NetworkInterfaceType == System.Net.NetworkInformation.NetworkInterfaceType.Loopback)
+                {
+                    continue;
+                }
+
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                {
+                    if (unicast.Address.AddressFamily == AddressFamily.InterNetwork)
+                    {
+                        return unicast.Address.ToString();
+                    }
+                }
+            }
+        }
+        catch (System.Net.NetworkInformation.NetworkInformationException)
+        {
+        }
+
+        return "127.0.0.1";
+    }
+
     public void AddTransport(ISipTransport transport) => _transports.Add(transport);
 
     public void OnMessage(SipInbound inbound)
@@ -255,14 +285,10 @@ internal sealed class SipCore : ISipMessageSink
         }
 
         var address = transport.LocalEndPoint.Address;
-        if (address.Equals(IPAddress.Any))
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
         {
-            return "127.0.0.1";
-        }
-
-        if (address.Equals(IPAddress.IPv6Any))
-        {
-            return "[::1]";
+            // A wildcard bind says nothing about which address peers reach: use this host's primary one.
+            return PrimaryAddress.Value;
         }
 
         return address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString();
