@@ -29,6 +29,7 @@ internal static class StreamLoad
         var basePort = Option(args, "--base-port", 30000);
         streams += streams % 2;
 
+        Console.WriteLine($"# load average before the run: {LoadAverage()}");
         Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s), {seconds} s measured, {Environment.ProcessorCount} cores");
         var ceiling = MeasureRawCeiling(TimeSpan.FromSeconds(3));
         Console.WriteLine($"raw loopback UDP ceiling (1 sender, 1 receiver, 172-byte datagrams): {ceiling:N0} packets/s");
@@ -96,7 +97,7 @@ internal static class StreamLoad
             Console.WriteLine($"packets sent: {sentPackets:N0} ({sentPackets / wall.Elapsed.TotalSeconds:N0}/s, expected {streams * 50:N0}/s)");
             Console.WriteLine($"packets received: {receivedPackets:N0} ({packetsPerSecond:N0}/s) = {packetsPerSecond / ceiling:P1} of the raw ceiling");
             Console.WriteLine($"loss: {Math.Max(0, sentPackets - receivedPackets):N0} not received in the window ({(double)Math.Max(0, sentPackets - receivedPackets) / Math.Max(1, sentPackets):P3}), RTP sequence gaps {lost1 - lost0:N0}");
-            Console.WriteLine($"CPU: {cpu.TotalSeconds / wall.Elapsed.TotalSeconds:P0} of one core in total; {cpuPerThousand:P0} of one core per 1,000 streams");
+            Console.WriteLine($"CPU: {cpu.TotalSeconds / wall.Elapsed.TotalSeconds:P0} of one core in total; {cpuPerThousand:P0} of one core per 1,000 streams; {cpu.TotalMicroseconds / Math.Max(1, sentPackets + receivedPackets):F1} us per packet handled (sent+received)");
             Console.WriteLine($"allocations: {(double)allocated / Math.Max(1, sentPackets + receivedPackets):F2} bytes per packet (sent+received), {collections} gen0 GCs");
             if (deviations.Length > 0)
             {
@@ -193,6 +194,18 @@ internal static class StreamLoad
         Volatile.Write(ref stop, true);
         receiveThread.Join();
         return (long)(total / duration.TotalSeconds);
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Trim();
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
