@@ -10,6 +10,13 @@ namespace OpenSma.ControlPlane;
 
 public static class ChimeSdkVoiceEndpointRouteBuilderExtensions
 {
+    private static readonly string[] ApiPrefixes =
+    [
+        "sip-media-applications", "sip-rules", "phone-numbers", "phone-number-orders", "phone-number-countries",
+        "search", "tags", "settings", "voice-connectors", "voice-connector-groups", "voice-connector-regions",
+        "voice-profiles", "voice-profile-domains", "emergency-calling",
+    ];
+
     /// <summary>Maps every supported Chime SDK Voice operation (restJson1, SigV4) under
     /// <see cref="ControlPlaneOptions.BasePath"/>.</summary>
     public static IEndpointRouteBuilder MapChimeSdkVoiceApi(this IEndpointRouteBuilder endpoints)
@@ -30,6 +37,15 @@ public static class ChimeSdkVoiceEndpointRouteBuilderExtensions
         VoiceConnectorEndpoints.Map(group);
         VoiceConnectorConfigurationEndpoints.Map(group);
         VoiceConnectorGroupEndpoints.Map(group);
+
+        // Unknown operations under the API's own prefixes answer like AWS (NotFoundException with
+        // the error header) instead of an empty 404/405; other paths on the host are left alone.
+        foreach (var prefix in ApiPrefixes)
+        {
+            group.MapFallback($"/{prefix}/{{**rest}}", (HttpContext c) => (IResult)new AwsErrorResult(
+                AwsError.NotFound($"No operation matches {c.Request.Method} {c.Request.Path}{c.Request.QueryString}.")));
+        }
+
         return endpoints;
     }
 }

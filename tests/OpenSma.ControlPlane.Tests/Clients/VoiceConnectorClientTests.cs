@@ -27,6 +27,8 @@ public sealed class VoiceConnectorClientTests
         Assert.Equal(24, json.GetProperty("retention").GetInt32());
         Assert.Equal("+12065550911", json.GetProperty("dnis").GetString());
         Assert.Equal(["RIBBON_SBC"], json.GetProperty("sbc").EnumerateArray().Select(s => s.GetString()));
+        Assert.All(json.GetProperty("configsAfterDelete").EnumerateArray(), c => Assert.Equal("NotFoundException", c.GetString()));
+        Assert.Equal("NotFoundException", json.GetProperty("terminationAfterDelete").GetString());
         var associateError = Assert.Single(json.GetProperty("associateErrors").EnumerateArray());
         Assert.Equal("NotFound", associateError.GetProperty("ErrorCode").GetString());
         Assert.Equal(1, json.GetProperty("vcNumbers").GetArrayLength());

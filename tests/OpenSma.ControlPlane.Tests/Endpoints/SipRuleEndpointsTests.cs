@@ -122,4 +122,16 @@ public sealed class SipRuleEndpointsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("PATCH", "sip-rules/abc")]
+    [InlineData("GET", "sip-rules/abc/extra")]
+    [InlineData("GET", "voice-connectors/abc/proxy-sessions")]
+    [InlineData("GET", "voice-profiles")]
+    public async Task UnknownOperation_UnderApiPrefix_IsAwsNotFound(string method, string path)
+    {
+        var (response, body) = await _server.SendAsync(new HttpMethod(method), path);
+
+        AwsAssert.Error(response, body, HttpStatusCode.NotFound, "NotFoundException", "No operation matches");
+    }
 }

@@ -63,6 +63,17 @@ def main() -> None:
     client.put_voice_connector_external_systems_configuration(VoiceConnectorId=vc_id, SessionBorderControllerTypes=["RIBBON_SBC"])
     out["sbc"] = client.get_voice_connector_external_systems_configuration(VoiceConnectorId=vc_id)["ExternalSystemsConfiguration"]["SessionBorderControllerTypes"]
 
+    client.delete_voice_connector_streaming_configuration(VoiceConnectorId=vc_id)
+    client.delete_voice_connector_emergency_calling_configuration(VoiceConnectorId=vc_id)
+    client.delete_voice_connector_external_systems_configuration(VoiceConnectorId=vc_id)
+    out["configsAfterDelete"] = [
+        code(lambda: client.get_voice_connector_streaming_configuration(VoiceConnectorId=vc_id)),
+        code(lambda: client.get_voice_connector_emergency_calling_configuration(VoiceConnectorId=vc_id)),
+        code(lambda: client.get_voice_connector_external_systems_configuration(VoiceConnectorId=vc_id)),
+    ]
+    client.delete_voice_connector_termination(VoiceConnectorId=vc_id)
+    out["terminationAfterDelete"] = code(lambda: client.get_voice_connector_termination(VoiceConnectorId=vc_id))
+
     numbers = client.search_available_phone_numbers(AreaCode="206", MaxResults=2)["E164PhoneNumbers"]
     client.create_phone_number_order(ProductType="VoiceConnector", E164PhoneNumbers=numbers)
     out["associateErrors"] = client.associate_phone_numbers_with_voice_connector(VoiceConnectorId=vc_id, E164PhoneNumbers=[numbers[0], "+19995550000"])["PhoneNumberErrors"]
