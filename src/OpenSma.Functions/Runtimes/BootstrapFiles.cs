@@ -19,6 +19,12 @@ internal sealed class BootstrapFiles
 
     public string PythonBootstrap => Path.Combine(Directory, "python", "bootstrap.py");
 
+    /// <summary>The .NET bootstrap assembly, shipped beside this one.</summary>
+    public static string DotnetBootstrap =>
+        Path.Combine(Path.GetDirectoryName(typeof(BootstrapFiles).Assembly.Location)!, "OpenSma.Functions.DotnetBootstrap.dll");
+
+    public string DotnetRuntimeConfig => Path.Combine(Directory, "dotnet", "bootstrap.runtimeconfig.json");
+
     public static BootstrapFiles Materialize(string workDirectory)
     {
         var assembly = typeof(BootstrapFiles).Assembly;
@@ -26,7 +32,22 @@ internal sealed class BootstrapFiles
         var root = Path.Combine(workDirectory, "runtime", version);
         Write(assembly, "node/bootstrap.mjs", root);
         Write(assembly, "python/bootstrap.py", root);
+        WriteRuntimeConfig(Path.Combine(root, "dotnet", "bootstrap.runtimeconfig.json"));
         return new BootstrapFiles(root);
+    }
+
+    private static void WriteRuntimeConfig(string target)
+    {
+        if (File.Exists(target))
+            return;
+        var major = Environment.Version.Major;
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var staging = target + ".tmp-" + Guid.NewGuid().ToString("N");
+        var version = major.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllText(staging,
+            "{\"runtimeOptions\":{\"tfm\":\"net" + version + ".0\",\"rollForward\":\"LatestMajor\"," +
+            "\"framework\":{\"name\":\"Microsoft.NETCore.App\",\"version\":\"" + version + ".0.0\"}}}");
+        File.Move(staging, target, overwrite: true);
     }
 
     private static void Write(Assembly assembly, string relative, string root)

@@ -1,0 +1,3 @@
+using OpenSma.Functions.DotnetBootstrap;
+
+return await BootstrapLoop.RunAsync().ConfigureAwait(false);
