@@ -71,6 +71,8 @@ internal static class GoldenScenarios
             ["CallAndBridge-failure"] = h => BridgeAsync(h, VirtualAnswer.NoAnswer, EventTypes.ActionFailed),
             ["Hangup-success"] = h => SingleAsync(h, A.Hangup(), EventTypes.Hangup),
             ["Hangup-success-bridged-LEG-B"] = BridgedHangupAsync,
+            ["Hangup-success-bridged-LEG-A"] = BridgedHangupLegAAsync,
+            ["event-HANGUP-remote-LEG-B"] = RemoteLegBHangupAsync,
             ["Hangup-failure"] = h => SingleAsync(h, A.Action("Hangup", "{\"SipResponseCode\":\"abc\"}"), EventTypes.ActionFailed),
 
             // Actions whose backends are not configured: validation passes, then a documented failure.
@@ -281,4 +283,30 @@ internal static class GoldenScenarios
             _ => null,
         },
         e => e.Type() == EventTypes.Hangup && e.Str("ActionData.Parameters.ParticipantTag") == "LEG-B");
+
+    private static Task<JsonElement> BridgedHangupLegAAsync(EngineHarness h) => CallAsync(
+        h,
+        e => (e.Type(), e.Str("ActionData.Type"), e.Str("ActionData.Parameters.ParticipantTag")) switch
+        {
+            (EventTypes.NewInboundCall, _, _) => ActionList(Bridge()),
+            (EventTypes.ActionSuccessful, ActionTypes.CallAndBridge, _) => ActionList(A.Hangup(",\"ParticipantTag\":\"LEG-A\"")),
+            (EventTypes.Hangup, _, "LEG-A") => ActionList(A.Hangup(",\"ParticipantTag\":\"LEG-B\"")),
+            _ => null,
+        },
+        e => e.Type() == EventTypes.Hangup && e.Str("ActionData.Parameters.ParticipantTag") == "LEG-A");
+
+    private static Task<JsonElement> RemoteLegBHangupAsync(EngineHarness h)
+    {
+        h.Network.Register(BridgeTarget, VirtualParty.Answering(new HangupCue(TimeSpan.FromSeconds(3))));
+        return CallAsync(
+            h,
+            e => (e.Type(), e.Str("ActionData.Type"), e.Str("ActionData.Parameters.ParticipantTag")) switch
+            {
+                (EventTypes.NewInboundCall, _, _) => ActionList(Bridge()),
+                (EventTypes.ActionSuccessful, ActionTypes.CallAndBridge, _) => ActionList(),
+                (EventTypes.Hangup, _, "LEG-B") => ActionList(A.Hangup(",\"ParticipantTag\":\"LEG-A\"")),
+                _ => null,
+            },
+            e => e.Type() == EventTypes.Hangup && e.Str("ActionData.Parameters.ParticipantTag") == "LEG-B");
+    }
 }

@@ -121,6 +121,23 @@ public sealed class BackendActionsValidationTests
         Assert.NotEqual("Call is not connected to Chime Meeting.", e.Str("ActionData.ErrorMessage"));
     }
 
+    [Fact]
+    public async Task SpeakAndGetDigits_MaxNumberOfDigitsAbove128_FailsWithMaxInvalid()
+    {
+        var e = await ReportAsync(SpeakAndGetDigits("\"SpeechParameters\":{\"Text\":\"code?\"},\"FailureSpeechParameters\":{\"Text\":\"again\"},\"MaxNumberOfDigits\":129"));
+        AssertFailed(e, ActionError.InvalidActionParameter, "The MaxNumberOfDigits parameter is invalid.");
+    }
+
+    [Theory]
+    [InlineData("JoinChimeMeeting", "{\"JoinToken\":\"t\"}")]
+    [InlineData("StartBotConversation", "{\"BotAliasArn\":\"arn:aws:lex:us-east-1:111122223333:bot-alias/BOTID12345/ALIAS12345\"}")]
+    public async Task LegAOnlyActions_OnABridgedCall_FailWithInvalidActionParameter(string type, string parameters)
+    {
+        await using var h = new EngineHarness();
+        var e = await BridgedReportAsync(h, A.Action(type, parameters));
+        AssertFailedWith(e, ActionError.InvalidActionParameter);
+    }
+
     [Theory]
     [InlineData("Speak", "{\"CallId\":\"{LEG-A}\",\"Text\":\"Hello\"}", ActionError.SystemException)]
     [InlineData("SpeakAndGetDigits", "{\"CallId\":\"{LEG-A}\",\"SpeechParameters\":{\"Text\":\"code?\"},\"FailureSpeechParameters\":{\"Text\":\"again\"},\"RepeatDurationInMilliseconds\":3000}", ActionError.SystemException)]

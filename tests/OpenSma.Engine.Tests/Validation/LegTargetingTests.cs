@@ -75,6 +75,20 @@ public sealed class LegTargetingTests
     }
 
     [Fact]
+    public async Task Pause_UnknownCallIdWithValidParticipantTag_FailsBecauseCallIdWins()
+    {
+        var e = await ReportAsync(A.Pause(300, ",\"CallId\":\"00000000-0000-4000-8000-000000000000\",\"ParticipantTag\":\"LEG-A\""));
+        AssertFailed(e, ActionError.InvalidActionParameter, InvalidLeg);
+    }
+
+    [Fact]
+    public async Task SendDigits_UnknownCallId_FailsWithInvalidLeg()
+    {
+        var e = await ReportAsync(A.Action("SendDigits", "{\"CallId\":\"00000000-0000-4000-8000-000000000000\",\"Digits\":\"1\"}"));
+        AssertFailed(e, ActionError.InvalidActionParameter, InvalidLeg);
+    }
+
+    [Fact]
     public async Task PlayAudio_ParticipantTagLegB_RunsOnLegB()
     {
         await using var h = new EngineHarness();
