@@ -50,6 +50,23 @@ internal static class SippProcess
         return new Outcome(process.ExitCode, output, errors);
     }
 
+    /// <summary>True when something (sipp) has bound the loopback port for this protocol.</summary>
+    public static bool IsBound(int port, bool tcp)
+    {
+        using var probe = tcp
+            ? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return false;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>A port the OS just handed out for both UDP and TCP on loopback.</summary>
     public static int FreePort()
     {

@@ -21,6 +21,7 @@ public sealed class SippUasTests
     {
         public int Calls;
         public int Confirmed;
+        public int ReInvites;
 
         public void OnCall(SipDialog dialog)
         {
@@ -43,6 +44,17 @@ public sealed class SippUasTests
                 if (hangUp)
                 {
                     await dialog.HangUpAsync();
+                    return;
+                }
+
+                await foreach (var e in dialog.Events.ReadAllAsync())
+                {
+                    if (e is SipDialogRequestReceived { Request: { Method: "INVITE" } reInvite })
+                    {
+                        // Hold: answer the sendonly offer with recvonly.
+                        Interlocked.Increment(ref ReInvites);
+                        reInvite.Respond(200, Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(Answer) + "a=recvonly\r\n"), "application/sdp");
+                    }
                 }
             }
         }
@@ -149,6 +161,31 @@ public sealed class SippUasTests
         {
             AssertPassed(await RunSippAsync(port, transport, "15551230000", "uac-auth.xml"));
             Assert.Equal(1, app.Confirmed);
+        }
+    }
+
+    [Theory]
+    [InlineData("u1")]
+    public async Task LostAck_200IsRetransmittedAndCallSurvives(string transport)
+    {
+        var (endpoint, app, port) = await StartAsync();
+        await using (endpoint)
+        {
+            AssertPassed(await RunSippAsync(port, transport, "15551230000", "uac-lost-ack.xml", "-nr"));
+            Assert.Equal(1, app.Confirmed);
+        }
+    }
+
+    [Theory]
+    [InlineData("u1")]
+    [InlineData("t1")]
+    public async Task ReInviteHold_IsAnsweredByApplication(string transport)
+    {
+        var (endpoint, app, port) = await StartAsync();
+        await using (endpoint)
+        {
+            AssertPassed(await RunSippAsync(port, transport, "15551230000", "uac-reinvite-hold.xml"));
+            Assert.Equal(1, app.ReInvites);
         }
     }
 }

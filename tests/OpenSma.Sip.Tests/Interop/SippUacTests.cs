@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using OpenSma.Sip.Dialogs;
+using OpenSma.Sip.Messages;
+
+namespace OpenSma.Sip.Tests.Interop;
+
+/// <summary>Our UAC calling sipp's built-in uas (answers, then waits for our BYE).</summary>
+[Collection("sipp")]
+public sealed class SippUacTests
+{
+    [Theory]
+    [InlineData("u1", "udp")]
+    [InlineData("t1", "tcp")]
+    public async Task Invite_SippUas_AnswersAndTakesOurBye(string sippTransport, string uriTransport)
+    {
+        var ourPort = SippProcess.FreePort();
+        var sippPort = SippProcess.FreePort();
+        var loopback = new IPEndPoint(IPAddress.Loopback, ourPort);
+        await using var endpoint = new SipEndpoint(new SipEndpointOptions { UdpEndPoints = [loopback], TcpEndPoints = [loopback] });
+        await endpoint.StartAsync();
+
+        var sipp = SippProcess.RunAsync(
+            ["-sn", "uas", "-i", "127.0.0.1", "-p", sippPort.ToString(CultureInfo.InvariantCulture), "-t", sippTransport,
+                "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err"],
+            TimeSpan.FromSeconds(90));
+
+        // Wait (bounded) until sipp has bound its port, so the first INVITE finds it.
+        for (var waited = 0; waited < 80 && !SippProcess.IsBound(sippPort, sippTransport == "t1"); waited++)
+        {
+            await Task.Delay(250);
+        }
+
+        var result = await endpoint.InviteAsync(new SipInviteOptions
+        {
+            Target = SipUri.Parse($"sip:service@127.0.0.1:{sippPort};transport={uriTransport}"),
+            From = SipNameAddress.Parse("<sip:+15551230000@127.0.0.1>"),
+            Body = Encoding.ASCII.GetBytes("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40002 RTP/AVP 0\r\n"),
+            ContentType = "application/sdp",
+        }).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(result.IsAnswered, $"final {result.FinalResponse.StatusCode}");
+        await result.Dialog!.HangUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var outcome = await sipp;
+        Assert.True(outcome.ExitCode == 0, $"sipp exit {outcome.ExitCode}\n{outcome.Errors}\n{outcome.Output[^Math.Min(2000, outcome.Output.Length)..]}");
+    }
+}
