@@ -34,6 +34,8 @@ internal static class GoldenScenarios
             ["event-DIGITS_RECEIVED"] = DigitsReceivedAsync,
             ["event-CALL_UPDATE_REQUESTED"] = h => UpdateAsync(h, EventTypes.CallUpdateRequested),
             ["event-INVALID_LAMBDA_RESPONSE"] = h => InvalidResponseAsync(h, TooManyAttributes()),
+            ["event-INVALID_LAMBDA_RESPONSE-TooManyActions"] = h => InvalidResponseAsync(
+                h, ActionList([.. Enumerable.Repeat(A.Pause(100), 11)])),
             ["event-INVALID_LAMBDA_RESPONSE-UnsupportedAction"] = h => InvalidResponseAsync(
                 h, ActionList("{\"Type\":\"Answer\",\"Parameters\":{}}")),
 

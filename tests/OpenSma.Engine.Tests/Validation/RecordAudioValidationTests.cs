@@ -66,6 +66,13 @@ public sealed class RecordAudioValidationTests
     }
 
     [Fact]
+    public async Task RecordAudio_DestinationBucketDoesNotExist_FailsWithUploadError()
+    {
+        var e = await ReportAsync(Record("\"DurationInSeconds\":1,\"RecordingTerminators\":[\"#\"],\"RecordingDestination\":{\"Type\":\"S3\",\"BucketName\":\"no-such-bucket\"}"));
+        AssertFailed(e, ActionError.InvalidActionParameter, "Error occurred while uploading recording to S3 bucket.");
+    }
+
+    [Fact]
     public async Task RecordAudio_UnknownParticipantTag_FailsWithInvalidLeg()
     {
         var e = await ReportAsync(Record($"\"ParticipantTag\":\"LEG-B\",\"RecordingTerminators\":[\"#\"],{Destination}"));
