@@ -40,7 +40,6 @@ public sealed class LegTargetingTests
 
     [Theory]
     [InlineData("LEG-C")]
-    [InlineData("leg-a")]
     [InlineData("A")]
     public async Task Pause_ParticipantTagNotLegAOrLegB_FailsWithInvalidLeg(string tag)
     {
@@ -86,6 +85,48 @@ public sealed class LegTargetingTests
     {
         var e = await ReportAsync(A.Action("SendDigits", "{\"CallId\":\"00000000-0000-4000-8000-000000000000\",\"Digits\":\"1\"}"));
         AssertFailed(e, ActionError.InvalidActionParameter, InvalidLeg);
+    }
+
+    [Fact]
+    public async Task Hangup_CallIdOfLegBWithParticipantTagLegA_ReleasesLegB()
+    {
+        await using var h = new EngineHarness();
+        var e = await GoldenScenarios.CallAsync(
+            h,
+            ev => (ev.Type(), ev.Str("ActionData.Type"), ev.Str("ActionData.Parameters.ParticipantTag")) switch
+            {
+                (EventTypes.NewInboundCall, _, _) => ActionList(Bridge()),
+                (EventTypes.ActionSuccessful, ActionTypes.CallAndBridge, _) =>
+                    ActionList(GoldenScenarios.Fill(A.Hangup(",\"CallId\":\"{LEG-B}\",\"ParticipantTag\":\"LEG-A\""), ev)),
+                (EventTypes.Hangup, _, "LEG-B") => ActionList(A.Hangup(",\"ParticipantTag\":\"LEG-A\"")),
+                _ => null,
+            },
+            ev => ev.Type() == EventTypes.Hangup);
+        Assert.Equal("LEG-B", e.Str("ActionData.Parameters.ParticipantTag"));
+        Assert.Equal("Connected", e.Participants().Single(p => p.Str("ParticipantTag") == "LEG-A").Str("Status"));
+    }
+
+    [Fact]
+    public async Task ReceiveDigits_ParticipantTagLegB_ListensToLegBOnly()
+    {
+        await using var h = new EngineHarness();
+        h.Network.Register(GoldenScenarios.BridgeTarget, Virtual.VirtualParty.Answering(
+            new Virtual.DigitCue(TimeSpan.FromSeconds(2), '7'), new Virtual.DigitCue(TimeSpan.FromSeconds(2.2), '#')));
+        const string receive = "{\"Type\":\"ReceiveDigits\",\"Parameters\":{\"ParticipantTag\":\"LEG-B\",\"InputDigitsRegex\":\"^\\\\d#$\",\"InBetweenDigitsDurationInMilliseconds\":500,\"FlushDigitsDurationInMilliseconds\":5000}}";
+        var e = await GoldenScenarios.CallAsync(
+            h,
+            ev => (ev.Type(), ev.Str("ActionData.Type")) switch
+            {
+                (EventTypes.NewInboundCall, _) => ActionList(Bridge()),
+                (EventTypes.ActionSuccessful, ActionTypes.CallAndBridge) => ActionList(receive, A.Pause(10000)),
+                (EventTypes.DigitsReceived, _) => GoldenScenarios.HangupAll(ev),
+                _ => null,
+            },
+            ev => ev.Type() == EventTypes.DigitsReceived,
+            Virtual.VirtualParty.Answering(new Virtual.DigitCue(TimeSpan.FromSeconds(1), '1'), new Virtual.DigitCue(TimeSpan.FromSeconds(1.2), '#')));
+        Assert.Equal("7#", e.Str("ActionData.ReceivedDigits"));
+        var legBCallId = e.Participants().Single(p => p.Str("ParticipantTag") == "LEG-B").Str("CallId");
+        Assert.Equal(legBCallId, e.Str("ActionData.Parameters.CallId"));
     }
 
     [Fact]
