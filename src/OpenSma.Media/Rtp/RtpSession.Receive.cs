@@ -30,7 +30,8 @@ public sealed partial class RtpSession
         var options = _options;
         var isAudio = header.PayloadType == options.AudioPayloadType;
         var isEvent = header.PayloadType == options.TelephoneEventPayloadType;
-        if (!isAudio && !isEvent && header.PayloadType != 13)
+        var isRedundant = header.PayloadType == options.RedundancyPayloadType;
+        if (!isAudio && !isEvent && !isRedundant && header.PayloadType != 13)
         {
             // Comfort noise (13) is legal and ignored; anything else was not negotiated.
             Interlocked.Increment(ref _rejected);
@@ -57,6 +58,12 @@ public sealed partial class RtpSession
                 return;
             }
 
+            if (isRedundant)
+            {
+                OnRedundant(payload, header.Timestamp, options);
+                return;
+            }
+
             if (isEvent)
             {
                 if (TelephoneEvent.TryRead(payload, out var value) && _eventReceiver.Process(header.Timestamp, value) is { } digit)
@@ -72,16 +79,48 @@ public sealed partial class RtpSession
                 return;
             }
 
-            var frame = _inFrame.AsSpan(0, payload.Length);
-            options.Codec.Decode(payload, frame);
-            foreach (var sink in _inboundSinks)
-            {
-                sink.OnFrame(frame);
-            }
+            OnAudio(payload, options);
+        }
+    }
 
-            if (options.DetectInBandDtmf && !Digits.InBandSuppressed && _inBand.Process(frame) is { } tone)
+    private void OnAudio(ReadOnlySpan<byte> payload, RtpSessionOptions options)
+    {
+        var frame = _inFrame.AsSpan(0, payload.Length);
+        options.Codec.Decode(payload, frame);
+        foreach (var sink in _inboundSinks)
+        {
+            sink.OnFrame(frame);
+        }
+
+        if (options.DetectInBandDtmf && !Digits.InBandSuppressed && _inBand.Process(frame) is { } tone)
+        {
+            Digits.OnInBand(tone);
+        }
+    }
+
+    // RFC 2198: every event block (redundant copies included) goes to the receiver, which
+    // recognizes repeats by timestamp; for audio only the primary block is played.
+    private void OnRedundant(ReadOnlySpan<byte> payload, uint timestamp, RtpSessionOptions options)
+    {
+        var blocks = new RedundantPayload(payload, timestamp);
+        if (!blocks.IsValid)
+        {
+            Interlocked.Increment(ref _malformed);
+            return;
+        }
+
+        while (blocks.TryNext(out var block))
+        {
+            if (block.PayloadType == options.TelephoneEventPayloadType)
             {
-                Digits.OnInBand(tone);
+                if (TelephoneEvent.TryRead(block.Data, out var value) && _eventReceiver.Process(block.Timestamp, value) is { } digit)
+                {
+                    Digits.OnTelephoneEvent(digit);
+                }
+            }
+            else if (block.PayloadType == options.AudioPayloadType && block.Timestamp == timestamp && !block.Data.IsEmpty)
+            {
+                OnAudio(block.Data, options);
             }
         }
     }

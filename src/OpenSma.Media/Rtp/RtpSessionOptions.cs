@@ -18,6 +18,9 @@ public sealed record RtpSessionOptions(
 
     public string Cname { get; init; } = "opensma";
 
+    /// <summary>RFC 2198 redundancy ("red/8000") the peer may wrap telephone-events in, if negotiated.</summary>
+    public byte? RedundancyPayloadType { get; init; }
+
     /// <summary>Run the Goertzel detector on received audio (until the peer proves it uses RFC 4733).</summary>
     public bool DetectInBandDtmf { get; init; } = true;
 }

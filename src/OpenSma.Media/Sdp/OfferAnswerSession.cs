@@ -177,6 +177,13 @@ public sealed class OfferAnswerSession
             formats.Add(pt);
             attributes.Add(new SdpAttribute("rtpmap", $"{pt} telephone-event/8000"));
             attributes.Add(new SdpAttribute("fmtp", $"{pt} 0-16"));
+            if (chosen.RedundancyPayloadType is { } redundancy)
+            {
+                var red = Format(redundancy);
+                formats.Insert(1, red);
+                attributes.Add(new SdpAttribute("rtpmap", $"{red} red/8000"));
+                attributes.Add(new SdpAttribute("fmtp", $"{red} {pt}/{pt}/{pt}"));
+            }
         }
 
         attributes.Add(new SdpAttribute("ptime", Format(_capabilities.PtimeMilliseconds)));
@@ -226,7 +233,10 @@ public sealed class OfferAnswerSession
         }
 
         int? ptime = int.TryParse(stream.Attribute("ptime"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
-        var options = new RtpSessionOptions(chosen.Codec, chosen.AudioPayloadType, chosen.EventPayloadType, direction);
+        var options = new RtpSessionOptions(chosen.Codec, chosen.AudioPayloadType, chosen.EventPayloadType, direction)
+        {
+            RedundancyPayloadType = chosen.RedundancyPayloadType,
+        };
         return new OfferAnswerResult(null, new NegotiatedMedia(options, rtp, rtcp) { RemotePtimeMilliseconds = ptime }, null);
     }
 
@@ -236,6 +246,7 @@ public sealed class OfferAnswerSession
         var maps = stream.RtpMaps();
         Choice? choice = null;
         byte? eventPt = null;
+        byte? redPt = null;
         foreach (var format in stream.Formats)
         {
             if (!byte.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) || pt > 127)
@@ -244,6 +255,16 @@ public sealed class OfferAnswerSession
             }
 
             maps.TryGetValue(pt, out var map);
+            if (map is { } r && r.Encoding.Equals("red", StringComparison.OrdinalIgnoreCase))
+            {
+                if (r.ClockRate == 8000 && _capabilities.TelephoneEvent)
+                {
+                    redPt ??= pt;
+                }
+
+                continue;
+            }
+
             if (map is { } m && m.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase))
             {
                 if (m.ClockRate == 8000 && _capabilities.TelephoneEvent)
@@ -263,7 +284,25 @@ public sealed class OfferAnswerSession
             }
         }
 
-        return choice is { } c ? c with { EventPayloadType = eventPt } : null;
+        if (choice is not { } c)
+        {
+            return null;
+        }
+
+        // RFC 2198 redundancy is taken only when it carries nothing but our telephone-events.
+        if (redPt is { } red && eventPt is { } events && !RedundancyCarriesOnly(stream, red, events))
+        {
+            redPt = null;
+        }
+
+        return c with { EventPayloadType = eventPt, RedundancyPayloadType = eventPt is null ? null : redPt };
+    }
+
+    private static bool RedundancyCarriesOnly(MediaDescription stream, byte red, byte events)
+    {
+        var prefix = Format(red) + " ";
+        var fmtp = stream.Attributes.FirstOrDefault(a => a.Name.Equals("fmtp", StringComparison.OrdinalIgnoreCase) && a.Value is not null && a.Value.StartsWith(prefix, StringComparison.Ordinal));
+        return fmtp?.Value is { } value && value[prefix.Length..].Trim().Split('/').All(p => p == Format(events));
     }
 
     private static string DescribeFormats(MediaDescription stream)
@@ -303,5 +342,8 @@ public sealed class OfferAnswerSession
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private readonly record struct Choice(AudioCodec Codec, byte AudioPayloadType, byte? EventPayloadType);
+    private readonly record struct Choice(AudioCodec Codec, byte AudioPayloadType, byte? EventPayloadType)
+    {
+        public byte? RedundancyPayloadType { get; init; }
+    }
 }
