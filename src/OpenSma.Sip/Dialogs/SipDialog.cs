@@ -139,6 +139,9 @@ public sealed partial class SipDialog
         }
     }
 
+    /// <summary>Requests sent in the early dialog (PRACK) used CSeq numbers the confirmed dialog must continue from.</summary>
+    internal void ContinueLocalSeq(long used) => _localSeq = Math.Max(_localSeq, used);
+
     /// <summary>Checks and records the remote CSeq (RFC 3261 §12.2.2); false when out of order.</summary>
     internal bool AcceptRemoteSeq(long seq)
     {

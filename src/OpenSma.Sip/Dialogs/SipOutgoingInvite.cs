@@ -21,6 +21,8 @@ internal sealed class SipOutgoingInvite
     private bool _cancelSent;
     private bool _provisionalSeen;
     private SipDialog? _dialog;
+    private long _localSeq = 1;
+    private long _lastRSeq = -1;
 
     public SipOutgoingInvite(SipUserAgent ua, SipInviteOptions options)
     {
@@ -45,8 +47,11 @@ internal sealed class SipOutgoingInvite
         Send(invite);
     }
 
-    private void Send(SipRequest invite) =>
+    private void Send(SipRequest invite)
+    {
+        _localSeq = Math.Max(_localSeq, invite.CSeq!.Value.Number);
         _transaction = (ClientInviteTransaction)_ua.Core.SendRequest(invite, _flow!, OnResponse);
+    }
 
     /// <summary>Cancels the attempt. Per RFC 3261 §9.1 the CANCEL waits for a provisional response.</summary>
     public void Cancel()
@@ -80,6 +85,12 @@ internal sealed class SipOutgoingInvite
         if (response.IsProvisional)
         {
             _provisionalSeen = true;
+            if (IsReliable(response) && !Acknowledge(tx.Request, response))
+            {
+                // A repeated reliable provisional: its PRACK transaction takes care of it.
+                return;
+            }
+
             if (_cancelRequested)
             {
                 SendCancel();
@@ -127,6 +138,7 @@ internal sealed class SipOutgoingInvite
         }
 
         _dialog = _ua.CreateUacDialog(tx.Request, response, LocalTag, _flow!);
+        _dialog.ContinueLocalSeq(_localSeq);
         _dialog.SendAck(tx.Request, response);
         if (_cancelRequested)
         {
@@ -139,5 +151,36 @@ internal sealed class SipOutgoingInvite
         _dialog.Confirm();
         _dialog.Emit(new SipDialogConfirmed());
         _result.TrySetResult(new SipInviteResult(_dialog, response));
+    }
+
+    private static bool IsReliable(SipResponse response) =>
+        response.StatusCode > 100 && response.HasOptionTag(SipHeaderNames.Require, "100rel") && response.Headers.Contains(SipHeaderNames.RSeq);
+
+    /// <summary>
+    /// PRACK for a reliable provisional (RFC 3262 §4), sent in the early dialog it creates.
+    /// Returns false for a repeat (RSeq not above the last one acknowledged).
+    /// </summary>
+    private bool Acknowledge(SipRequest invite, SipResponse response)
+    {
+        if (!long.TryParse(response.Headers.Get(SipHeaderNames.RSeq)?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rseq)
+            || rseq <= _lastRSeq)
+        {
+            return false;
+        }
+
+        _lastRSeq = rseq;
+        var prack = new SipRequest(SipMethods.Prack, response.Contacts is [var contact, ..] ? contact.Uri : invite.RequestUri);
+        foreach (var route in response.RecordRoutes.Reverse())
+        {
+            prack.Headers.Add(SipHeaderNames.Route, route.ToString());
+        }
+
+        prack.Headers.Add(SipHeaderNames.From, invite.Headers.Get(SipHeaderNames.From)!);
+        prack.Headers.Add(SipHeaderNames.To, response.Headers.Get(SipHeaderNames.To)!);
+        prack.Headers.Add(SipHeaderNames.CallId, invite.CallId!);
+        prack.Headers.Add(SipHeaderNames.CSeq, new SipCSeq(++_localSeq, SipMethods.Prack).ToString());
+        prack.Headers.Add(SipHeaderNames.RAck, $"{rseq} {invite.CSeq!.Value}");
+        _ua.Core.SendRequest(prack, _flow!, (_, _) => { });
+        return true;
     }
 }

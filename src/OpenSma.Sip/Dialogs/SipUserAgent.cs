@@ -222,7 +222,8 @@ internal sealed class SipUserAgent : ISipRequestHandler
         headers.Add(SipHeaderNames.MaxForwards, "70");
         headers.Add(SipHeaderNames.Contact, ContactFor(new SipRemote(hopTransport, hopTransport.LocalEndPoint), from.Uri.User).ToString());
         headers.Add(SipHeaderNames.Allow, SipCapabilities.Allow);
-        headers.Add(SipHeaderNames.Supported, SipCapabilities.Supported);
+        // As a UAC we acknowledge reliable provisionals (RFC 3262), which carriers may require.
+        headers.Add(SipHeaderNames.Supported, SipCapabilities.Supported + ", 100rel");
         headers.Add(SipHeaderNames.UserAgent, Core.UserAgent);
         foreach (var h in options.Headers)
         {

@@ -163,4 +163,37 @@ public sealed class UacInviteTests
         Assert.Equal(invite.From!.Tag, bye.From!.Tag);
         Assert.Equal("<sip:p1.example.com;lr>", bye.Routes[0].ToString());
     }
+
+    [Fact]
+    public async Task Invite_ReliableProvisional_SendsPrackOnceAndContinuesCSeq()
+    {
+        var h = new EndpointHarness();
+        var provisionals = new List<int>();
+        var call = h.Endpoint.InviteAsync(Options() with { OnProvisional = r => provisionals.Add(r.StatusCode) });
+        var invite = (SipRequest)Assert.Single(h.Sent());
+        Assert.True(invite.HasOptionTag("Supported", "100rel"));
+
+        var progress = Reply(invite, 183);
+        progress.Headers.Add("Require", "100rel");
+        progress.Headers.Add("RSeq", "1");
+        progress.Headers.Add("Contact", "<sip:callee@192.0.2.20:5071>");
+        h.Receive(progress);
+        var prack = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal("PRACK", prack.Method);
+        Assert.Equal("1 1 INVITE", prack.Headers.Get("RAck"));
+        Assert.Equal(new SipCSeq(2, "PRACK"), prack.CSeq);
+        Assert.Equal("callee1", prack.To!.Tag);
+        Assert.Equal("sip:callee@192.0.2.20:5071", prack.RequestUri.ToString());
+
+        // The same reliable 183 again: no second PRACK and no second report.
+        h.Receive(progress);
+        Assert.Empty(h.Sent());
+        Assert.Equal([183], provisionals);
+
+        h.Receive(Reply(invite, 200));
+        var dialog = (await call.WaitAsync(TimeSpan.FromSeconds(10))).Dialog!;
+        h.Sent();
+        _ = dialog.HangUpAsync();
+        Assert.Equal(new SipCSeq(3, "BYE"), Assert.IsType<SipRequest>(Assert.Single(h.Sent())).CSeq);
+    }
 }
