@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using OpenSma.Functions.Registry;
 using OpenSma.Functions.Remote;
 
@@ -47,4 +48,34 @@ public sealed class FunctionsOptions
 
     /// <summary>When set, ARNs with no local function are invoked in real Lambda (or a compatible endpoint).</summary>
     public RemoteLambdaOptions? Remote { get; set; }
+
+    /// <summary>Reads the options and the function entries (<c>Functions</c>, a list) from a configuration section.</summary>
+    public static void Bind(IConfiguration section, FunctionsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(options);
+        var before = options.Functions.Count;
+        section.Bind(options);
+        // The binder's own attempt at the list is replaced by the explicit reading below.
+        while (options.Functions.Count > before)
+            options.Functions.RemoveAt(options.Functions.Count - 1);
+        foreach (var entry in section.GetSection(nameof(Functions)).GetChildren())
+        {
+            var environment = entry.GetSection(nameof(FunctionDefinition.Environment)).GetChildren()
+                .ToDictionary(e => e.Key, e => e.Value ?? "", StringComparer.Ordinal);
+            options.Functions.Add(new FunctionDefinition
+            {
+                Name = entry[nameof(FunctionDefinition.Name)] ?? throw new FunctionConfigurationException($"Function entry '{entry.Path}' has no Name."),
+                Runtime = entry[nameof(FunctionDefinition.Runtime)] ?? throw new FunctionConfigurationException($"Function entry '{entry.Path}' has no Runtime."),
+                Handler = entry[nameof(FunctionDefinition.Handler)] ?? "index.handler",
+                CodeDirectory = entry[nameof(FunctionDefinition.CodeDirectory)],
+                ZipFile = entry[nameof(FunctionDefinition.ZipFile)],
+                MemorySize = entry.GetValue(nameof(FunctionDefinition.MemorySize), 128),
+                Timeout = entry.GetValue(nameof(FunctionDefinition.Timeout), 3),
+                ReservedConcurrency = entry.GetValue<int?>(nameof(FunctionDefinition.ReservedConcurrency)),
+                Description = entry[nameof(FunctionDefinition.Description)] ?? "",
+                Environment = environment,
+            });
+        }
+    }
 }

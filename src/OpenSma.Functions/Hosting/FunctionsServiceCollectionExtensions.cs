@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenSma.Engine.Invocation;
@@ -12,6 +13,16 @@ public static class FunctionsServiceCollectionExtensions
     /// Registers local functions (<see cref="FunctionHost"/>), the Lambda ARN endpoint resolver for the
     /// engine (<see cref="IHandlerEndpointResolver"/>), and remote Lambda when <see cref="FunctionsOptions.Remote"/> is set.
     /// </summary>
+    /// <summary>As <see cref="AddOpenSmaFunctions(IServiceCollection, Action{FunctionsOptions})"/>, with the options
+    /// (and the function entries under <c>Functions</c>) read from a configuration section first.</summary>
+    public static IServiceCollection AddOpenSmaFunctions(
+        this IServiceCollection services, IConfiguration section, Action<FunctionsOptions>? configure = null) =>
+        services.AddOpenSmaFunctions(o =>
+        {
+            FunctionsOptions.Bind(section, o);
+            configure?.Invoke(o);
+        });
+
     public static IServiceCollection AddOpenSmaFunctions(this IServiceCollection services, Action<FunctionsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
