@@ -38,6 +38,10 @@ public sealed partial class SipDialog
                 ok.Headers.Add(SipHeaderNames.Allow, Core.SipCapabilities.Allow);
                 tx.Respond(ok);
                 break;
+            case SipMethods.Update when request.Body.IsEmpty:
+                // A session refresh (RFC 4028) or a target refresh with no offer: nothing for the application.
+                RespondInDialog(tx, 200, default, null, null);
+                break;
             default:
                 if (request.Method is SipMethods.Update)
                 {
@@ -103,6 +107,11 @@ public sealed partial class SipDialog
             {
                 response.Headers.Add(SipHeaderNames.Contact, _ua.ContactFor(Flow, LocalParty.Uri.User).ToString());
                 RefreshTarget(tx.Request);
+                if (SipSessionExpires.From(tx.Request) is not null || _session is not null)
+                {
+                    AddSessionHeaders(response);
+                    RestartSessionTimer();
+                }
             }
 
             foreach (var h in headers ?? [])

@@ -25,52 +25,58 @@ public sealed partial class SipDialog
                 throw new InvalidOperationException("The dialog has ended.");
             }
 
-            var request = NewRequest(method);
-            foreach (var h in headers ?? [])
-            {
-                request.Headers.Add(h.Name, h.Value);
-            }
-
-            if (contentType is not null)
-            {
-                request.Headers.Add(SipHeaderNames.ContentType, contentType);
-            }
-
-            request.Body = body;
-            var isInvite = method == SipMethods.Invite;
-            if (isInvite)
-            {
-                _reInviteOutstanding = true;
-            }
-
-            Send(request, (tx, response) =>
-            {
-                if (response.IsProvisional)
-                {
-                    return;
-                }
-
-                if (isInvite)
-                {
-                    _reInviteOutstanding = false;
-                    if (response.IsSuccess)
-                    {
-                        RefreshTarget(response);
-                        SendAck(tx.Request, response);
-                    }
-                }
-
-                if (response.StatusCode is 481 or 408 && method != SipMethods.Bye)
-                {
-                    // RFC 3261 §12.2.1.2: the peer no longer knows the dialog.
-                    Terminate(SipEndReason.Lost, response.StatusCode);
-                }
-
-                done.TrySetResult(response);
-            });
+            SendInDialog(method, body, contentType, headers, response => done.TrySetResult(response));
         }
 
         return done.Task;
+    }
+
+    /// <summary>Sends an in-dialog request and calls <paramref name="onFinal"/> (under the gate) with its final response.</summary>
+    internal void SendInDialog(string method, ReadOnlyMemory<byte> body, string? contentType, IEnumerable<SipHeader>? headers, Action<SipResponse> onFinal)
+    {
+        var request = NewRequest(method);
+        foreach (var h in headers ?? [])
+        {
+            request.Headers.Add(h.Name, h.Value);
+        }
+
+        if (contentType is not null)
+        {
+            request.Headers.Add(SipHeaderNames.ContentType, contentType);
+        }
+
+        request.Body = body;
+        var isInvite = method == SipMethods.Invite;
+        if (isInvite)
+        {
+            _reInviteOutstanding = true;
+        }
+
+        Send(request, (tx, response) =>
+        {
+            if (response.IsProvisional)
+            {
+                return;
+            }
+
+            if (isInvite)
+            {
+                _reInviteOutstanding = false;
+                if (response.IsSuccess)
+                {
+                    RefreshTarget(response);
+                    SendAck(tx.Request, response);
+                }
+            }
+
+            if (response.StatusCode is 481 or 408 && method != SipMethods.Bye)
+            {
+                // RFC 3261 §12.2.1.2: the peer no longer knows the dialog.
+                Terminate(SipEndReason.Lost, response.StatusCode);
+            }
+
+            onFinal(response);
+        });
     }
 
     /// <summary>Ends the call: BYE when confirmed, CANCEL or a 487 while early.</summary>

@@ -48,6 +48,7 @@ public sealed partial class SipDialog
             _answered = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             RespondToInvite(200, body, contentType);
             Confirm();
+            RestartSessionTimer();
             return _answered.Task;
         }
     }
@@ -85,6 +86,10 @@ public sealed partial class SipDialog
             }
 
             response.Headers.Add(SipHeaderNames.Allow, Core.SipCapabilities.Allow);
+            if (statusCode >= 200)
+            {
+                AddSessionHeaders(response);
+            }
         }
 
         if (contentType is not null)
@@ -136,5 +141,6 @@ public sealed partial class SipDialog
     partial void OnTerminated()
     {
         _answered?.TrySetResult(false);
+        StopSessionTimer();
     }
 }

@@ -18,6 +18,9 @@ public enum SipEndReason
     /// <summary>Our 2xx was never acknowledged; we sent BYE (RFC 3261 §13.3.1.4).</summary>
     AckTimeout,
 
+    /// <summary>No session refresh came within the RFC 4028 interval; we sent BYE.</summary>
+    SessionExpired,
+
     /// <summary>An in-dialog request timed out or got 481: the dialog is gone on the other side.</summary>
     Lost,
 }

@@ -149,6 +149,12 @@ internal sealed class SipOutgoingInvite
         }
 
         _dialog.Confirm();
+        if (SipSessionExpires.From(response) is { } session)
+        {
+            _dialog.UseSessionTimer(session with { Refresher = session.Refresher ?? "uac" });
+            _dialog.RestartSessionTimer();
+        }
+
         _dialog.Emit(new SipDialogConfirmed());
         _result.TrySetResult(new SipInviteResult(_dialog, response));
     }

@@ -131,10 +131,25 @@ internal sealed class SipUserAgent : ISipRequestHandler
             return;
         }
 
+        var session = SipSessionExpires.From(invite);
+        if (session is { Seconds: < SipSessionExpires.MinimumSeconds })
+        {
+            var tooSmall = SipResponses.Create(invite, 422, toTag: localTag);
+            tooSmall.Headers.Add(SipHeaderNames.MinSE, SipSessionExpires.MinimumSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            transaction.Respond(tooSmall);
+            return;
+        }
+
         var routeSet = invite.RecordRoutes;
         var remoteTarget = invite.Contacts is [var contact, ..] ? contact.Uri : invite.From!.Uri;
         var dialog = new SipDialog(this, SipDialogRole.Uas, invite, localTag, invite.From!.Tag ?? string.Empty, source, routeSet, remoteTarget);
         dialog.AttachInvite(transaction);
+        if (session is { } requested && invite.HasOptionTag(SipHeaderNames.Supported, "timer"))
+        {
+            // The caller supports session timers, so it refreshes (RFC 4028 §9).
+            dialog.UseSessionTimer(requested with { Refresher = "uac" });
+        }
+
         _dialogs[dialog.Key] = dialog;
         _pendingInvites[transaction] = dialog;
         application(dialog);
