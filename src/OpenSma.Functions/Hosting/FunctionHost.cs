@@ -61,6 +61,10 @@ public sealed class FunctionHost : IAsyncDisposable
     public IReadOnlyList<FunctionLogEntry> ReadLogs(string name, int max = 200, string? transactionId = null) =>
         Logs.Read(name, max, transactionId);
 
+    /// <summary>Log lines of a function as they come (<c>opensma functions logs NAME --follow</c>).</summary>
+    public IAsyncEnumerable<FunctionLogEntry> FollowLogsAsync(string name, CancellationToken cancellationToken) =>
+        Logs.FollowAsync(name, cancellationToken);
+
     /// <summary>Sandboxes alive for a function (warm, starting or busy).</summary>
     public int SandboxCount(string name) => _pools.TryGetValue(name, out var pool) ? pool.Count : 0;
 

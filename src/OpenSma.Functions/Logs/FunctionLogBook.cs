@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 
 namespace OpenSma.Functions.Logs;
 
@@ -6,6 +8,7 @@ namespace OpenSma.Functions.Logs;
 public sealed class FunctionLogBook
 {
     private readonly ConcurrentDictionary<string, Queue<FunctionLogEntry>> _byFunction = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Channel<FunctionLogEntry>, string> _followers = new();
     private readonly int _capacity;
 
     public FunctionLogBook(int capacity)
@@ -26,6 +29,46 @@ public sealed class FunctionLogBook
                 while (queue.Count > _capacity)
                     queue.Dequeue();
             }
+            foreach (var (follower, name) in _followers)
+            {
+                if (name == entry.FunctionName)
+                    follower.Writer.TryWrite(entry);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lines of a function as they are appended, until cancelled (<c>opensma functions logs NAME --follow</c>).
+    /// A slow reader loses the oldest unread lines rather than holding up invocations.
+    /// </summary>
+    public async IAsyncEnumerable<FunctionLogEntry> FollowAsync(
+        string functionName, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<FunctionLogEntry>(new BoundedChannelOptions(_capacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        _followers[channel] = functionName;
+        try
+        {
+            while (true)
+            {
+                FunctionLogEntry entry;
+                try
+                {
+                    entry = await channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
+                }
+                yield return entry;
+            }
+        }
+        finally
+        {
+            _followers.TryRemove(channel, out _);
         }
     }
 
