@@ -119,9 +119,12 @@ internal sealed class ActionContext(CallTransaction transaction, ActionRequest r
         _resources.Clear();
     }
 
-    /// <summary>True when the action depends on that leg, so the leg's end stops it.</summary>
+    /// <summary>
+    /// True when the action runs on that leg, so the leg's end stops it. A peer being dialed is
+    /// not included: its end is an outcome the action itself reports (CallNotAnswered).
+    /// </summary>
     public bool Concerns(LegSlot slot) =>
-        ReferenceEquals(Target, slot) || ReferenceEquals(Peer, slot) || (Target is null && ReferenceEquals(InvokedLeg, slot));
+        ReferenceEquals(Target, slot) || (Target is null && ReferenceEquals(InvokedLeg, slot));
 
     public ActionData BuildActionData(ActionError? error)
     {

@@ -35,7 +35,6 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
     private IDisposable? _subscription;
     private VirtualLeg? _bridged;
     private LegState _state = LegState.Alerting;
-    private long _connectedTick = -1;
     private long _tick;
     private int _nextCue;
     private ITimer? _dialTimer;
@@ -58,6 +57,12 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
         SipHeaders = sipHeaders;
         CallId = Guid.NewGuid().ToString();
         _cues = [.. party.Cues.OrderBy(c => c.At)];
+        if (direction == LegDirection.Inbound)
+        {
+            // An offered inbound call already has a media path: the caller hears ringback and
+            // early media before the answer, as with 183 Session Progress.
+            _subscription = clock.Subscribe(this);
+        }
         StartTime = time.GetUtcNow();
     }
 
@@ -90,7 +95,7 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
     /// <summary>The SIP code the engine released the leg with, when it did.</summary>
     public int? ReleasedWith { get; private set; }
 
-    /// <summary>Everything the far end heard, 8 kHz mono, from the moment the leg connected.</summary>
+    /// <summary>Everything the far end heard, 8 kHz mono: from the offer for inbound legs (early media), from the answer for outbound ones.</summary>
     public PcmAudio Heard()
     {
         lock (_gate)
@@ -225,13 +230,18 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
         List<(char? Digit, bool Hangup)>? due = null;
         lock (_gate)
         {
-            if (_state != LegState.Connected)
+            if (_state == LegState.Ended)
             {
                 return;
             }
 
-            _tick++;
-            var elapsed = TimeSpan.FromTicks((_tick - _connectedTick) * MediaClock.FrameInterval.Ticks);
+            var connected = _state == LegState.Connected;
+            if (connected)
+            {
+                _tick++;
+            }
+
+            var elapsed = TimeSpan.FromTicks(_tick * MediaClock.FrameInterval.Ticks);
 
             // Outgoing: playback mixed with the bridged party's last frame.
             _player.ReadFrame(_outFrame);
@@ -250,9 +260,14 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
                 tap.OnFrame(_outFrame);
             }
 
-            // Incoming: what the far end says in this frame.
+            if (!connected)
+            {
+                return;
+            }
+
+            // Incoming: what the far end says in this frame (it speaks once connected).
             Array.Clear(_inFrame);
-            var frameStart = (_tick - _connectedTick - 1) * Frame;
+            var frameStart = (_tick - 1) * Frame;
             foreach (var cue in _cues)
             {
                 if (cue is SayCue say)
@@ -337,12 +352,11 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
             }
 
             _state = LegState.Connected;
-            _connectedTick = 0;
             _tick = 0;
             ConnectedAt = _time.GetUtcNow();
+            _subscription ??= _clock.Subscribe(this);
         }
 
-        _subscription = _clock.Subscribe(this);
         return true;
     }
 

@@ -184,7 +184,8 @@ internal static class A
     public static string Play(string key, string extra = "") =>
         $"{{\"Type\":\"PlayAudio\",\"Parameters\":{{\"AudioSource\":{{\"Type\":\"S3\",\"BucketName\":\"{EngineHarness.Bucket}\",\"Key\":\"{key}\"}}{extra}}}}}";
 
-    public static string Hangup(string extra = "") => "{\"Type\":\"Hangup\",\"Parameters\":{\"SipResponseCode\":\"0\"" + extra + "}}";
+    public static string Hangup(string extra = "") =>
+        "{\"Type\":\"Hangup\",\"Parameters\":{\"SipResponseCode\":\"0\"" + (extra.Length > 0 && extra[0] != ',' ? "," + extra : extra) + "}}";
 
     public static string Action(string type, string parametersJson) => $"{{\"Type\":\"{type}\",\"Parameters\":{parametersJson}}}";
 }

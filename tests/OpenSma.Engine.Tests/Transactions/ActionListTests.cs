@@ -101,6 +101,8 @@ public sealed class ActionListTests
 
         // The AWS workshop example: [Pause, CallAndBridge, PlayAudio]; reply [] → PlayAudio still runs.
         Assert.Contains(h.Handler.Events, e => e.Type() == EventTypes.ActionSuccessful && e.Str("ActionData.Type") == "PlayAudio");
+        Assert.Equal(EventTypes.Hangup, h.Handler.EventTypes[^1]);
+        Assert.Equal("all legs ended", await tx.Completion);
     }
 
     [Fact]
