@@ -65,6 +65,8 @@ internal sealed class Sandbox : IRuntimeApiHandler, IAsyncDisposable
         start.Environment.Clear();
         foreach (var (key, value) in environment(_server.Address))
             start.Environment[key] = value;
+        using var cancelDelay = new CancellationTokenSource();
+        var timeout = Task.Delay(initTimeout, _timeProvider, cancelDelay.Token);
         try
         {
             _process = Process.Start(start) ?? throw new Win32Exception("process did not start");
@@ -78,9 +80,6 @@ internal sealed class Sandbox : IRuntimeApiHandler, IAsyncDisposable
         _process.StandardInput.Close();
         Output.Start(_process.StandardOutput, _process.StandardError);
         _exited = _process.WaitForExitAsync();
-
-        using var cancelDelay = new CancellationTokenSource();
-        var timeout = Task.Delay(initTimeout, _timeProvider, cancelDelay.Token);
         var first = await Task.WhenAny(_ready.Task, _initError.Task, _exited, timeout).ConfigureAwait(false);
         await cancelDelay.CancelAsync().ConfigureAwait(false);
         if (first == _ready.Task)
@@ -113,11 +112,11 @@ internal sealed class Sandbox : IRuntimeApiHandler, IAsyncDisposable
             _current = (invocation.RequestId, reply);
         if (waitForLogMarkers)
             Output.Expect(invocation.RequestId);
-        if (!_next.Writer.TryWrite(invocation))
-            return new SandboxReply(SandboxReplyKind.Exited, [], "Runtime.ExitError", "the sandbox is closed");
-
+        // The timer starts before the event is handed over, so no clock tick can fall between the two.
         using var cancelDelay = new CancellationTokenSource();
         var timer = Task.Delay(timeout, _timeProvider, cancelDelay.Token);
+        if (!_next.Writer.TryWrite(invocation))
+            return new SandboxReply(SandboxReplyKind.Exited, [], "Runtime.ExitError", "the sandbox is closed");
         var first = await Task.WhenAny(reply.Task, _exited, timer).ConfigureAwait(false);
         await cancelDelay.CancelAsync().ConfigureAwait(false);
         if (first == reply.Task)
