@@ -17,8 +17,10 @@ public static class WavReader
         {
             return DecodeCore(file);
         }
-        catch (Exception ex) when (ex is OutOfMemoryException or OverflowException or ArgumentException)
+        catch (Exception ex)
         {
+            // The parser checks every length it reads; this is the backstop that keeps the promise
+            // that bad input yields an error value, never an exception.
             return WavDecodeResult.Failure($"WAV could not be decoded: {ex.Message}");
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace OpenSma.Media.Dtmf;
 
 /// <summary>
@@ -42,6 +44,10 @@ public sealed class InBandDtmfDetector
     private const double RelativePeak = 6.3;    // 8 dB in power
     private const double MaxHarmonicRatio = 0.04; // overtone at least 14 dB below
     private const double MinToneEnergyShare = 0.8;
+
+    // Two tones at the minimum amplitude carry a^2 / 2 each per sample, N a^2 per block; half of
+    // that leaves margin for filter leakage, so the shortcut never rejects a block the full checks would pass.
+    private const long MinBlockEnergy = (long)(MinToneAmplitude * MinToneAmplitude * BlockSize / 2);
 
     private static readonly double[] Coefficients = BuildCoefficients();
 
@@ -120,7 +126,20 @@ public sealed class InBandDtmfDetector
 
     internal static char? Analyze(ReadOnlySpan<short> block)
     {
-        var m = Measure(block);
+        // Cheap exit first: a block too quiet to hold two tones at the minimum level (most of
+        // any call: silence and pauses) skips the filters entirely.
+        long energy = 0;
+        foreach (var s in block)
+        {
+            energy += s * s;
+        }
+
+        if (energy < MinBlockEnergy)
+        {
+            return null;
+        }
+
+        var m = Measure(block, energy);
         if (m.LowPower < MinTonePower || m.HighPower < MinTonePower)
         {
             return null;
@@ -136,12 +155,19 @@ public sealed class InBandDtmfDetector
             return null;
         }
 
-        if (m.LowOvertone > m.LowPower * MaxHarmonicRatio || m.HighOvertone > m.HighPower * MaxHarmonicRatio)
+        if (m.EnergyShare < MinToneEnergyShare)
         {
             return null;
         }
 
-        return m.EnergyShare < MinToneEnergyShare ? null : Keys[m.Row, m.Column];
+        // Overtones last: they need two more filters and only matter for blocks that look like DTMF.
+        if (Goertzel(block, Coefficients[8 + m.Row]) > m.LowPower * MaxHarmonicRatio
+            || Goertzel(block, Coefficients[12 + m.Column]) > m.HighPower * MaxHarmonicRatio)
+        {
+            return null;
+        }
+
+        return Keys[m.Row, m.Column];
     }
 
     /// <summary>The Goertzel measurements behind a block's verdict.</summary>
@@ -152,55 +178,61 @@ public sealed class InBandDtmfDetector
         double HighPower,
         double LowRunnerUp,
         double HighRunnerUp,
-        double LowOvertone,
-        double HighOvertone,
         double EnergyShare);
 
-    internal static BlockMetrics Measure(ReadOnlySpan<short> block)
+    // All eight filters run in one pass, four per 256-bit vector, so their recurrences overlap
+    // instead of running one after another.
+    internal static BlockMetrics Measure(ReadOnlySpan<short> block, long energy)
     {
-        Span<double> low = stackalloc double[4];
-        Span<double> high = stackalloc double[4];
-        double energy = 0;
-        foreach (var s in block)
+        var lowCoefficients = Vector256.Create(Coefficients[0], Coefficients[1], Coefficients[2], Coefficients[3]);
+        var highCoefficients = Vector256.Create(Coefficients[4], Coefficients[5], Coefficients[6], Coefficients[7]);
+        var low1 = Vector256<double>.Zero;
+        var low2 = Vector256<double>.Zero;
+        var high1 = Vector256<double>.Zero;
+        var high2 = Vector256<double>.Zero;
+        foreach (var sample in block)
         {
-            energy += (double)s * s;
+            var x = Vector256.Create((double)sample);
+            var low0 = x + (lowCoefficients * low1) - low2;
+            low2 = low1;
+            low1 = low0;
+            var high0 = x + (highCoefficients * high1) - high2;
+            high2 = high1;
+            high1 = high0;
         }
 
-        for (var i = 0; i < 4; i++)
-        {
-            low[i] = Goertzel(block, Coefficients[i]);
-            high[i] = Goertzel(block, Coefficients[i + 4]);
-        }
-
-        var row = ArgMax(low);
-        var column = ArgMax(high);
-        double lowRunnerUp = 0, highRunnerUp = 0;
-        for (var i = 0; i < 4; i++)
-        {
-            if (i != row)
-            {
-                lowRunnerUp = Math.Max(lowRunnerUp, low[i]);
-            }
-
-            if (i != column)
-            {
-                highRunnerUp = Math.Max(highRunnerUp, high[i]);
-            }
-        }
+        var lowPowers = (low1 * low1) + (low2 * low2) - (lowCoefficients * low1 * low2);
+        var highPowers = (high1 * high1) + (high2 * high2) - (highCoefficients * high1 * high2);
+        var (row, lowPower, lowRunnerUp) = Strongest(lowPowers);
+        var (column, highPower, highRunnerUp) = Strongest(highPowers);
 
         // Block energy of a sine of amplitude a is N a^2 / 2; its Goertzel power is (a N / 2)^2,
         // so power * 2 / N is the energy the tone accounts for.
-        var toneEnergy = (low[row] + high[column]) * 2 / block.Length;
-        return new BlockMetrics(
-            row,
-            column,
-            low[row],
-            high[column],
-            lowRunnerUp,
-            highRunnerUp,
-            Goertzel(block, Coefficients[8 + row]),
-            Goertzel(block, Coefficients[12 + column]),
-            energy == 0 ? 0 : toneEnergy / energy);
+        var toneEnergy = (lowPower + highPower) * 2 / block.Length;
+        return new BlockMetrics(row, column, lowPower, highPower, lowRunnerUp, highRunnerUp, energy == 0 ? 0 : toneEnergy / energy);
+    }
+
+    private static (int Index, double Power, double RunnerUp) Strongest(Vector256<double> powers)
+    {
+        var best = 0;
+        for (var i = 1; i < 4; i++)
+        {
+            if (powers[i] > powers[best])
+            {
+                best = i;
+            }
+        }
+
+        var runnerUp = 0.0;
+        for (var i = 0; i < 4; i++)
+        {
+            if (i != best)
+            {
+                runnerUp = Math.Max(runnerUp, powers[i]);
+            }
+        }
+
+        return (best, powers[best], runnerUp);
     }
 
     private static double Goertzel(ReadOnlySpan<short> block, double coefficient)
@@ -214,20 +246,6 @@ public sealed class InBandDtmfDetector
         }
 
         return (s1 * s1) + (s2 * s2) - (coefficient * s1 * s2);
-    }
-
-    private static int ArgMax(ReadOnlySpan<double> values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 
     private static double[] BuildCoefficients()

@@ -40,7 +40,7 @@ public sealed class BaresipInteropTests(ITestOutputHelper output)
         var promptPath = Path.Combine(scratch.Path, "prompt.wav");
         File.WriteAllBytes(promptPath, WavWriter.WriteMono(prompt.Samples.Span));
 
-        var ports = new RtpPortAllocator(47300, 47399);
+        var ports = new RtpPortAllocator(32300, 32399);
         using var lease = ports.TryAllocate(IPAddress.Loopback) ?? throw new InvalidOperationException("no RTP ports");
         var offerAnswer = new OfferAnswerSession(IPAddress.Loopback, lease.RtpPort, MediaCapabilities.Default);
         NegotiatedMedia? negotiated = null;

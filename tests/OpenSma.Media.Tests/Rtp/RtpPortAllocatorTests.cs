@@ -6,17 +6,18 @@ namespace OpenSma.Media.Tests.Rtp;
 
 public sealed class RtpPortAllocatorTests
 {
-    // Each test uses its own range so parallel test classes cannot collide.
+    // Each test uses its own range, below the kernel's ephemeral ports (32768+), so neither parallel
+    // test classes nor OS-assigned sockets of other tests can take them.
     [Fact]
     public void TryAllocate_GivesEvenRtpPortWithRtcpAboveBothBound()
     {
-        var allocator = new RtpPortAllocator(47001, 47010);
+        var allocator = new RtpPortAllocator(32001, 32010);
 
         using var lease = allocator.TryAllocate(IPAddress.Loopback);
 
         Assert.NotNull(lease);
         Assert.Equal(0, lease.RtpPort % 2);
-        Assert.InRange(lease.RtpPort, 47002, 47008);
+        Assert.InRange(lease.RtpPort, 32002, 32008);
         Assert.Equal(lease.RtpPort, ((IPEndPoint)lease.RtpSocket.LocalEndPoint!).Port);
         Assert.Equal(lease.RtpPort + 1, ((IPEndPoint)lease.RtcpSocket.LocalEndPoint!).Port);
         Assert.Equal(3, allocator.Available);
@@ -25,7 +26,7 @@ public sealed class RtpPortAllocatorTests
     [Fact]
     public void TryAllocate_Exhausted_ReturnsNullAndReleaseRecovers()
     {
-        var allocator = new RtpPortAllocator(47020, 47023);
+        var allocator = new RtpPortAllocator(32020, 32023);
         var a = allocator.TryAllocate(IPAddress.Loopback);
         var b = allocator.TryAllocate(IPAddress.Loopback);
 
@@ -46,12 +47,12 @@ public sealed class RtpPortAllocatorTests
     public void TryAllocate_PortTakenByAnotherProcess_IsSkipped()
     {
         using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 47031)); // the RTCP half of the first pair
-        var allocator = new RtpPortAllocator(47030, 47033);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 32031)); // the RTCP half of the first pair
+        var allocator = new RtpPortAllocator(32030, 32033);
 
         using var lease = allocator.TryAllocate(IPAddress.Loopback);
 
-        Assert.Equal(47032, lease!.RtpPort);
+        Assert.Equal(32032, lease!.RtpPort);
         Assert.Null(allocator.TryAllocate(IPAddress.Loopback));
         Assert.Equal(1, allocator.Available); // the unbindable pair stays available for later
     }
@@ -59,7 +60,7 @@ public sealed class RtpPortAllocatorTests
     [Fact]
     public void TryAllocate_ManyCycles_DoNotLeak()
     {
-        var allocator = new RtpPortAllocator(47040, 47059);
+        var allocator = new RtpPortAllocator(32040, 32059);
         for (var i = 0; i < 200; i++)
         {
             using var lease = allocator.TryAllocate(IPAddress.Loopback);
@@ -72,6 +73,6 @@ public sealed class RtpPortAllocatorTests
     [Fact]
     public void Constructor_RangeWithoutPair_Throws()
     {
-        Assert.Throws<ArgumentException>(() => new RtpPortAllocator(47061, 47062));
+        Assert.Throws<ArgumentException>(() => new RtpPortAllocator(32061, 32062));
     }
 }

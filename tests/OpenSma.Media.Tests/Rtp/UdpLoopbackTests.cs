@@ -15,7 +15,7 @@ public sealed class UdpLoopbackTests : IDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly FakeTimeProvider _time = new();
     private readonly MediaClock _clock;
-    private readonly RtpPortAllocator _ports = new(47100, 47199);
+    private readonly RtpPortAllocator _ports = new(32100, 32199);
     private readonly RtpSession _a;
     private readonly RtpSession _b;
 
