@@ -38,6 +38,8 @@ public sealed partial class SipDialog
                 ok.Headers.Add(SipHeaderNames.Allow, Core.SipCapabilities.Allow);
                 tx.Respond(ok);
                 break;
+            case SipMethods.Notify when TryHandleReferNotify(request, tx):
+                break;
             case SipMethods.Update when request.Body.IsEmpty:
                 // A session refresh (RFC 4028) or a target refresh with no offer: nothing for the application.
                 RespondInDialog(tx, 200, default, null, null);

@@ -14,5 +14,8 @@ public sealed record SipDtmfReceived(char Digit, int DurationMs) : SipDialogEven
 /// <summary>An in-dialog request the application must answer: re-INVITE, UPDATE, INFO, REFER, NOTIFY, MESSAGE.</summary>
 public sealed record SipDialogRequestReceived(SipIncomingRequest Request) : SipDialogEvent;
 
+/// <summary>Progress of a transfer we asked for with REFER: the status the transfer target answered, from NOTIFY.</summary>
+public sealed record SipReferProgress(int StatusCode, bool IsFinal) : SipDialogEvent;
+
 /// <summary>The dialog ended; <paramref name="StatusCode"/> is the final status when one applies.</summary>
 public sealed record SipDialogTerminated(SipEndReason Reason, int? StatusCode = null) : SipDialogEvent;

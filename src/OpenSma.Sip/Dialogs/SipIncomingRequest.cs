@@ -19,6 +19,10 @@ public sealed class SipIncomingRequest
 
     public string Method => Request.Method;
 
+    /// <summary>For a REFER: where the peer asks us to call (the Refer-To URI), else null.</summary>
+    public SipUri? ReferTo =>
+        Request.Headers.Get(SipHeaderNames.ReferTo) is { } value && SipNameAddress.TryParse(value, out var target) ? target.Uri : null;
+
     public bool IsAnswered => _transaction.LastResponse is { IsFinal: true };
 
     /// <summary>Answers the request; a 2xx to a re-INVITE carries our Contact and expects an ACK.</summary>
