@@ -192,6 +192,16 @@ public sealed class LegTargetingTests
         AssertFailed(e, ActionError.InvalidActionParameter, message);
     }
 
+    [Theory]
+    [InlineData("SendDigits", "{\"CallId\":\"\",\"ParticipantTag\":\"LEG-A\",\"Digits\":\"1\"}")]
+    [InlineData("Speak", "{\"CallId\":\"\",\"Text\":\"Hello\"}")]
+    [InlineData("VoiceFocus", "{\"CallId\":\"\",\"Enable\":true}")]
+    public async Task CallIdRequiredAction_EmptyCallId_CountsAsMissing(string type, string parameters)
+    {
+        var e = await ReportAsync(A.Action(type, parameters));
+        AssertFailed(e, ActionError.InvalidActionParameter, InvalidLeg);
+    }
+
     [Fact]
     public async Task StartCallRecording_UnknownCallId_FailsWithCombinedErrorField()
     {
