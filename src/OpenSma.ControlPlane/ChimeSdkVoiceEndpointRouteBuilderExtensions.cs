@@ -27,6 +27,7 @@ public static class ChimeSdkVoiceEndpointRouteBuilderExtensions
         group.AddEndpointFilter(new RequestIdFilter());
         group.AddEndpointFilter(endpoints.ServiceProvider.GetRequiredService<AwsErrorFilter>());
         group.AddEndpointFilter(endpoints.ServiceProvider.GetRequiredService<SigV4Filter>());
+        group.AddEndpointFilter(new EmptyLabelFilter());
 
         SipMediaApplicationEndpoints.Map(group);
         CallEndpoints.Map(group);

@@ -115,12 +115,15 @@ public sealed class SipRuleEndpointsTests : IAsyncLifetime
         AwsAssert.Error(response, body, HttpStatusCode.Conflict, "ConflictException", "SIP rule");
     }
 
-    [Fact]
-    public async Task Get_EmptyLabel_IsNotAServerError()
+    [Theory]
+    [InlineData("sip-rules/%20", "sipRuleId must not be empty")]
+    [InlineData("sip-rules/", "empty path parameter")]
+    [InlineData("sip-media-applications/", "empty path parameter")]
+    public async Task Get_EmptyLabel_IsBadRequest(string path, string message)
     {
-        var (response, _) = await _server.SendAsync(HttpMethod.Get, "sip-rules/%20");
+        var (response, body) = await _server.SendAsync(HttpMethod.Get, path);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        AwsAssert.Error(response, body, HttpStatusCode.BadRequest, "BadRequestException", message);
     }
 
     [Theory]
