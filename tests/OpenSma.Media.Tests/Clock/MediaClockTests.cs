@@ -74,6 +74,21 @@ public sealed class MediaClockTests
     }
 
     [Fact]
+    public void OnTick_JumpBeyondCatchUpLimit_SkipsOldestTicksButKeepsNumbering()
+    {
+        var time = new FakeTimeProvider();
+        using var clock = new MediaClock(time);
+        var listener = new Recorder();
+        clock.Subscribe(listener);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(MediaClock.MaxCatchUpTicks, listener.Ticks.Count);
+        Assert.Equal(500, listener.Ticks[^1]);
+        Assert.Equal(Enumerable.Range(451, 50).Select(i => (long)i), listener.Ticks);
+    }
+
+    [Fact]
     public void Subscribe_Disposed_StopsTicks()
     {
         var time = new FakeTimeProvider();
