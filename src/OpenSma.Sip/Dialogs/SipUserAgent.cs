@@ -14,8 +14,6 @@ namespace OpenSma.Sip.Dialogs;
 /// </summary>
 internal sealed class SipUserAgent : ISipRequestHandler
 {
-    private static readonly HashSet<string> SupportedExtensions = new(StringComparer.OrdinalIgnoreCase) { "replaces", "timer" };
-
     private readonly Dictionary<string, SipDialog> _dialogs = new(StringComparer.Ordinal);
     private readonly Dictionary<ServerInviteTransaction, SipDialog> _pendingInvites = [];
 
@@ -71,11 +69,6 @@ internal sealed class SipUserAgent : ISipRequestHandler
             return;
         }
 
-        if (Precheck(request, transaction))
-        {
-            return;
-        }
-
         switch (request.Method)
         {
             case SipMethods.Invite:
@@ -95,32 +88,17 @@ internal sealed class SipUserAgent : ISipRequestHandler
         }
     }
 
-    /// <summary>Checks a UAS must make before anything else (RFC 3261 §8.2.2): scheme and Require.</summary>
-    private static bool Precheck(SipRequest request, ServerTransaction transaction)
-    {
-        if (!(request.RequestUri.IsSip || request.RequestUri.IsTel))
-        {
-            transaction.Respond(SipResponses.Create(request, 416, toTag: SipRequests.NewToken(10)));
-            return true;
-        }
-
-        var unsupported = request.OptionTags(SipHeaderNames.Require).Where(t => !SupportedExtensions.Contains(t)).ToList();
-        if (unsupported.Count > 0 && request.Method is not (SipMethods.Cancel or SipMethods.Ack))
-        {
-            var response = SipResponses.Create(request, 420, toTag: SipRequests.NewToken(10));
-            response.Headers.Add(SipHeaderNames.Unsupported, string.Join(", ", unsupported));
-            transaction.Respond(response);
-            return true;
-        }
-
-        return false;
-    }
-
     private void OnInvite(SipRequest invite, ServerInviteTransaction transaction, SipRemote source)
     {
         var localTag = SipRequests.NewToken(10);
         if (AuthenticateInvites && Authenticator is not null && !Authenticated(invite, transaction, localTag))
         {
+            return;
+        }
+
+        if (UnacceptableBody(invite) is { } refusal)
+        {
+            transaction.Respond(refusal);
             return;
         }
 
@@ -153,6 +131,37 @@ internal sealed class SipUserAgent : ISipRequestHandler
         _dialogs[dialog.Key] = dialog;
         _pendingInvites[transaction] = dialog;
         application(dialog);
+    }
+
+    /// <summary>
+    /// RFC 3261 §8.2.3: a body we cannot read gets 415 with Accept; an Accept that rules out SDP
+    /// leaves us nothing to answer with, so 406 (RFC 4475 invut, sdp01).
+    /// </summary>
+    private static SipResponse? UnacceptableBody(SipRequest invite)
+    {
+        var type = invite.ContentType;
+        if (!invite.Body.IsEmpty && type is not null && !IsMediaType(type, "application/sdp") && !IsMediaType(type, "multipart/mixed"))
+        {
+            var response = SipResponses.Create(invite, 415, toTag: SipRequests.NewToken(10));
+            response.Headers.Add(SipHeaderNames.Accept, "application/sdp");
+            return response;
+        }
+
+        if (invite.Headers.GetValues(SipHeaderNames.Accept) is { Count: > 0 } accepted
+            && !accepted.Any(a => IsMediaType(a, "application/sdp") || IsMediaType(a, "application/*") || IsMediaType(a, "*/*")))
+        {
+            var response = SipResponses.Create(invite, 406, toTag: SipRequests.NewToken(10));
+            response.Headers.Add("Warning", "399 opensma \"Only application/sdp bodies are offered\"");
+            return response;
+        }
+
+        return null;
+    }
+
+    private static bool IsMediaType(string value, string wanted)
+    {
+        var semi = value.IndexOf(';', StringComparison.Ordinal);
+        return (semi < 0 ? value : value[..semi]).Trim().Equals(wanted, StringComparison.OrdinalIgnoreCase);
     }
 
     private void OnRegister(SipRequest register, ServerTransaction transaction, SipRemote source)
