@@ -102,4 +102,31 @@ public sealed class LambdaApiEndpointTests
         Assert.Equal(HttpStatusCode.OK, invoked.StatusCode);
         Assert.Equal("\"ok\"", await invoked.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Invoke_EventInvocationType_Is202AndRunsInTheBackground()
+    {
+        await using var server = await LambdaApiServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        using var dir = new TempDirectory();
+        var body = CreateBody("async-fn");
+        body["Code"] = new JsonObject
+        {
+            ["ZipFile"] = Convert.ToBase64String(FunctionRegistryTests.ZipOf(("index.js",
+                "exports.handler = async (event) => { require('node:fs').writeFileSync(event.file, 'ran'); return 'done'; };"))),
+        };
+        (await http.PostAsync("/2015-03-31/functions", Json(body))).Dispose();
+        var file = dir.Combine("ran.txt");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/2015-03-31/functions/async-fn/invocations")
+        {
+            Content = Json(new JsonObject { ["file"] = file }),
+        };
+        request.Headers.Add("X-Amz-Invocation-Type", "Event");
+
+        using var accepted = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await Eventually.UntilAsync(() => File.Exists(file), "the background invocation to run");
+        Assert.Equal("ran", File.ReadAllText(file));
+    }
 }
