@@ -41,13 +41,19 @@ internal static class SigV4Canonicalizer
     public static string StringToSign(string amzDate, string scope, string canonicalRequest) =>
         $"{SigV4Authorization.Algorithm}\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
 
-    public static string Signature(string secretKey, SigV4Authorization authorization, string stringToSign)
+    public static string Signature(string secretKey, SigV4Authorization authorization, string stringToSign) =>
+        Signature(SigningKey(secretKey, authorization), stringToSign);
+
+    public static string Signature(byte[] signingKey, string stringToSign) =>
+        Hex(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
+
+    /// <summary>The derived key depends only on the secret and the scope, so it can be reused all day.</summary>
+    public static byte[] SigningKey(string secretKey, SigV4Authorization authorization)
     {
         var key = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secretKey), Encoding.UTF8.GetBytes(authorization.Date));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(authorization.Region));
         key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(authorization.Service));
-        key = HMACSHA256.HashData(key, "aws4_request"u8.ToArray());
-        return Hex(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
+        return HMACSHA256.HashData(key, "aws4_request"u8.ToArray());
     }
 
     public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,6 +16,8 @@ namespace OpenSma.ControlPlane.Auth;
 internal sealed class SigV4Filter(ControlPlaneOptions options, TimeProvider timeProvider) : IEndpointFilter
 {
     private const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
+    private const int MaxCachedKeys = 1024;
+    private readonly ConcurrentDictionary<(string AccessKeyId, string Secret, string Scope), byte[]> _signingKeys = new();
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -101,7 +104,13 @@ internal sealed class SigV4Filter(ControlPlaneOptions options, TimeProvider time
 
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
         var canonical = SigV4Canonicalizer.CanonicalRequest(request.Method, rawTarget, request.Headers, authorization.SignedHeaders, payloadHash);
-        var expected = SigV4Canonicalizer.Signature(secret, authorization, SigV4Canonicalizer.StringToSign(amzDate, authorization.Scope, canonical));
+        var signingKey = _signingKeys.GetOrAdd((authorization.AccessKeyId, secret, authorization.Scope), _ => SigV4Canonicalizer.SigningKey(secret, authorization));
+        if (_signingKeys.Count > MaxCachedKeys)
+        {
+            _signingKeys.Clear();
+        }
+
+        var expected = SigV4Canonicalizer.Signature(signingKey, SigV4Canonicalizer.StringToSign(amzDate, authorization.Scope, canonical));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization.Signature)))
         {
             throw Denied(

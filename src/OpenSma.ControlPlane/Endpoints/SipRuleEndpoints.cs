@@ -100,8 +100,11 @@ internal static class SipRuleEndpoints
         }
 
         var (max, after) = Pagination.Read(context.Request, 100, 100);
-        var all = await api.Store.ListAllAsync<SipRule>(context.RequestAborted).ConfigureAwait(false);
-        var filtered = smaId is null ? all : all.Where(r => r.Value.TargetApplications.Any(t => t.SipMediaApplicationId == smaId));
+        // Without a filter the page is cut in SQL; with one, rules are filtered by their targets.
+        var filtered = smaId is null
+            ? await api.Store.ListAsync<SipRule>(after, max + 1, context.RequestAborted).ConfigureAwait(false)
+            : (await api.Store.ListAllAsync<SipRule>(context.RequestAborted).ConfigureAwait(false))
+                .Where(r => r.Value.TargetApplications.Any(t => t.SipMediaApplicationId == smaId));
         var (items, next) = Pagination.Page(filtered, after, max);
         return Results.Json(new SipRuleListResponse(items.Select(Shape).ToList(), next), WireJsonContext.Default.SipRuleListResponse, Json);
     }

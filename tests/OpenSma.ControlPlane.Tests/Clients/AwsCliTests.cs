@@ -12,8 +12,16 @@ public sealed class AwsCliTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private Task<ClientProcess.Result> AwsAsync(params string[] arguments) =>
-        ClientProcess.RunAsync("aws", ["chime-sdk-voice", .. arguments, "--endpoint-url", _server.BaseAddress.ToString().TrimEnd('/'), "--output", "json"]);
+    // The CLI's own launcher when it is on PATH, else the same CLI as a Python module.
+    private static readonly bool AwsOnPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(':', StringSplitOptions.RemoveEmptyEntries)
+        .Any(dir => File.Exists(Path.Combine(dir, "aws")));
+
+    private Task<ClientProcess.Result> AwsAsync(params string[] arguments)
+    {
+        string[] cli = ["chime-sdk-voice", .. arguments, "--endpoint-url", _server.BaseAddress.ToString().TrimEnd('/'), "--output", "json"];
+        return AwsOnPath ? ClientProcess.RunAsync("aws", cli) : ClientProcess.RunAsync("python3", ["-m", "awscli", .. cli]);
+    }
 
     private async Task<JsonElement> AwsJsonAsync(params string[] arguments) => (await AwsAsync(arguments)).Json();
 
