@@ -23,7 +23,8 @@ public sealed class CallEngine : ICallControl
         IObjectStore objects,
         ICallLegFactory legFactory,
         IEnumerable<IHandlerEndpointResolver> resolvers,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        ActivityTracker? activity = null)
     {
         _services = new EngineServices(
             options,
@@ -31,7 +32,8 @@ public sealed class CallEngine : ICallControl
             objects,
             legFactory,
             [.. resolvers],
-            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OpenSma.Engine"));
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OpenSma.Engine"),
+            activity);
     }
 
     /// <summary>Busy while any transaction has work queued or running; the virtual clock waits on it.</summary>

@@ -21,8 +21,10 @@ internal sealed class EngineServices
         IObjectStore objects,
         ICallLegFactory legFactory,
         IReadOnlyList<IHandlerEndpointResolver> resolvers,
-        ILogger logger)
+        ILogger logger,
+        ActivityTracker? activity)
     {
+        Activity = activity ?? new ActivityTracker();
         Options = options;
         Time = time;
         Objects = objects;
@@ -47,7 +49,7 @@ internal sealed class EngineServices
 
     public ActionRegistry Actions { get; }
 
-    public ActivityTracker Activity { get; } = new();
+    public ActivityTracker Activity { get; }
 
     public TransactionRegistry Registry { get; } = new();
 
