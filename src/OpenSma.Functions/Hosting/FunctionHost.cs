@@ -79,7 +79,7 @@ public sealed class FunctionHost : IAsyncDisposable
         if (!Registry.TryGet(nameOrArn, out var function))
             return Failure(requestId, FunctionInvocationStatus.NotFound, "ResourceNotFoundException",
                 $"Function not found: {nameOrArn}", []);
-        var run = RunAsync(function, requestId, payload, transactionId);
+        var run = RunGuardedAsync(function, requestId, payload, transactionId);
         try
         {
             return await run.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -88,6 +88,28 @@ public sealed class FunctionHost : IAsyncDisposable
         {
             return Failure(requestId, FunctionInvocationStatus.TimedOut, "Sandbox.Timedout",
                 "The caller stopped waiting for the function.", []);
+        }
+    }
+
+    /// <summary>Whatever goes wrong starting a sandbox becomes a result: nothing throws into the engine.</summary>
+    private async Task<FunctionInvocationResult> RunGuardedAsync(
+        RegisteredFunction function, string requestId, ReadOnlyMemory<byte> payload, string? transactionId)
+    {
+        try
+        {
+            return await RunAsync(function, requestId, payload, transactionId).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The function was removed while this invocation was starting.
+            return Failure(requestId, FunctionInvocationStatus.NotFound, "ResourceNotFoundException",
+                $"Function not found: {function.Arn}", []);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException
+            or System.Net.Sockets.SocketException or System.ComponentModel.Win32Exception)
+        {
+            return Failure(requestId, FunctionInvocationStatus.RuntimeExited, "Runtime.Unavailable",
+                $"RequestId: {requestId} Error: could not run the function: {e.Message}", []);
         }
     }
 

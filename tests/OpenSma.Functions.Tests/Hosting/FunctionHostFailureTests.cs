@@ -289,4 +289,20 @@ public sealed class FunctionHostFailureTests
         Assert.Equal("ResourceNotFoundException", result.ErrorType);
         Assert.Contains("nobody", Encoding.UTF8.GetString(result.Payload.Span), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InvokeAsync_WorkDirectoryUnusable_ReturnsFailureInsteadOfThrowing()
+    {
+        using var code = new TempDirectory();
+        code.Write("index.js", Misbehaving);
+        var blocker = code.Write("not-a-directory", "a file where the work directory should be");
+        await using var scope = new FunctionHostScope(o => o.WorkDirectory = Path.Combine(blocker, "work"));
+        scope.Add("fn", "nodejs20.x", "index.handler", code.Path);
+
+        var result = await scope.InvokeAsync("fn", new JsonObject());
+
+        Assert.Equal(FunctionInvocationStatus.RuntimeExited, result.Status);
+        Assert.Equal("Runtime.Unavailable", result.ErrorType);
+        Assert.Equal(0, scope.Host.SandboxCount("fn"));
+    }
 }
