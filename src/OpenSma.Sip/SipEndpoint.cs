@@ -78,6 +78,14 @@ public sealed class SipEndpoint : IAsyncDisposable
             {
                 _transports.Add(new TcpSipTransport(ep, _options.Limits, logger));
             }
+
+            if (_options.Tls is { } tls)
+            {
+                foreach (var ep in _options.TlsEndPoints)
+                {
+                    _transports.Add(new TcpSipTransport(ep, _options.Limits, logger, tls));
+                }
+            }
         }
 
         foreach (var transport in _transports)

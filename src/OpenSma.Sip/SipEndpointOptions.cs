@@ -14,6 +14,12 @@ public sealed record SipEndpointOptions
 
     public IReadOnlyList<IPEndPoint> TcpEndPoints { get; init; } = [new(IPAddress.Any, DefaultPort)];
 
+    /// <summary>TLS listeners (conventionally port 5061); used only when <see cref="Tls"/> is set.</summary>
+    public IReadOnlyList<IPEndPoint> TlsEndPoints { get; init; } = [];
+
+    /// <summary>Turns TLS on: the certificate and server validation for SIP over TLS.</summary>
+    public Transports.SipTlsOptions? Tls { get; init; }
+
     /// <summary>Host or address written into Via and Contact; needed when listening on 0.0.0.0 behind a real address.</summary>
     public string? AdvertisedHost { get; init; }
 

@@ -14,7 +14,7 @@ namespace OpenSma.Sip.Transports;
 internal sealed class TcpSipConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private NetworkStream? _stream;
+    private Stream? _stream;
     private readonly Channel<ReadOnlyMemory<byte>> _outbox = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new() { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
@@ -32,13 +32,31 @@ internal sealed class TcpSipConnection : IAsyncDisposable
     public Task Completion => _loops;
 
     /// <summary>Starts reading and writing once the socket is connected; sends queued before that go out first.</summary>
-    public void Start(TcpSipTransport transport, ISipMessageSink sink, SipMessageParser parser, Action<TcpSipConnection> onClosed)
+    public void Start(TcpSipTransport transport, ISipMessageSink sink, SipMessageParser parser, Action<TcpSipConnection> onClosed, Func<NetworkStream, CancellationToken, Task<Stream>>? secure = null)
     {
         _socket.NoDelay = true;
-        _stream = new NetworkStream(_socket, ownsSocket: true);
-        var reading = Task.Run(() => ReadLoopAsync(transport, sink, parser), CancellationToken.None);
-        var writing = Task.Run(WriteLoopAsync, CancellationToken.None);
-        _loops = Task.WhenAll(reading, writing).ContinueWith(
+        var network = new NetworkStream(_socket, ownsSocket: true);
+        _loops = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    // TLS: the handshake comes before any SIP; a failed one just ends the connection.
+                    _stream = secure is null ? network : await secure(network, _stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException or ObjectDisposedException)
+                {
+                    SipTransportLog.ReceiveFailed(_logger, ex, transport.Protocol, Remote);
+                    _outbox.Writer.TryComplete();
+                    _socket.Close();
+                    return;
+                }
+
+                var reading = Task.Run(() => ReadLoopAsync(transport, sink, parser), CancellationToken.None);
+                var writing = Task.Run(WriteLoopAsync, CancellationToken.None);
+                await Task.WhenAll(reading, writing).ConfigureAwait(false);
+            },
+            CancellationToken.None).ContinueWith(
             _ =>
             {
                 SipTransportLog.ConnectionClosed(_logger, transport.Protocol, Remote);

@@ -21,8 +21,12 @@ public sealed class TcpSipTransport : ISipTransport
     private ISipMessageSink? _sink;
     private Task _acceptLoop = Task.CompletedTask;
 
-    public TcpSipTransport(IPEndPoint bindTo, SipParserLimits? limits = null, ILogger? logger = null)
+    private readonly SipTlsOptions? _tls;
+
+    /// <param name="tls">When given, every connection is TLS (Via transport TLS, RFC 3261 §26.2).</param>
+    public TcpSipTransport(IPEndPoint bindTo, SipParserLimits? limits = null, ILogger? logger = null, SipTlsOptions? tls = null)
     {
+        _tls = tls;
         ArgumentNullException.ThrowIfNull(bindTo);
         _listener = new Socket(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         if (bindTo.AddressFamily == AddressFamily.InterNetworkV6 && bindTo.Address.Equals(IPAddress.IPv6Any))
@@ -37,7 +41,7 @@ public sealed class TcpSipTransport : ISipTransport
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
     }
 
-    public string Protocol => "TCP";
+    public string Protocol => _tls is null ? "TCP" : "TLS";
 
     public bool IsReliable => true;
 
@@ -85,7 +89,7 @@ public sealed class TcpSipTransport : ISipTransport
             _connections[remote] = connection;
         }
 
-        connection.Start(this, _sink!, _parser, Forget);
+        connection.Start(this, _sink!, _parser, Forget, _tls is null ? null : _tls.AuthenticateServerAsync);
         return connection;
     }
 
@@ -116,7 +120,7 @@ public sealed class TcpSipTransport : ISipTransport
         try
         {
             await socket.ConnectAsync(connection.Remote, _stop.Token).ConfigureAwait(false);
-            connection.Start(this, _sink!, _parser, Forget);
+            connection.Start(this, _sink!, _parser, Forget, _tls is null ? null : (s, ct) => _tls.AuthenticateClientAsync(s, connection.Remote, ct));
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
