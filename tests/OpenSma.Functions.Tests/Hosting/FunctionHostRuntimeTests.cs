@@ -215,4 +215,18 @@ public sealed class FunctionHostRuntimeTests
         Assert.Equal("b", second["mode"]!.GetValue<string>());
         Assert.NotEqual(first["pid"]!.GetValue<int>(), second["pid"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task InvokeAsync_JsFileInModulePackage_IsLoadedAsEsModuleFromSubfolder()
+    {
+        using var code = new TempDirectory();
+        code.Write("package.json", "{ \"type\": \"module\" }");
+        code.Write("src/app.js", "export const handler = async () => ({ esm: typeof require === 'undefined' });");
+        await using var scope = new FunctionHostScope();
+        scope.Add("esm", "nodejs22.x", "src/app.handler", code.Path);
+
+        var reply = Ok(await scope.InvokeAsync("esm", new JsonObject()));
+
+        Assert.True(reply["esm"]!.GetValue<bool>());
+    }
 }
