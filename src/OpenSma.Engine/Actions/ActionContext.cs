@@ -78,6 +78,33 @@ internal sealed class ActionContext(CallTransaction transaction, ActionRequest r
         return null;
     }
 
+    private void EchoLegOf(ActionError error)
+    {
+        _ = error;
+        string? callId = null;
+        string? tag = null;
+        if (Request.Parameters.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            if (Request.Parameters.TryGetProperty("CallId", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                callId = c.GetString();
+            }
+
+            if (Request.Parameters.TryGetProperty("ParticipantTag", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                tag = t.GetString();
+            }
+        }
+
+        var slot = !string.IsNullOrEmpty(callId) ? Transaction.FindLeg(callId, null)
+            : !string.IsNullOrEmpty(tag) ? Transaction.FindLeg(null, tag)
+            : InvokedLeg;
+        if (slot is not null)
+        {
+            Resolve("CallId", slot.CallId);
+        }
+    }
+
     /// <summary>A value written into the Parameters echo (a resolved leg, a filled-in default).</summary>
     public void Resolve(string name, JsonNode? value)
     {
@@ -128,6 +155,12 @@ internal sealed class ActionContext(CallTransaction transaction, ActionRequest r
 
     public ActionData BuildActionData(ActionError? error)
     {
+        if (error is not null && Target is null && !ReferenceEquals(error, ActionError.InvalidLeg))
+        {
+            // A parameter failed before the leg was resolved: the echo still names the leg (spec §3.4).
+            EchoLegOf(error);
+        }
+
         var data = new ActionData
         {
             Type = Request.Type,

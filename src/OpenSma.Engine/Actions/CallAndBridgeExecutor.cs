@@ -47,12 +47,12 @@ internal sealed class CallAndBridgeExecutor : IActionExecutor
             return ActionError.Invalid("The MaxCallTimeout parameter is invalid. Timeout must be between 0 and 120 seconds.");
         }
 
-        if (Validation.FirstInvalidSipHeader(p.SipHeaders) is { } badHeader)
+        if ((context.Request.WasMisshapen("SipHeaders") ? "SipHeaders" : Validation.FirstInvalidSipHeader(p.SipHeaders)) is { } badHeader)
         {
             return ActionError.Invalid($"Invalid SIP header(s) provided: {badHeader}");
         }
 
-        if (p.RingbackTone is not null && !Validation.IsCompleteSource(p.RingbackTone))
+        if (context.Request.WasMisshapen("RingbackTone") || (p.RingbackTone is not null && !Validation.IsCompleteSource(p.RingbackTone)))
         {
             return new ActionError(ActionError.InvalidAudioSource, "Ringtone parameter value is invalid.");
         }

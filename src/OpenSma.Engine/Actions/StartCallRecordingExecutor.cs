@@ -12,13 +12,13 @@ internal sealed class StartCallRecordingExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Reporting;
 
-    public Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         context.WriteCombinedError = true;
         var p = context.Request.Bind(ActionParametersJsonContext.Default.StartCallRecordingParameters);
         if (p is null || context.ResolveTarget(p, LegSelection.CallIdRequired) is not null)
         {
-            return Done(ActionError.Invalid("CallId parameter for action is invalid"));
+            return ActionError.Invalid("CallId parameter for action is invalid");
         }
 
         RecordingTrack? track = p.Track switch
@@ -30,12 +30,12 @@ internal sealed class StartCallRecordingExecutor : IActionExecutor
         };
         if (track is null)
         {
-            return Done(ActionError.Invalid("Track parameter value is invalid."));
+            return ActionError.Invalid("Track parameter value is invalid.");
         }
 
         if (p.Destination is not { Type: "S3", Location: { } location })
         {
-            return Done(ActionError.Invalid("Destination parameter value is invalid."));
+            return ActionError.Invalid("Destination parameter value is invalid.");
         }
 
         var slash = location.IndexOf('/', StringComparison.Ordinal);
@@ -43,14 +43,25 @@ internal sealed class StartCallRecordingExecutor : IActionExecutor
         var prefix = slash < 0 ? null : location[(slash + 1)..];
         if (!FolderObjectStore.IsValidBucket(bucket) || (prefix is { Length: > 0 } && !FolderObjectStore.IsValidKey(prefix.TrimEnd('/') + "/x")))
         {
-            return Done(new ActionError("NoAccessToDestination", "Error while accessing destination"));
+            return new ActionError("NoAccessToDestination", "Error while accessing destination");
+        }
+
+        bool bucketExists;
+        using (context.Services.Activity.BeginExternal())
+        {
+            bucketExists = await context.Services.Objects.BucketExistsAsync(bucket, cancellationToken);
+        }
+
+        if (!bucketExists)
+        {
+            return new ActionError("NoAccessToDestination", "Error while accessing destination");
         }
 
         var slot = context.Target!;
         if (slot.RecordingStarted)
         {
             // Recording can be started and stopped only once per leg (spec §7.9).
-            return Done(ActionError.Invalid("Call recording can be started only once per leg."));
+            return ActionError.Invalid("Call recording can be started only once per leg.");
         }
 
         var transaction = context.Transaction;
@@ -58,8 +69,6 @@ internal sealed class StartCallRecordingExecutor : IActionExecutor
         slot.RecordingStarted = true;
         slot.Recording = new CallRecording(slot.Leg, transaction.TransactionId, track.Value, bucket, key, context.Services.Objects, context.Services.Activity);
         context.Result("CallRecordingDestination", new JsonObject { ["Type"] = "S3", ["Location"] = $"{bucket}/{key}" });
-        return Done(null);
+        return null;
     }
-
-    private static Task<ActionError?> Done(ActionError? error) => Task.FromResult(error);
 }

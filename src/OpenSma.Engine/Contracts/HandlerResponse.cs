@@ -5,7 +5,16 @@ namespace OpenSma.Engine.Contracts;
 /// <summary>One action of a reply: its canonical type and its raw parameters.</summary>
 public sealed record ActionRequest(string Type, JsonElement Parameters)
 {
-    /// <summary>Reads the parameters into the action's typed model; null when they are not an object.</summary>
+    private readonly HashSet<string> _misshapen = new(StringComparer.Ordinal);
+
+    /// <summary>True when the parameter was present but of the wrong JSON shape, and was read as absent.</summary>
+    public bool WasMisshapen(string name) => _misshapen.Contains(name);
+
+    /// <summary>
+    /// Reads the parameters into the action's typed model; null when they are not an object. A
+    /// parameter of the wrong JSON shape (a string where an object belongs) is read as absent, so
+    /// the action reports that parameter's own error rather than failing as a whole.
+    /// </summary>
     public T? Bind<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : class
     {
@@ -20,8 +29,50 @@ public sealed record ActionRequest(string Type, JsonElement Parameters)
         }
         catch (JsonException)
         {
+            return BindDroppingMisshapen(typeInfo);
+        }
+    }
+
+    private T? BindDroppingMisshapen<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        var copy = System.Text.Json.Nodes.JsonNode.Parse(Parameters.GetRawText())!.AsObject();
+        for (var attempt = 0; attempt < 16; attempt++)
+        {
+            try
+            {
+                return copy.Deserialize(typeInfo);
+            }
+            catch (JsonException ex) when (TopLevelName(ex.Path) is { } name && copy.Remove(name))
+            {
+                _misshapen.Add(name);
+            }
+        }
+
+        return null;
+    }
+
+    private static string? TopLevelName(string? path)
+    {
+        // "$.RecordingDestination" or "$.Endpoints[0].Uri" or "$['X-Y']"
+        if (path is null || path.Length < 3 || path[0] != '$')
+        {
             return null;
         }
+
+        if (path[1] == '.')
+        {
+            var end = path.IndexOfAny(['.', '['], 2);
+            return end < 0 ? path[2..] : path[2..end];
+        }
+
+        if (path.StartsWith("$['", StringComparison.Ordinal))
+        {
+            var end = path.IndexOf("']", 3, StringComparison.Ordinal);
+            return end < 0 ? null : path[3..end];
+        }
+
+        return null;
     }
 }
 

@@ -33,6 +33,9 @@ public sealed class FolderObjectStore : IObjectStore
         return ObjectStatus.Ok;
     }
 
+    public ValueTask<bool> BucketExistsAsync(string bucket, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(IsValidBucket(bucket) && Directory.Exists(Path.Combine(_root, bucket)));
+
     public async ValueTask<ObjectReadResult> GetAsync(string bucket, string key, CancellationToken cancellationToken)
     {
         var (status, path) = Locate(bucket, key);

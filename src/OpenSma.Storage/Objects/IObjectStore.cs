@@ -5,6 +5,8 @@ public interface IObjectStore
 {
     ValueTask<ObjectReadResult> GetAsync(string bucket, string key, CancellationToken cancellationToken);
 
+    ValueTask<bool> BucketExistsAsync(string bucket, CancellationToken cancellationToken);
+
     /// <summary>The object's ETag and size without its content (Content stays empty).</summary>
     ValueTask<ObjectReadResult> HeadAsync(string bucket, string key, CancellationToken cancellationToken);
 
