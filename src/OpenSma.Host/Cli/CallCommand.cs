@@ -35,11 +35,12 @@ internal static class CallCommand
         var json = new Option<bool>("--json") { Description = "Write the trace as JSON lines (one object per line) instead of the ladder." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print every event's full JSON." };
         var record = new Option<string?>("--record") { Description = "Directory to save what each virtual phone heard, as WAV (caller-heard.wav, NUMBER-heard.wav)." };
+        var config = new Option<string?>("--config") { Description = "Configuration file with local Lambda functions (section Functions); default opensma.json when present." };
         var maxDuration = new Option<string>("--max-duration") { Description = "Give up when the call is still up after this long (exit code 3).", DefaultValueFactory = _ => "10m" };
 
         var command = new Command("call", "Place a virtual call into an SMA handler and print the event/action ladder. Exit code 0: the call ended with every leg hung up; 1: the handler failed and the call was released; 2: bad options; 3: still up at --max-duration.")
         {
-            handler, from, to, digits, say, hangupAfter, callee, header, fast, json, verbose, record, maxDuration,
+            handler, from, to, digits, say, hangupAfter, callee, header, fast, json, verbose, record, config, maxDuration,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -67,7 +68,8 @@ internal static class CallCommand
                     DataDirectory = result.GetValue(dataDir)!,
                     MaxDuration = Durations.Parse(result.GetValue(maxDuration)!, "--max-duration"),
                 };
-                return await VirtualCallRunner.RunAsync(options, Console.Out, FunctionsWiring.Resolvers(options.DataDirectory), cancellationToken);
+                await using var functions = FunctionsWiring.Create(result.GetValue(config), options.DataDirectory);
+                return await VirtualCallRunner.RunAsync(options, Console.Out, functions.Resolvers, cancellationToken);
             }
             catch (CallScriptException ex)
             {

@@ -1,27 +1,48 @@
 using System.CommandLine;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenSma.ControlPlane;
 using OpenSma.Engine;
+using OpenSma.Engine.Control;
 using OpenSma.Engine.Invocation;
+using OpenSma.Engine.Legs;
 using OpenSma.Engine.Virtual;
+using OpenSma.Functions.Hosting;
+using OpenSma.Functions.LambdaApi;
+using OpenSma.Sip;
 using OpenSma.Storage.Objects;
+using OpenSma.Storage.Resources;
 
 namespace OpenSma.Host.Cli;
 
-/// <summary><c>opensma serve</c>: the long-running host with embedded defaults.</summary>
+/// <summary>
+/// <c>opensma serve</c>: the long-running host with embedded defaults: the call engine, the Chime
+/// SDK Voice API and the Lambda API on one HTTP address, local functions, the SIP endpoint, and the
+/// data directory (SQLite store, bucket folders).
+/// </summary>
 internal static class ServeCommand
 {
     public static Command Create(Option<string> dataDir)
     {
-        var command = new Command("serve", "Run OpenSMA: the call engine with HTTP handler support, buckets and state under --data-dir. Stops on Ctrl-C.");
+        var apiUrl = new Option<string>("--api-url") { Description = "Where the Chime SDK Voice and Lambda APIs listen.", DefaultValueFactory = _ => "http://127.0.0.1:8686" };
+        var sipPort = new Option<int>("--sip-port") { Description = "SIP port for UDP and TCP; 0 disables SIP.", DefaultValueFactory = _ => 5060 };
+        var sipAddress = new Option<string>("--sip-address") { Description = "Address SIP binds to.", DefaultValueFactory = _ => "0.0.0.0" };
+        var command = new Command("serve", "Run OpenSMA with embedded defaults until Ctrl-C: call engine, Chime SDK Voice API, Lambda API and local functions, SIP endpoint, SQLite store and bucket folders under --data-dir.")
+        {
+            apiUrl, sipPort, sipAddress,
+        };
         command.SetAction(async (result, cancellationToken) =>
         {
             var dir = Path.GetFullPath(result.GetValue(dataDir)!);
             Directory.CreateDirectory(dir);
-            var store = new FolderObjectStore(Path.Combine(dir, "buckets"));
-            using var network = new VirtualNetwork(TimeProvider.System);
-            using var http = new HttpHandlerResolver();
-            var engine = new CallEngine(new EngineOptions(), TimeProvider.System, store, network, [http, .. FunctionsWiring.Resolvers(dir)]);
-            await Console.Out.WriteLineAsync($"OpenSMA serving. Data directory: {dir} (buckets in {store.Root}).");
-            await Console.Out.WriteLineAsync("Place a virtual call with: opensma call --handler http://127.0.0.1:3000/");
+            var url = result.GetValue(apiUrl)!;
+            await using var app = Build(dir, url, result.GetValue(sipAddress)!, result.GetValue(sipPort));
+            await app.StartAsync(cancellationToken);
+            await Console.Out.WriteLineAsync($"OpenSMA serving: API {url}, data directory {dir}");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -30,14 +51,66 @@ internal static class ServeCommand
             {
             }
 
-            foreach (var transaction in engine.Transactions)
-            {
-                transaction.Abort("host stopping");
-            }
-
-            await Console.Out.WriteLineAsync("OpenSMA stopped.");
+            await app.StopAsync(CancellationToken.None);
             return 0;
         });
         return command;
+    }
+
+    internal static WebApplication Build(string dataDirectory, string apiUrl, string sipAddress, int sipPort)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(apiUrl);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        var services = builder.Services;
+        var time = TimeProvider.System;
+        services.AddSingleton(time);
+        services.AddSingleton<IObjectStore>(new FolderObjectStore(Path.Combine(dataDirectory, "buckets")));
+        // Until SIP legs are routed (telephony), outbound calls ring virtual phones that answer.
+        services.AddSingleton(sp => new VirtualNetwork(time));
+        services.AddSingleton<ICallLegFactory>(sp => sp.GetRequiredService<VirtualNetwork>());
+        services.AddSingleton(sp => new HttpHandlerResolver());
+        services.AddSingleton(sp => new CallEngine(
+            new EngineOptions(),
+            time,
+            sp.GetRequiredService<IObjectStore>(),
+            sp.GetRequiredService<ICallLegFactory>(),
+            [sp.GetRequiredService<HttpHandlerResolver>(), .. sp.GetServices<IHandlerEndpointResolver>()],
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ICallControl>(sp => sp.GetRequiredService<CallEngine>());
+        services.AddOpenSmaControlPlane(new ControlPlaneOptions { Store = ResourceStoreOptions.ForSqlite(dataDirectory) });
+        services.AddOpenSmaFunctions(o =>
+        {
+            o.ServiceBaseUrl = new Uri(apiUrl);
+            o.WorkDirectory = Path.Combine(dataDirectory, "functions");
+        });
+        if (sipPort > 0)
+        {
+            var endpoint = new IPEndPoint(IPAddress.Parse(sipAddress), sipPort);
+            services.AddSingleton(sp => new SipEndpoint(
+                new SipEndpointOptions { UdpEndPoints = [endpoint], TcpEndPoints = [endpoint] },
+                time,
+                sp.GetRequiredService<ILoggerFactory>()));
+            services.AddHostedService<SipService>();
+        }
+
+        var app = builder.Build();
+        app.MapChimeSdkVoiceApi();
+        app.MapLambdaApi();
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            foreach (var transaction in app.Services.GetRequiredService<CallEngine>().Transactions)
+            {
+                transaction.Abort("host stopping");
+            }
+        });
+        return app;
+    }
+
+    private sealed class SipService(SipEndpoint sip) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => sip.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => sip.StopAsync(cancellationToken);
     }
 }
