@@ -1,3 +1,12 @@
 using BenchmarkDotNet.Running;
+using OpenSma.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project bench/OpenSma.Benchmarks -- roundtrip [ITERATIONS]
+// dotnet run -c Release --project bench/OpenSma.Benchmarks -- --filter '*'      (BenchmarkDotNet micro-benchmarks)
+if (args.Length > 0 && args[0] == "roundtrip")
+{
+    return await RoundTripHarness.RunAsync(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(RoundTripHarness).Assembly).Run(args);
+return 0;

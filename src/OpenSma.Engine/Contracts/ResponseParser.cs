@@ -31,17 +31,18 @@ public static class ResponseParser
             return ResponseParseResult.Unreadable("Response is blank or empty");
         }
 
-        JsonDocument document;
+        JsonElement root;
         try
         {
-            document = JsonDocument.Parse(utf8, DocumentOptions);
+            // Parse into pooled buffers, keep an exact-size copy (actions outlive this call), return the buffers.
+            using var document = JsonDocument.Parse(utf8, DocumentOptions);
+            root = document.RootElement.Clone();
         }
         catch (JsonException ex)
         {
             return ResponseParseResult.Unreadable($"Response is not valid JSON: {ex.Message}");
         }
 
-        var root = document.RootElement;
         if (root.ValueKind == JsonValueKind.Null)
         {
             return ResponseParseResult.Unreadable("Response is blank or empty");

