@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using OpenSma.Host.Cli;
+
+namespace OpenSma.EndToEnd.Tests.Serve;
+
+/// <summary>
+/// The AWS CLI against <c>opensma serve</c>: an SMA created through the Chime SDK Voice API places a
+/// call with CreateSipMediaApplicationCall that reaches its HTTP handler through the engine, and
+/// UpdateSipMediaApplicationCall delivers CALL_UPDATE_REQUESTED with the arguments.
+/// </summary>
+public sealed class ServeApiCallTests : IAsyncLifetime
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "opensma-serve-" + Guid.NewGuid().ToString("N"));
+    private readonly ConcurrentQueue<JsonElement> _events = new();
+    private readonly HttpListener _handler = new();
+    private Microsoft.AspNetCore.Builder.WebApplication? _app;
+    private string _apiUrl = "";
+    private string _handlerUrl = "";
+
+    public async Task InitializeAsync()
+    {
+        _apiUrl = $"http://127.0.0.1:{FreePort()}";
+        _app = ServeCommand.Build(_dataDir, _apiUrl, "127.0.0.1", sipPort: 0);
+        await _app.StartAsync();
+
+        _handlerUrl = $"http://127.0.0.1:{FreePort()}/";
+        _handler.Prefixes.Add(_handlerUrl);
+        _handler.Start();
+        _ = Task.Run(ServeHandlerAsync);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _handler.Stop();
+        _handler.Close();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task AwsCli_CreateAndUpdateCall_ReachTheHandlerThroughTheEngine()
+    {
+        var sma = await AwsAsync("create-sip-media-application", "--aws-region", "us-east-1", "--name", "e2e", "--endpoints", $"LambdaArn={_handlerUrl}");
+        var smaId = sma.GetProperty("SipMediaApplication").GetProperty("SipMediaApplicationId").GetString()!;
+
+        var call = await AwsAsync(
+            "create-sip-media-application-call", "--sip-media-application-id", smaId,
+            "--from-phone-number", "+15559870000", "--to-phone-number", "+15551230000",
+            "--sip-headers", "X-Ticket=42");
+        var transactionId = call.GetProperty("SipMediaApplicationCall").GetProperty("TransactionId").GetString()!;
+
+        await WaitForAsync(() => _events.Any(e => Type(e) == "CALL_ANSWERED"));
+        await AwsAsync(
+            "update-sip-media-application-call", "--sip-media-application-id", smaId,
+            "--transaction-id", transactionId, "--arguments", "action=stop,queuePosition=3");
+        await WaitForAsync(() => _events.Any(e => Type(e) == "HANGUP"));
+
+        var types = _events.Select(Type).ToList();
+        Assert.Equal(["NEW_OUTBOUND_CALL", "RINGING", "CALL_ANSWERED", "CALL_UPDATE_REQUESTED", "HANGUP"], types.Where(t => t != "ACTION_INTERRUPTED"));
+        Assert.Contains("ACTION_INTERRUPTED", types);
+        var first = _events.First();
+        Assert.Equal(transactionId, first.GetProperty("CallDetails").GetProperty("TransactionId").GetString());
+        Assert.Equal(smaId, first.GetProperty("CallDetails").GetProperty("SipMediaApplicationId").GetString());
+        var update = _events.Single(e => Type(e) == "CALL_UPDATE_REQUESTED");
+        var arguments = update.GetProperty("ActionData").GetProperty("Parameters").GetProperty("Arguments");
+        Assert.Equal("stop", arguments.GetProperty("action").GetString());
+        Assert.Equal("3", arguments.GetProperty("queuePosition").GetString());
+
+        // The finished transaction is gone: an update now is the AWS NotFoundException.
+        var (exit, _, stderr) = await RunAwsAsync(
+            "update-sip-media-application-call", "--sip-media-application-id", smaId,
+            "--transaction-id", transactionId, "--arguments", "a=b");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("NotFoundException", stderr, StringComparison.Ordinal);
+    }
+
+    private async Task ServeHandlerAsync()
+    {
+        while (_handler.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _handler.GetContextAsync();
+            }
+            catch (Exception) when (!_handler.IsListening)
+            {
+                return;
+            }
+
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var e = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
+            _events.Enqueue(e);
+            var reply = Type(e) switch
+            {
+                "CALL_ANSWERED" => """{"SchemaVersion":"1.0","Actions":[{"Type":"Pause","Parameters":{"DurationInMilliseconds":30000}}]}""",
+                "CALL_UPDATE_REQUESTED" => """{"SchemaVersion":"1.0","Actions":[{"Type":"Hangup","Parameters":{"SipResponseCode":"0"}}]}""",
+                _ => """{"SchemaVersion":"1.0","Actions":[]}""",
+            };
+            var bytes = Encoding.UTF8.GetBytes(reply);
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+    }
+
+    private static string Type(JsonElement e) => e.GetProperty("InvocationEventType").GetString()!;
+
+    private async Task<JsonElement> AwsAsync(params string[] args)
+    {
+        var (exit, stdout, stderr) = await RunAwsAsync(args);
+        Assert.True(exit == 0, $"aws {string.Join(' ', args)} failed: {stderr}");
+        return JsonDocument.Parse(stdout).RootElement.Clone();
+    }
+
+    private async Task<(int Exit, string Stdout, string Stderr)> RunAwsAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("aws", ["chime-sdk-voice", .. args, "--endpoint-url", _apiUrl, "--output", "json"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
+                ["AWS_SECRET_ACCESS_KEY"] = "secret",
+                ["AWS_DEFAULT_REGION"] = "us-east-1",
+                ["AWS_EC2_METADATA_DISABLED"] = "true",
+            },
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(50, cts.Token);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
