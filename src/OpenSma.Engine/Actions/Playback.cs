@@ -21,7 +21,7 @@ internal static class Playback
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var terminated = false;
         using var sink = terminators is { Count: > 0 }
-            ? slot.AddDigitSink(new TerminatorSink(terminators, () =>
+            ? slot.AddDigitSink(new TerminatorSink(terminators, _ =>
             {
                 terminated = true;
                 stop.Cancel();
@@ -37,16 +37,5 @@ internal static class Playback
 
         cancellationToken.ThrowIfCancellationRequested();
         return terminated;
-    }
-
-    private sealed class TerminatorSink(IReadOnlyList<string> terminators, Action onTerminator) : IDigitSink
-    {
-        public void OnDigit(char digit)
-        {
-            if (Validation.Contains(terminators, digit))
-            {
-                onTerminator();
-            }
-        }
     }
 }

@@ -146,15 +146,4 @@ internal sealed class RecordAudioExecutor : IActionExecutor
             }
         }
     }
-
-    private sealed class TerminatorSink(IReadOnlyList<string> terminators, Action<char> onTerminator) : Transactions.IDigitSink
-    {
-        public void OnDigit(char digit)
-        {
-            if (Validation.Contains(terminators, digit))
-            {
-                onTerminator(digit);
-            }
-        }
-    }
 }

@@ -51,12 +51,12 @@ public sealed class BridgeAndOutboundTests
         var legB = h.Network.Legs.Single(l => l.To == Callee);
         Assert.Equal(legB.ConnectedAt, legA.ConnectedAt);
         var heardByA = legA.Heard().Samples.Span;
-        Assert.True(Rms(heardByA[800..23200]) > 500, "A heard ringback while B rang");
+        Assert.True(Signal.Rms(heardByA[800..23200]) > 500, "A heard ringback while B rang");
         // B speaks 1 s after answering (t = 4-5 s): A's buffer starts at the offer (t = 0).
-        Assert.True(Rms(heardByA[32800..39200]) > 1000, "A heard B speaking through the bridge");
-        Assert.True(Rms(heardByA[24800..31200]) < 50, "nothing but B's voice reaches A once bridged");
+        Assert.True(Signal.Rms(heardByA[32800..39200]) > 1000, "A heard B speaking through the bridge");
+        Assert.True(Signal.Rms(heardByA[24800..31200]) < 50, "nothing but B's voice reaches A once bridged");
         // A speaks 3.5 s after answering (t = 6.5 s): B's buffer starts at its answer (t = 3 s); B leaves at t = 7 s.
-        Assert.True(Rms(legB.Heard().Samples.Span[28400..31600]) > 1000, "B heard A speaking through the bridge");
+        Assert.True(Signal.Rms(legB.Heard().Samples.Span[28400..31600]) > 1000, "B heard A speaking through the bridge");
         Assert.Equal(0, h.Engine.ActiveTransactions);
     }
 
@@ -91,7 +91,7 @@ public sealed class BridgeAndOutboundTests
         }
 
         // While B rang, A heard ringback.
-        Assert.True(Rms(legA.Heard().Samples.Span[..8000]) > 500);
+        Assert.True(Signal.Rms(legA.Heard().Samples.Span[..8000]) > 500);
     }
 
     [Fact]
@@ -208,14 +208,4 @@ public sealed class BridgeAndOutboundTests
         Assert.Equal("CallId or ParticipantTag parameter for action is invalid.", h.Handler.Events[1].Str("ActionData.ErrorMessage"));
     }
 
-    private static double Rms(ReadOnlySpan<short> samples)
-    {
-        double sum = 0;
-        foreach (var s in samples)
-        {
-            sum += (double)s * s;
-        }
-
-        return samples.Length == 0 ? 0 : Math.Sqrt(sum / samples.Length);
-    }
 }

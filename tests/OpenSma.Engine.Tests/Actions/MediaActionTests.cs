@@ -14,17 +14,6 @@ public sealed class MediaActionTests
 
     private static string GetDigits(string extra) => GetDigitsTemplate.Replace("EXTRA", extra, StringComparison.Ordinal);
 
-    private static double Rms(ReadOnlySpan<short> samples)
-    {
-        double sum = 0;
-        foreach (var s in samples)
-        {
-            sum += (double)s * s;
-        }
-
-        return samples.Length == 0 ? 0 : Math.Sqrt(sum / samples.Length);
-    }
-
     [Fact]
     public async Task PlayAudio_Repeat_PlaysTheFileThatManyTimes_EchoShowsDefaults()
     {
@@ -40,7 +29,7 @@ public sealed class MediaActionTests
         Assert.Equal(leg.CallId, success.Str("ActionData.Parameters.CallId"));
         var heard = leg.Heard().Samples.Span;
         Assert.InRange(heard.Length, 12000, 12400);
-        Assert.True(Rms(heard[..12000]) > 1000, "the prompt played three times back to back");
+        Assert.True(Signal.Rms(heard[..12000]) > 1000, "the prompt played three times back to back");
     }
 
     [Fact]
@@ -86,7 +75,7 @@ public sealed class MediaActionTests
         Assert.Equal(EventTypes.ActionSuccessful, h.Handler.Events[1].Type());
         var heard = leg.Heard().Samples.Span;
         Assert.InRange(heard.Length, 7900, 8200);
-        Assert.True(Rms(heard[400..7600]) > 2000);
+        Assert.True(Signal.Rms(heard[400..7600]) > 2000);
     }
 
     [Theory]
@@ -127,7 +116,7 @@ public sealed class MediaActionTests
         Assert.Equal("[\"#\"]", success.Str("ActionData.Parameters.TerminatorDigits"));
         // The first digit stopped the 3 s prompt after 1 s (barge-in).
         var heard = leg.Heard().Samples.Span;
-        Assert.True(Rms(heard[8400..16000]) < 50, "the prompt stopped when the caller started typing");
+        Assert.True(Signal.Rms(heard[8400..16000]) < 50, "the prompt stopped when the caller started typing");
     }
 
     [Fact]
@@ -188,7 +177,7 @@ public sealed class MediaActionTests
         Assert.NotNull(wav.Audio);
         // 0.5 s quiet + 3 s voice + 2 s of silence that ended it.
         Assert.InRange(wav.Audio!.Duration.TotalSeconds, 5.3, 5.8);
-        Assert.True(Rms(wav.Audio.Samples.Span[8000..24000]) > 1000);
+        Assert.True(Signal.Rms(wav.Audio.Samples.Span[8000..24000]) > 1000);
         var meta = h.Store.ReadMetadata("recordings-bucket", key)!;
         Assert.Equal(tx.TransactionId, meta["transaction-id"]);
     }
@@ -270,11 +259,11 @@ public sealed class MediaActionTests
             right[i] = BitConverter.ToInt16(bytes, 46 + (i * 4));
         }
 
-        Assert.True(Rms(right.AsSpan(2000, 12000)) > 1000, "outgoing (right) carries the prompt");
-        Assert.True(Rms(left.AsSpan(2000, 12000)) < 50, "incoming (left) is quiet while the caller is silent");
+        Assert.True(Signal.Rms(right.AsSpan(2000, 12000)) > 1000, "outgoing (right) carries the prompt");
+        Assert.True(Signal.Rms(left.AsSpan(2000, 12000)) < 50, "incoming (left) is quiet while the caller is silent");
         // Paused at 2 s (tone until 2.25 s) and resumed at 3 s: the caller, speaking from 2.5 s, is not recorded then.
-        Assert.True(Rms(right.AsSpan(18400, 5200)) < 50 && Rms(left.AsSpan(18400, 5200)) < 50, "paused time is silence");
-        Assert.True(Rms(left.AsSpan(26400, 4800)) > 1000, "the caller's voice was recorded after resume");
+        Assert.True(Signal.Rms(right.AsSpan(18400, 5200)) < 50 && Signal.Rms(left.AsSpan(18400, 5200)) < 50, "paused time is silence");
+        Assert.True(Signal.Rms(left.AsSpan(26400, 4800)) > 1000, "the caller's voice was recorded after resume");
     }
 
     [Fact]
