@@ -25,7 +25,11 @@ public sealed class VirtualNetwork : ICallLegFactory, IDisposable
 
     public VirtualParty DefaultParty { get; set; } = new();
 
+    /// <summary>Every leg created, when <see cref="RetainLegs"/> is on (tests, <c>opensma call</c>).</summary>
     public IReadOnlyCollection<VirtualLeg> Legs => _legs;
+
+    /// <summary>Keep legs for inspection; a long-running host turns this off so ended calls are freed.</summary>
+    public bool RetainLegs { get; init; } = true;
 
     public void Register(string number, VirtualParty party) => _parties[number] = party;
 
@@ -33,7 +37,7 @@ public sealed class VirtualNetwork : ICallLegFactory, IDisposable
     public VirtualLeg CreateInbound(string from, string to, VirtualParty caller, IReadOnlyDictionary<string, string>? sipHeaders = null)
     {
         var leg = new VirtualLeg(_time, Clock, LegDirection.Inbound, from, to, caller, sipHeaders);
-        _legs.Enqueue(leg);
+        Keep(leg);
         return leg;
     }
 
@@ -42,8 +46,16 @@ public sealed class VirtualNetwork : ICallLegFactory, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var party = _parties.TryGetValue(request.To, out var p) ? p : DefaultParty;
         var leg = new VirtualLeg(_time, Clock, LegDirection.Outbound, request.From, request.To, party, request.SipHeaders);
-        _legs.Enqueue(leg);
+        Keep(leg);
         return leg;
+    }
+
+    private void Keep(VirtualLeg leg)
+    {
+        if (RetainLegs)
+        {
+            _legs.Enqueue(leg);
+        }
     }
 
     public void Dispose()

@@ -67,7 +67,7 @@ internal static class ServeCommand
         services.AddSingleton(time);
         services.AddSingleton<IObjectStore>(new FolderObjectStore(Path.Combine(dataDirectory, "buckets")));
         // Until SIP legs are routed (telephony), outbound calls ring virtual phones that answer.
-        services.AddSingleton(sp => new VirtualNetwork(time));
+        services.AddSingleton(sp => new VirtualNetwork(time) { RetainLegs = false });
         services.AddSingleton<ICallLegFactory>(sp => sp.GetRequiredService<VirtualNetwork>());
         services.AddSingleton(sp => new HttpHandlerResolver());
         services.AddSingleton(sp => new CallEngine(
