@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Headers;
-using OpenSma.Engine.Runtime;
 
 namespace OpenSma.Engine.Invocation;
 
@@ -14,14 +13,14 @@ public sealed class HttpHandlerResolver : IHandlerEndpointResolver, IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _client;
-    private readonly ActivityTracker? _activity;
     private readonly HttpHandlerInvoker _invoker;
 
-    /// <param name="activity">When the engine runs on virtual time, the clock waits while a request is in flight.</param>
-    /// <param name="attemptTimeout">A real-time cap per request, for virtual-time runs where the engine's own timeout cannot fire.</param>
-    public HttpHandlerResolver(ActivityTracker? activity = null, TimeSpan? attemptTimeout = null)
+    /// <param name="attemptTimeout">
+    /// A real-time cap per request, for virtual-time runs (wrapped in <see cref="ActivityTrackingResolver"/>)
+    /// where the engine's own timeout cannot fire while a request is out.
+    /// </param>
+    public HttpHandlerResolver(TimeSpan? attemptTimeout = null)
     {
-        _activity = activity;
         _client = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -54,7 +53,6 @@ public sealed class HttpHandlerResolver : IHandlerEndpointResolver, IDisposable
     {
         public async ValueTask<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
         {
-            using var busy = owner._activity?.BeginExternal();
             using var message = new HttpRequestMessage(HttpMethod.Post, request.Endpoint)
             {
                 Content = new ReadOnlyMemoryContent(request.EventJson) { Headers = { ContentType = Json } },

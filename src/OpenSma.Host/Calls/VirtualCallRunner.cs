@@ -33,11 +33,18 @@ internal static class VirtualCallRunner
         }
 
         var store = new FolderObjectStore(Path.Combine(options.DataDirectory, "buckets"));
-        // On virtual time the engine's own 5 s attempt timeout cannot fire while a real request is
-        // out, so the HTTP client enforces it in real time.
-        using var http = new HttpHandlerResolver(options.Fast ? activity : null, options.Fast ? TimeSpan.FromSeconds(5) : null);
+        // On virtual time the clock waits while a handler works in real time, so the engine's own
+        // 5 s attempt timeout cannot fire then: the HTTP client enforces it in real time, and local
+        // functions enforce their own timeout.
+        using var http = new HttpHandlerResolver(options.Fast ? TimeSpan.FromSeconds(5) : null);
+        IHandlerEndpointResolver[] resolvers = [http, .. extraResolvers];
+        if (options.Fast)
+        {
+            resolvers = [.. resolvers.Select(r => new ActivityTrackingResolver(r, activity))];
+        }
+
         var trace = new LadderTrace(output, time, options.Json, options.Verbose);
-        var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion }, time, store, network, [http, .. extraResolvers], activity: activity);
+        var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion }, time, store, network, resolvers, activity: activity);
 
         var application = new SipMediaApplicationRef(options.SipMediaApplicationId, options.AwsAccountId, options.AwsRegion, options.Handler);
         var caller = network.CreateInbound(options.From, options.To, options.Caller, options.SipHeaders);

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace OpenSma.EndToEnd.Tests.Examples;
+
+/// <summary>
+/// The Lambda handlers in examples/functions, registered as local functions in a configuration
+/// file, each drive a virtual call through the real <c>opensma call</c> executable: the SMA
+/// endpoint is a Lambda ARN, the runtime is our own bootstrap, and the trace carries their logs.
+/// </summary>
+public sealed class LambdaExampleCallTests : IDisposable
+{
+    private readonly string _work = Path.Combine(Path.GetTempPath(), "opensma-lambda-" + Guid.NewGuid().ToString("N"));
+
+    public LambdaExampleCallTests()
+    {
+        var bucket = Path.Combine(_work, ".opensma", "buckets", "opensma-prompts");
+        Directory.CreateDirectory(bucket);
+        File.WriteAllBytes(Path.Combine(bucket, "welcome.wav"), Media.Audio.WavWriter.WriteMono(
+            Media.Audio.ToneGenerator.Beep(TimeSpan.FromSeconds(1), 440).Samples.Span));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task NodeCallbackExample_GreetsThenHangsUp_ThroughALambdaArn()
+    {
+        var (exit, lines) = await CallAsync("node-callback", "nodejs20.x", "index.handler");
+
+        Assert.Equal(0, exit);
+        var events = Events(lines);
+        Assert.Equal(["NEW_INBOUND_CALL", "ACTION_SUCCESSFUL", "HANGUP"], events.Select(e => e.GetProperty("InvocationEventType").GetString()));
+        Assert.Equal("PlayAudio", events[1].GetProperty("ActionData").GetProperty("Type").GetString());
+        Assert.Contains(lines, l => l.GetProperty("kind").GetString() == "reply" && l.TryGetProperty("logs", out var logs) && logs.GetArrayLength() > 0);
+    }
+
+    [Fact]
+    public async Task NodeEsmExample_SpeakAndGetDigitsFailsWithoutTts_CallerHangsUp()
+    {
+        // No TTS backend yet: the menu fails, the handler leaves the call up, the caller hangs up.
+        var (exit, lines) = await CallAsync("node-esm", "nodejs22.x", "index.handler", "--hangup-after", "5s");
+
+        Assert.Equal(0, exit);
+        var events = Events(lines);
+        Assert.Equal(["NEW_INBOUND_CALL", "ACTION_FAILED", "HANGUP"], events.Select(e => e.GetProperty("InvocationEventType").GetString()));
+        Assert.Equal("SpeakAndGetDigits", events[1].GetProperty("ActionData").GetProperty("Type").GetString());
+        Assert.Equal("main", events[1].GetProperty("CallDetails").GetProperty("TransactionAttributes").GetProperty("menu").GetString());
+    }
+
+    [Fact]
+    public async Task PythonExample_CountsInAttributes_FailsSpeakTwice_ThenHangsUp()
+    {
+        var (exit, lines) = await CallAsync("python", "python3.11", "app.lambda_handler");
+
+        Assert.Equal(0, exit);
+        var events = Events(lines);
+        Assert.Equal(["NEW_INBOUND_CALL", "ACTION_FAILED", "ACTION_FAILED", "HANGUP"], events.Select(e => e.GetProperty("InvocationEventType").GetString()));
+        Assert.Equal("2", events[2].GetProperty("CallDetails").GetProperty("TransactionAttributes").GetProperty("count").GetString());
+        Assert.Equal("SystemException", events[1].GetProperty("ActionData").GetProperty("ErrorType").GetString());
+        var logs = lines.Where(l => l.TryGetProperty("logs", out _)).SelectMany(l => l.GetProperty("logs").EnumerateArray()).Select(l => l.GetString()!).ToList();
+        Assert.Contains(logs, l => l.Contains("NEW_INBOUND_CALL #1", StringComparison.Ordinal));
+    }
+
+    private static List<JsonElement> Events(List<JsonElement> lines) =>
+        [.. lines.Where(l => l.GetProperty("kind").GetString() == "event").Select(l => l.GetProperty("event"))];
+
+    private async Task<(int Exit, List<JsonElement> Lines)> CallAsync(string example, string runtime, string handler, params string[] extra)
+    {
+        var config = Path.Combine(_work, "opensma.json");
+        var code = Path.Combine(Repo, "examples", "functions", example);
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            Functions = new
+            {
+                Functions = new[] { new { Name = example, Runtime = runtime, Handler = handler, CodeDirectory = code, Timeout = 10 } },
+            },
+        }));
+        var opensma = Path.Combine(AppContext.BaseDirectory, "opensma.dll");
+        using var process = Process.Start(new ProcessStartInfo("dotnet",
+        [
+            opensma, "call", "--fast", "--json", "--data-dir", Path.Combine(_work, ".opensma"), "--config", config,
+            "--max-duration", "2m", "--handler", $"arn:aws:lambda:us-east-1:111122223333:function:{example}", .. extra,
+        ])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(cts.Token);
+        var output = await stdout;
+        Assert.True(output.Length > 0, "no trace; stderr: " + await stderr);
+        return (process.ExitCode, [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())]);
+    }
+
+    private static string Repo
+    {
+        get
+        {
+            var dir = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(dir, "OpenSma.slnx")))
+            {
+                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
+            }
+
+            return dir;
+        }
+    }
+}
