@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,6 @@ using OpenSma.Functions.Hosting;
 using OpenSma.Functions.LambdaApi;
 using OpenSma.Sip;
 using OpenSma.Storage.Objects;
-using OpenSma.Storage.Resources;
 
 namespace OpenSma.Host.Cli;
 
@@ -31,16 +31,28 @@ internal static class ServeCommand
         var apiUrl = new Option<string>("--api-url") { Description = "Where the Chime SDK Voice and Lambda APIs listen.", DefaultValueFactory = _ => "http://127.0.0.1:8686" };
         var sipPort = new Option<int>("--sip-port") { Description = "SIP port for UDP and TCP; 0 disables SIP.", DefaultValueFactory = _ => 5060 };
         var sipAddress = new Option<string>("--sip-address") { Description = "Address SIP binds to.", DefaultValueFactory = _ => "0.0.0.0" };
+        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): ControlPlane (account, region, SigV4 mode and keys), Store (sqlite or postgresql), Functions." };
         var command = new Command("serve", "Run OpenSMA with embedded defaults until Ctrl-C: call engine, Chime SDK Voice API, Lambda API and local functions, SIP endpoint, SQLite store and bucket folders under --data-dir.")
         {
-            apiUrl, sipPort, sipAddress,
+            apiUrl, sipPort, sipAddress, config,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var dir = Path.GetFullPath(result.GetValue(dataDir)!);
             Directory.CreateDirectory(dir);
             var url = result.GetValue(apiUrl)!;
-            await using var app = Build(dir, url, result.GetValue(sipAddress)!, result.GetValue(sipPort));
+            IConfiguration? configuration;
+            try
+            {
+                configuration = ServeConfiguration.Load(result.GetValue(config));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
+            {
+                await Console.Error.WriteLineAsync("opensma serve: " + ex.Message);
+                return 2;
+            }
+
+            await using var app = Build(dir, url, result.GetValue(sipAddress)!, result.GetValue(sipPort), configuration);
             await app.StartAsync(cancellationToken);
             await Console.Out.WriteLineAsync($"OpenSMA serving: API {url}, data directory {dir}");
             try
@@ -57,7 +69,7 @@ internal static class ServeCommand
         return command;
     }
 
-    internal static WebApplication Build(string dataDirectory, string apiUrl, string sipAddress, int sipPort)
+    internal static WebApplication Build(string dataDirectory, string apiUrl, string sipAddress, int sipPort, IConfiguration? configuration = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(apiUrl);
@@ -78,11 +90,14 @@ internal static class ServeCommand
             [sp.GetRequiredService<HttpHandlerResolver>(), .. sp.GetServices<IHandlerEndpointResolver>()],
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ICallControl>(sp => sp.GetRequiredService<CallEngine>());
-        services.AddOpenSmaControlPlane(new ControlPlaneOptions { Store = ResourceStoreOptions.ForSqlite(dataDirectory) });
-        services.AddOpenSmaFunctions(o =>
+        var controlPlane = ServeConfiguration.ControlPlane(configuration, dataDirectory);
+        services.AddOpenSmaControlPlane(controlPlane);
+        services.AddOpenSmaFunctions((IConfiguration?)configuration?.GetSection("Functions") ?? new ConfigurationBuilder().Build(), o =>
         {
             o.ServiceBaseUrl = new Uri(apiUrl);
             o.WorkDirectory = Path.Combine(dataDirectory, "functions");
+            o.Region = controlPlane.AwsRegion;
+            o.AccountId = controlPlane.AwsAccountId;
         });
         if (sipPort > 0)
         {
