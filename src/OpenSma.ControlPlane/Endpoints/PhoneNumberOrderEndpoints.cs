@@ -146,10 +146,8 @@ internal static class PhoneNumberOrderEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext context, ApiContext api, PhoneNumberInventory inventory)
     {
-        var (max, after) = Pagination.Read(context.Request, 100, 100);
         await inventory.SettleAsync(context.RequestAborted).ConfigureAwait(false);
-        var stored = await api.Store.ListAsync<PhoneNumberOrder>(after, max + 1, context.RequestAborted).ConfigureAwait(false);
-        var (items, next) = Pagination.Page(stored, after, max);
+        var (items, next) = await Pagination.ListPageAsync<PhoneNumberOrder>(context.Request, api.Store, 100, 100, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new PhoneNumberOrderListResponse(items.Select(Shape).ToList(), next), WireJsonContext.Default.PhoneNumberOrderListResponse, Json);
     }
 

@@ -83,9 +83,7 @@ internal static class SipMediaApplicationEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext context, ApiContext api)
     {
-        var (max, after) = Pagination.Read(context.Request, 100, 100);
-        var stored = await api.Store.ListAsync<SipMediaApplication>(after, max + 1, context.RequestAborted).ConfigureAwait(false);
-        var (items, next) = Pagination.Page(stored, after, max);
+        var (items, next) = await Pagination.ListPageAsync<SipMediaApplication>(context.Request, api.Store, 100, 100, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(
             new SipMediaApplicationListResponse(items.Select(s => Shape(api, s)).ToList(), next),
             WireJsonContext.Default.SipMediaApplicationListResponse,

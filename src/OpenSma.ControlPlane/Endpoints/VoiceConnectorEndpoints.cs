@@ -92,9 +92,7 @@ internal static class VoiceConnectorEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext context, ApiContext api)
     {
-        var (max, after) = Pagination.Read(context.Request, 100, 100);
-        var stored = await api.Store.ListAsync<VoiceConnector>(after, max + 1, context.RequestAborted).ConfigureAwait(false);
-        var (items, next) = Pagination.Page(stored, after, max);
+        var (items, next) = await Pagination.ListPageAsync<VoiceConnector>(context.Request, api.Store, 100, 100, context.RequestAborted).ConfigureAwait(false);
         return Results.Json(new VoiceConnectorListResponse(items.Select(Shape).ToList(), next), WireJsonContext.Default.VoiceConnectorListResponse, Json);
     }
 

@@ -20,6 +20,15 @@ internal static class Pagination
         return (maxResults, string.IsNullOrEmpty(token) ? 0 : Decode(token));
     }
 
+    /// <summary>Reads MaxResults/NextToken from the request and returns that page of the store's items of type T.</summary>
+    public static async Task<(IReadOnlyList<T> Items, string? NextToken)> ListPageAsync<T>(HttpRequest request, IResourceStore store, int defaultMax, int max, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        var (maxResults, after) = Read(request, defaultMax, max);
+        var stored = await store.ListAsync<T>(after, maxResults + 1, cancellationToken).ConfigureAwait(false);
+        return Page(stored, after, maxResults);
+    }
+
     public static (IReadOnlyList<T> Items, string? NextToken) Page<T>(IEnumerable<Stored<T>> ordered, long after, int maxResults)
     {
         var page = ordered.Where(s => s.Sequence > after).Take(maxResults + 1).ToList();
