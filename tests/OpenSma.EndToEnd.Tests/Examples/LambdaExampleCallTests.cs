@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using OpenSma.EndToEnd.Tests.Support;
 
 namespace OpenSma.EndToEnd.Tests.Examples;
 
@@ -76,7 +76,7 @@ public sealed class LambdaExampleCallTests : IDisposable
     private async Task<(int Exit, List<JsonElement> Lines)> CallAsync(string example, string runtime, string handler, params string[] extra)
     {
         var config = Path.Combine(_work, "opensma.json");
-        var code = Path.Combine(Repo, "examples", "functions", example);
+        var code = Path.Combine(TestProcess.RepoRoot, "examples", "functions", example);
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
         {
             Functions = new
@@ -84,36 +84,14 @@ public sealed class LambdaExampleCallTests : IDisposable
                 Functions = new[] { new { Name = example, Runtime = runtime, Handler = handler, CodeDirectory = code, Timeout = 10 } },
             },
         }));
-        var opensma = Path.Combine(AppContext.BaseDirectory, "opensma.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet",
-        [
-            opensma, "call", "--fast", "--json", "--data-dir", Path.Combine(_work, ".opensma"), "--config", config,
-            "--max-duration", "2m", "--handler", $"arn:aws:lambda:us-east-1:111122223333:function:{example}", .. extra,
-        ])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
-        var output = await stdout;
-        Assert.True(output.Length > 0, "no trace; stderr: " + await stderr);
-        return (process.ExitCode, [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())]);
-    }
-
-    private static string Repo
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "OpenSma.slnx")))
-            {
-                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
-            }
-
-            return dir;
-        }
+        var result = await TestProcess.RunAsync(
+            "dotnet",
+            [
+                TestProcess.Opensma, "call", "--fast", "--json", "--data-dir", Path.Combine(_work, ".opensma"), "--config", config,
+                "--max-duration", "2m", "--handler", $"arn:aws:lambda:us-east-1:111122223333:function:{example}", .. extra,
+            ],
+            TimeSpan.FromMinutes(2));
+        Assert.True(result.Stdout.Length > 0, "no trace; stderr: " + result.Stderr);
+        return (result.Exit, [.. result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())]);
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using OpenSma.EndToEnd.Tests.Support;
 
 namespace OpenSma.EndToEnd.Tests.Examples;
 
@@ -15,28 +14,14 @@ public sealed class NodeHttpHandlerTests : IAsyncLifetime
     private Process? _node;
     private int _port;
 
-    private static string Repo
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "OpenSma.slnx")))
-            {
-                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
-            }
-
-            return dir;
-        }
-    }
-
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_work);
-        var example = Path.Combine(Repo, "examples", "node-http-handler");
-        var prompts = await RunAsync("node", [Path.Combine(example, "make-prompts.js"), Path.Combine(_work, ".opensma")], TimeSpan.FromSeconds(30));
-        Assert.Equal(0, prompts.ExitCode);
+        var example = Path.Combine(TestProcess.RepoRoot, "examples", "node-http-handler");
+        var prompts = await TestProcess.RunAsync("node", [Path.Combine(example, "make-prompts.js"), Path.Combine(_work, ".opensma")], TimeSpan.FromSeconds(30));
+        Assert.Equal(0, prompts.Exit);
 
-        _port = FreePort();
+        _port = TestProcess.FreePort();
         var start = new ProcessStartInfo("node", [Path.Combine(example, "server.js")])
         {
             RedirectStandardOutput = true,
@@ -109,7 +94,7 @@ public sealed class NodeHttpHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Call_HandlerUnreachable_ExitsWithHandlerFailure()
     {
-        var (exit, output) = await CallAsync(["--handler", $"http://127.0.0.1:{FreePort()}/"], includeHandler: false);
+        var (exit, output) = await CallAsync(["--handler", $"http://127.0.0.1:{TestProcess.FreePort()}/"], includeHandler: false);
         Assert.Equal(1, exit);
         Assert.Contains("handler invocation failed", output, StringComparison.Ordinal);
     }
@@ -125,40 +110,14 @@ public sealed class NodeHttpHandlerTests : IAsyncLifetime
 
     private async Task<(int ExitCode, string Output)> CallAsync(string[] args, bool includeHandler)
     {
-        var opensma = Path.Combine(AppContext.BaseDirectory, "opensma.dll");
-        List<string> all = [opensma, "call", "--fast", "--json", "--data-dir", Path.Combine(_work, ".opensma"), "--max-duration", "2m"];
+        List<string> all = [TestProcess.Opensma, "call", "--fast", "--json", "--data-dir", Path.Combine(_work, ".opensma"), "--max-duration", "2m"];
         if (includeHandler)
         {
             all.AddRange(["--handler", $"http://127.0.0.1:{_port}/"]);
         }
 
         all.AddRange(args);
-        return await RunAsync("dotnet", all, TimeSpan.FromMinutes(2));
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish in {timeout}: {await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var result = await TestProcess.RunAsync("dotnet", all, TimeSpan.FromMinutes(2));
+        return (result.Exit, result.Stdout + result.Stderr);
     }
 }

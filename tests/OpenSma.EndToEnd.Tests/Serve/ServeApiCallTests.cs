@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using OpenSma.EndToEnd.Tests.Support;
 using OpenSma.Host.Cli;
 
 namespace OpenSma.EndToEnd.Tests.Serve;
@@ -24,11 +23,11 @@ public sealed class ServeApiCallTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _apiUrl = $"http://127.0.0.1:{FreePort()}";
+        _apiUrl = $"http://127.0.0.1:{TestProcess.FreePort()}";
         _app = ServeCommand.Build(_dataDir, _apiUrl, "127.0.0.1", sipPort: 0);
         await _app.StartAsync();
 
-        _handlerUrl = $"http://127.0.0.1:{FreePort()}/";
+        _handlerUrl = $"http://127.0.0.1:{TestProcess.FreePort()}/";
         _handler.Prefixes.Add(_handlerUrl);
         _handler.Start();
         _ = Task.Run(ServeHandlerAsync);
@@ -83,7 +82,7 @@ public sealed class ServeApiCallTests : IAsyncLifetime
         Assert.Equal("3", arguments.GetProperty("queuePosition").GetString());
 
         // The finished transaction is gone: an update now is the AWS NotFoundException.
-        var (exit, _, stderr) = await RunAwsAsync(
+        var (exit, _, stderr) = await TestProcess.AwsChimeAsync(_apiUrl, "AKIDEXAMPLE", "secret", 
             "update-sip-media-application-call", "--sip-media-application-id", smaId,
             "--transaction-id", transactionId, "--arguments", "a=b");
         Assert.NotEqual(0, exit);
@@ -124,31 +123,9 @@ public sealed class ServeApiCallTests : IAsyncLifetime
 
     private async Task<JsonElement> AwsAsync(params string[] args)
     {
-        var (exit, stdout, stderr) = await RunAwsAsync(args);
+        var (exit, stdout, stderr) = await TestProcess.AwsChimeAsync(_apiUrl, "AKIDEXAMPLE", "secret", args);
         Assert.True(exit == 0, $"aws {string.Join(' ', args)} failed: {stderr}");
         return JsonDocument.Parse(stdout).RootElement.Clone();
-    }
-
-    private async Task<(int Exit, string Stdout, string Stderr)> RunAwsAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("aws", ["chime-sdk-voice", .. args, "--endpoint-url", _apiUrl, "--output", "json"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
-                ["AWS_SECRET_ACCESS_KEY"] = "secret",
-                ["AWS_DEFAULT_REGION"] = "us-east-1",
-                ["AWS_EC2_METADATA_DISABLED"] = "true",
-            },
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
@@ -158,12 +135,5 @@ public sealed class ServeApiCallTests : IAsyncLifetime
         {
             await Task.Delay(50, cts.Token);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using OpenSma.EndToEnd.Tests.Support;
 using OpenSma.Host.Cli;
 
 namespace OpenSma.EndToEnd.Tests.Serve;
@@ -13,7 +11,7 @@ public sealed class ServeConfigurationTests
     public async Task StrictSigV4_ConfiguredKeyAccepted_WrongSecretRefused()
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "opensma-serve-cfg-" + Guid.NewGuid().ToString("N"));
-        var port = FreePort();
+        var port = TestProcess.FreePort();
         var apiUrl = $"http://127.0.0.1:{port}";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -25,11 +23,11 @@ public sealed class ServeConfigurationTests
         await app.StartAsync();
         try
         {
-            var ok = await AwsAsync(apiUrl, "right-secret", "create-sip-media-application", "--aws-region", "us-east-1", "--name", "cfg", "--endpoints", "LambdaArn=http://127.0.0.1:9/");
+            var ok = await TestProcess.AwsChimeAsync(apiUrl, "AKIAOPENSMATEST00001", "right-secret", "create-sip-media-application", "--aws-region", "us-east-1", "--name", "cfg", "--endpoints", "LambdaArn=http://127.0.0.1:9/");
             Assert.True(ok.Exit == 0, ok.Stderr);
             Assert.Contains("arn:aws:chime:us-east-1:444455556666:sma/", ok.Stdout, StringComparison.Ordinal);
 
-            var refused = await AwsAsync(apiUrl, "wrong-secret", "list-sip-media-applications");
+            var refused = await TestProcess.AwsChimeAsync(apiUrl, "AKIAOPENSMATEST00001", "wrong-secret", "list-sip-media-applications");
             Assert.NotEqual(0, refused.Exit);
             Assert.Contains("InvalidSignatureException", refused.Stderr, StringComparison.Ordinal);
         }
@@ -46,35 +44,5 @@ public sealed class ServeConfigurationTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ControlPlane:SigV4:Mode"] = "Strict" }).Build();
         var error = Assert.Throws<InvalidOperationException>(() => ServeCommand.Build(Path.GetTempPath(), "http://127.0.0.1:1", "127.0.0.1", 0, configuration));
         Assert.Contains("Credentials", error.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> AwsAsync(string apiUrl, string secret, params string[] args)
-    {
-        var start = new ProcessStartInfo("aws", ["chime-sdk-voice", .. args, "--endpoint-url", apiUrl, "--output", "json"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["AWS_ACCESS_KEY_ID"] = "AKIAOPENSMATEST00001",
-                ["AWS_SECRET_ACCESS_KEY"] = secret,
-                ["AWS_DEFAULT_REGION"] = "us-east-1",
-                ["AWS_EC2_METADATA_DISABLED"] = "true",
-                ["AWS_MAX_ATTEMPTS"] = "1",
-            },
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
