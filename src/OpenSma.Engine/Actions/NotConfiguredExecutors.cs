@@ -2,7 +2,7 @@ using OpenSma.Engine.Contracts;
 
 namespace OpenSma.Engine.Actions;
 
-// Actions whose media backends (speech, noise suppression, Lex, meetings) are not part of this
+// Actions whose media backends (Lex, meetings) are not part of this
 // engine yet. They validate their parameters exactly as the service does and then fail with the
 // documented error type and a message naming the missing backend. They never report success.
 
@@ -10,92 +10,6 @@ internal static class Backend
 {
     public static ActionError NotConfigured(string backend) =>
         new(ActionError.SystemException, $"System error while running action. No {backend} backend is configured.");
-
-    public const int MaxTextLength = 1000;
-
-    public static ActionError? CheckSpeech(string? text, string? engine, string? textType)
-    {
-        if (text is null)
-        {
-            return ActionError.Missing("Text is a required parameter.");
-        }
-
-        if (text.Length > MaxTextLength)
-        {
-            return ActionError.Missing("Text is limited to 1,000 characters");
-        }
-
-        if (engine is not (null or "standard" or "neural"))
-        {
-            return ActionError.Invalid("The Engine parameter is invalid.");
-        }
-
-        return textType is not (null or "text" or "ssml") ? ActionError.Invalid("The TextType parameter is invalid.") : null;
-    }
-}
-
-internal sealed class SpeakExecutor : IActionExecutor
-{
-    public string Type => ActionTypes.Speak;
-
-    public ActionTraits Traits => ActionTraits.Interruptible;
-
-    public Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
-    {
-        var p = context.Request.Bind(ActionParametersJsonContext.Default.SpeakParameters);
-        if (p is null || context.ResolveTarget(p, LegSelection.CallIdRequired) is not null)
-        {
-            return Task.FromResult<ActionError?>(ActionError.InvalidLeg);
-        }
-
-        return Task.FromResult<ActionError?>(
-            Backend.CheckSpeech(p.Text, p.Engine, p.TextType) ?? Backend.NotConfigured("text-to-speech"));
-    }
-}
-
-internal sealed class SpeakAndGetDigitsExecutor : IActionExecutor
-{
-    public string Type => ActionTypes.SpeakAndGetDigits;
-
-    public ActionTraits Traits => ActionTraits.Reporting;
-
-    public Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
-    {
-        var p = context.Request.Bind(ActionParametersJsonContext.Default.SpeakAndGetDigitsParameters);
-        if (p is null || context.ResolveTarget(p, LegSelection.CallIdRequired) is not null)
-        {
-            return Task.FromResult<ActionError?>(ActionError.InvalidLeg);
-        }
-
-        var speech = p.SpeechParameters;
-        var error = Backend.CheckSpeech(speech?.Text, speech?.Engine, speech?.TextType)
-            ?? (p.FailureSpeechParameters?.Text is null ? ActionError.Missing("Text is a required parameter.") : null)
-            ?? GetDigits.Read(p, context).Error;
-        return Task.FromResult<ActionError?>(error ?? Backend.NotConfigured("text-to-speech"));
-    }
-}
-
-internal sealed class VoiceFocusExecutor : IActionExecutor
-{
-    public string Type => ActionTypes.VoiceFocus;
-
-    public ActionTraits Traits => ActionTraits.None;
-
-    public Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
-    {
-        var p = context.Request.Bind(ActionParametersJsonContext.Default.VoiceFocusParameters);
-        if (p is null || !p.Enable.HasValue)
-        {
-            return Task.FromResult<ActionError?>(ActionError.Missing("Missing required action parameter."));
-        }
-
-        if (context.ResolveTarget(p, LegSelection.CallIdRequired) is { } legError)
-        {
-            return Task.FromResult<ActionError?>(legError);
-        }
-
-        return Task.FromResult<ActionError?>(Backend.NotConfigured("noise-suppression (VoiceFocus)"));
-    }
 }
 
 internal sealed class StartBotConversationExecutor : IActionExecutor

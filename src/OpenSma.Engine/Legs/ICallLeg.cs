@@ -69,6 +69,12 @@ public interface ICallLeg
 
     /// <summary>Relays this leg's incoming audio to <paramref name="other"/> and back; null ends the relay.</summary>
     void BridgeWith(ICallLeg? other);
+
+    /// <summary>
+    /// VoiceFocus (spec §7.16): while enabled, noise suppression is applied to the audio coming from
+    /// the far end, before taps, recordings and the bridged leg receive it. The state stays with the leg.
+    /// </summary>
+    void SetVoiceFocus(bool enabled);
 }
 
 public interface IAudioTap

@@ -224,6 +224,11 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
         }
     }
 
+    /// <summary>Whether VoiceFocus is enabled on this leg.</summary>
+    public bool VoiceFocusEnabled { get; private set; }
+
+    public void SetVoiceFocus(bool enabled) => VoiceFocusEnabled = enabled;
+
     /// <summary>One 20 ms frame: send what plays (and the bridged party's voice), take in what the far end says.</summary>
     public void OnTick(long tick)
     {
