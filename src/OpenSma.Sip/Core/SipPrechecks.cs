@@ -5,7 +5,7 @@ namespace OpenSma.Sip.Core;
 /// <summary>What a UAS checks before anything else (RFC 3261 §8.2.2): the URI scheme and Require.</summary>
 internal static class SipPrechecks
 {
-    private static readonly HashSet<string> SupportedExtensions = new(StringComparer.OrdinalIgnoreCase) { "replaces", "timer" };
+    private static readonly HashSet<string> SupportedExtensions = new(StringComparer.OrdinalIgnoreCase) { "100rel", "replaces", "timer" };
 
     /// <summary>The response refusing the request (416 or 420), or null when it may proceed.</summary>
     public static SipResponse? Refusal(SipRequest request)

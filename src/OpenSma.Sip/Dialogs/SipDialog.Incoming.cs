@@ -38,6 +38,9 @@ public sealed partial class SipDialog
                 ok.Headers.Add(SipHeaderNames.Allow, Core.SipCapabilities.Allow);
                 tx.Respond(ok);
                 break;
+            case SipMethods.Prack when Role == SipDialogRole.Uas:
+                OnPrack(request, tx);
+                break;
             case SipMethods.Notify when TryHandleReferNotify(request, tx):
                 break;
             case SipMethods.Update when request.Body.IsEmpty:

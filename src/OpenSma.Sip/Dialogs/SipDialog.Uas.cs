@@ -28,6 +28,17 @@ public sealed partial class SipDialog
 
         lock (_ua.Core.Gate)
         {
+            if (statusCode > 100 && PeerRequiresReliableProvisionals)
+            {
+                // RFC 3262 §3: the caller requires 100rel, so every provisional but 100 is reliable.
+                if (State == SipDialogState.Early && !IsAnswered && _heldAnswer is null)
+                {
+                    QueueReliable(statusCode, body, contentType);
+                }
+
+                return;
+            }
+
             RespondToInvite(statusCode, body, contentType);
         }
     }
@@ -40,17 +51,31 @@ public sealed partial class SipDialog
     {
         lock (_ua.Core.Gate)
         {
-            if (State != SipDialogState.Early || IsAnswered)
+            if (State != SipDialogState.Early || IsAnswered || _heldAnswer is not null)
             {
                 return Task.FromResult(false);
             }
 
             _answered = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            RespondToInvite(200, body, contentType);
-            Confirm();
-            RestartSessionTimer();
+            if (MustHoldAnswer())
+            {
+                // RFC 3262 §3: the early SDP must be PRACKed before the 2xx goes out.
+                _heldAnswer = (body, contentType);
+            }
+            else
+            {
+                SendAnswer(body, contentType);
+            }
+
             return _answered.Task;
         }
+    }
+
+    private void SendAnswer(ReadOnlyMemory<byte> body, string? contentType)
+    {
+        RespondToInvite(200, body, contentType);
+        Confirm();
+        RestartSessionTimer();
     }
 
     /// <summary>Declines the INVITE with a final failure status (486 Busy Here, 603 Decline, ...).</summary>
@@ -73,7 +98,7 @@ public sealed partial class SipDialog
         }
     }
 
-    private void RespondToInvite(int statusCode, ReadOnlyMemory<byte> body, string? contentType, string? reason = null)
+    private void RespondToInvite(int statusCode, ReadOnlyMemory<byte> body, string? contentType, string? reason = null, IEnumerable<SipHeader>? extraHeaders = null)
     {
         var tx = _inviteTransaction ?? throw new InvalidOperationException("Only a UAS dialog answers the INVITE.");
         var response = SipResponses.Create(tx.Request, statusCode, reason, LocalTag);
@@ -90,6 +115,11 @@ public sealed partial class SipDialog
             {
                 AddSessionHeaders(response);
             }
+        }
+
+        foreach (var h in extraHeaders ?? [])
+        {
+            response.Headers.Add(h.Name, h.Value);
         }
 
         if (contentType is not null)
@@ -141,6 +171,8 @@ public sealed partial class SipDialog
     partial void OnTerminated()
     {
         _answered?.TrySetResult(false);
+        _heldAnswer = null;
+        StopReliable();
         StopSessionTimer();
     }
 }

@@ -246,8 +246,8 @@ internal sealed class SipUserAgent : ISipRequestHandler
         headers.Add(SipHeaderNames.MaxForwards, "70");
         headers.Add(SipHeaderNames.Contact, ContactFor(new SipRemote(hopTransport, hopTransport.LocalEndPoint), from.Uri.User).ToString());
         headers.Add(SipHeaderNames.Allow, SipCapabilities.Allow);
-        // As a UAC we acknowledge reliable provisionals (RFC 3262), which carriers may require.
-        headers.Add(SipHeaderNames.Supported, SipCapabilities.Supported + ", 100rel");
+        // 100rel: we acknowledge reliable provisionals (RFC 3262), which carriers may require.
+        headers.Add(SipHeaderNames.Supported, SipCapabilities.Supported);
         headers.Add(SipHeaderNames.UserAgent, Core.UserAgent);
         foreach (var h in options.Headers)
         {

@@ -22,18 +22,38 @@ public sealed class SippUasTests
         public int Calls;
         public int Confirmed;
         public int ReInvites;
+        public int Pracked;
 
         public void OnCall(SipDialog dialog)
         {
             Interlocked.Increment(ref Calls);
-            dialog.Ring();
             var user = dialog.InitialInvite.RequestUri.User;
+            if (user == "early")
+            {
+                _ = EarlyMediaAsync(dialog);
+                return;
+            }
+
+            dialog.Ring();
             if (user == "ring")
             {
                 return;
             }
 
             _ = AnswerAsync(dialog, hangUp: user == "hangup");
+        }
+
+        /// <summary>A reliable 183 with SDP, and the answer asked for at once: the stack holds the 200 until the PRACK.</summary>
+        private async Task EarlyMediaAsync(SipDialog dialog)
+        {
+            var pracked = dialog.RingReliablyAsync(183, Answer, "application/sdp");
+            var answered = AnswerAsync(dialog, hangUp: false);
+            if (await pracked)
+            {
+                Interlocked.Increment(ref Pracked);
+            }
+
+            await answered;
         }
 
         private async Task AnswerAsync(SipDialog dialog, bool hangUp)
@@ -186,6 +206,20 @@ public sealed class SippUasTests
         {
             AssertPassed(await RunSippAsync(port, transport, "15551230000", "uac-reinvite-hold.xml"));
             Assert.Equal(1, app.ReInvites);
+        }
+    }
+
+    [Theory]
+    [InlineData("u1")]
+    [InlineData("t1")]
+    public async Task Require100rel_Reliable183IsPrackedBeforeThe200(string transport)
+    {
+        var (endpoint, app, port) = await StartAsync();
+        await using (endpoint)
+        {
+            AssertPassed(await RunSippAsync(port, transport, "early", "uac-prack.xml"));
+            Assert.Equal(1, app.Pracked);
+            Assert.Equal(1, app.Confirmed);
         }
     }
 }

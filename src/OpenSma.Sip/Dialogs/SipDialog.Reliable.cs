@@ -1,0 +1,193 @@
+using System.Globalization;
+using OpenSma.Sip.Messages;
+using OpenSma.Sip.Transactions;
+
+namespace OpenSma.Sip.Dialogs;
+
+/// <summary>
+/// Reliable provisional responses as a UAS (RFC 3262): a 1xx with <c>Require: 100rel</c> and
+/// <c>RSeq</c>, retransmitted from T1 doubling until the caller PRACKs it. Only one is in flight
+/// at a time (§3); a 2xx waits while an unacknowledged one carried a session description.
+/// </summary>
+public sealed partial class SipDialog
+{
+    private readonly Queue<ReliableProvisional> _reliableQueue = new();
+    private ReliableProvisional? _reliableInFlight;
+    private TransactionTimer? _reliableTimer;
+    private long _nextRSeq;
+    private (ReadOnlyMemory<byte> Body, string? ContentType)? _heldAnswer;
+
+    /// <summary>True when the caller's INVITE lists 100rel in Supported or Require: reliable provisionals are possible.</summary>
+    public bool PeerSupportsReliableProvisionals =>
+        InitialInvite.HasOptionTag(SipHeaderNames.Supported, "100rel") || PeerRequiresReliableProvisionals;
+
+    /// <summary>True when the caller's INVITE has <c>Require: 100rel</c>: every provisional but 100 is then sent reliably.</summary>
+    public bool PeerRequiresReliableProvisionals => InitialInvite.HasOptionTag(SipHeaderNames.Require, "100rel");
+
+    /// <summary>
+    /// Sends a provisional response reliably (RFC 3262), typically 183 with early-media SDP.
+    /// Completes true when the caller acknowledged it with PRACK; false when the caller does not
+    /// support 100rel (the response was then sent unreliably), when the call ended first, or when
+    /// no PRACK came within 64*T1 (the INVITE is then rejected with 500, as §3 advises).
+    /// </summary>
+    public Task<bool> RingReliablyAsync(int statusCode = 183, ReadOnlyMemory<byte> body = default, string? contentType = null, CancellationToken cancellationToken = default)
+    {
+        if (statusCode is < 101 or > 199)
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), "A reliable provisional status is 101 to 199.");
+        }
+
+        lock (_ua.Core.Gate)
+        {
+            if (State != SipDialogState.Early || IsAnswered || _heldAnswer is not null)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (!PeerSupportsReliableProvisionals)
+            {
+                RespondToInvite(statusCode, body, contentType);
+                return Task.FromResult(false);
+            }
+
+            return QueueReliable(statusCode, body, contentType).Acknowledged.Task;
+        }
+    }
+
+    private ReliableProvisional QueueReliable(int statusCode, ReadOnlyMemory<byte> body, string? contentType)
+    {
+        var provisional = new ReliableProvisional(statusCode, body, contentType);
+        _reliableQueue.Enqueue(provisional);
+        SendNextReliable();
+        return provisional;
+    }
+
+    private void SendNextReliable()
+    {
+        if (_reliableInFlight is not null || !_reliableQueue.TryDequeue(out var next))
+        {
+            return;
+        }
+
+        if (_nextRSeq == 0)
+        {
+            // §3: the first RSeq is random in 1 .. 2^31 - 1; this leaves room to count upwards.
+            _nextRSeq = Random.Shared.Next(1, int.MaxValue / 2);
+        }
+
+        next.RSeq = _nextRSeq++;
+        next.Interval = _ua.Core.Transactions.Timers.T1;
+        next.Started = _ua.Core.Time.GetTimestamp();
+        _reliableInFlight = next;
+        _reliableTimer ??= new TransactionTimer(_ua.Core.Time, _ua.Core.Gate);
+        SendReliable(next);
+        _reliableTimer.Start(next.Interval, RetransmitReliable);
+    }
+
+    private void SendReliable(ReliableProvisional provisional)
+    {
+        var rseq = new SipHeader(SipHeaderNames.RSeq, provisional.RSeq.ToString(CultureInfo.InvariantCulture));
+        RespondToInvite(provisional.StatusCode, provisional.Body, provisional.ContentType, extraHeaders: [new SipHeader(SipHeaderNames.Require, "100rel"), rseq]);
+    }
+
+    private void RetransmitReliable()
+    {
+        if (_reliableInFlight is not { } provisional || IsAnswered || State != SipDialogState.Early)
+        {
+            return;
+        }
+
+        // §3: retransmit from T1, doubling, for 64*T1 in all; then give up on the INVITE.
+        var remaining = _ua.Core.Transactions.Timers.TransactionTimeout - _ua.Core.Time.GetElapsedTime(provisional.Started);
+        if (remaining <= TimeSpan.Zero)
+        {
+            _reliableInFlight = null;
+            provisional.Acknowledged.TrySetResult(false);
+            RespondToInvite(500, default, null, "Reliable Provisional Response Not Acknowledged");
+            Terminate(SipEndReason.Rejected, 500);
+            return;
+        }
+
+        SendReliable(provisional);
+        provisional.Interval *= 2;
+        remaining = _ua.Core.Transactions.Timers.TransactionTimeout - _ua.Core.Time.GetElapsedTime(provisional.Started);
+        _reliableTimer!.Start(provisional.Interval < remaining ? provisional.Interval : remaining, RetransmitReliable);
+    }
+
+    /// <summary>A PRACK (RFC 3262 §3): matches the provisional in flight by RAck, else 481.</summary>
+    private void OnPrack(SipRequest prack, ServerTransaction tx)
+    {
+        if (_reliableInFlight is not { } provisional || !RAckMatches(prack, provisional.RSeq))
+        {
+            tx.Respond(SipResponses.Create(prack, 481, "No Matching Reliable Provisional Response"));
+            return;
+        }
+
+        _reliableInFlight = null;
+        _reliableTimer?.Stop();
+        if (prack.Body.IsEmpty)
+        {
+            RespondInDialog(tx, 200, default, null, null);
+        }
+        else
+        {
+            // An offer or answer in the PRACK: the application answers the PRACK itself.
+            Emit(new SipDialogRequestReceived(new SipIncomingRequest(this, tx)));
+        }
+
+        provisional.Acknowledged.TrySetResult(true);
+        if (State != SipDialogState.Early || IsAnswered)
+        {
+            return;
+        }
+
+        SendNextReliable();
+        if (_reliableInFlight is null && _heldAnswer is { } held)
+        {
+            _heldAnswer = null;
+            SendAnswer(held.Body, held.ContentType);
+        }
+    }
+
+    private bool RAckMatches(SipRequest prack, long rseq)
+    {
+        // RAck: response-num CSeq-num Method (RFC 3262 §7.2).
+        var parts = prack.Headers.Get(SipHeaderNames.RAck)?.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return parts is [var r, var c, var m]
+            && long.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var rack) && rack == rseq
+            && long.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var cseq) && cseq == InitialInvite.CSeq!.Value.Number
+            && m == SipMethods.Invite;
+    }
+
+    /// <summary>§3: a 2xx must wait while an unacknowledged reliable provisional carried a session description.</summary>
+    private bool MustHoldAnswer() =>
+        (_reliableInFlight is { Body.IsEmpty: false }) || _reliableQueue.Any(p => !p.Body.IsEmpty);
+
+    private void StopReliable()
+    {
+        _reliableTimer?.Dispose();
+        _reliableInFlight?.Acknowledged.TrySetResult(false);
+        _reliableInFlight = null;
+        while (_reliableQueue.TryDequeue(out var queued))
+        {
+            queued.Acknowledged.TrySetResult(false);
+        }
+    }
+
+    private sealed class ReliableProvisional(int statusCode, ReadOnlyMemory<byte> body, string? contentType)
+    {
+        public int StatusCode { get; } = statusCode;
+
+        public ReadOnlyMemory<byte> Body { get; } = body;
+
+        public string? ContentType { get; } = contentType;
+
+        public TaskCompletionSource<bool> Acknowledged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long RSeq { get; set; }
+
+        public TimeSpan Interval { get; set; }
+
+        public long Started { get; set; }
+    }
+}
