@@ -87,14 +87,17 @@ public sealed partial class RtpSession
     {
         var frame = _inFrame.AsSpan(0, payload.Length);
         options.Codec.Decode(payload, frame);
-        foreach (var sink in _inboundSinks)
-        {
-            sink.OnFrame(frame);
-        }
 
+        // Digits are detected in the audio as received, before VoiceFocus can change it.
         if (options.DetectInBandDtmf && !Digits.InBandSuppressed && _inBand.Process(frame) is { } tone)
         {
             Digits.OnInBand(tone);
+        }
+
+        _inboundFilter?.Process(frame);
+        foreach (var sink in _inboundSinks)
+        {
+            sink.OnFrame(frame);
         }
     }
 
