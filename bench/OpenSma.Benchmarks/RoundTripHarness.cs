@@ -29,7 +29,7 @@ internal static class RoundTripHarness
         var iterations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000;
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var activity = new ActivityTracker();
-        using var network = new VirtualNetwork(time);
+        using var network = new VirtualNetwork(time) { RetainLegs = false };
         var handlers = new DelegateHandlerResolver();
         handlers.Register("bench", (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(Reply));
         var store = new FolderObjectStore(Path.Combine(Path.GetTempPath(), "opensma-bench"));
@@ -46,6 +46,8 @@ internal static class RoundTripHarness
             await activity.WhenIdleAsync();
         }
 
+        using var sampler = args.Contains("--by-type") ? new AllocationSampler() : null;
+        sampler?.Start();
         var samples = new double[iterations];
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var gen0 = GC.CollectionCount(0);
@@ -60,6 +62,7 @@ internal static class RoundTripHarness
 
         total.Stop();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        sampler?.Stop();
         var sequenceGrowth = transaction.Sequence;
         transaction.Abort("benchmark over");
         var hop = await MeasureHopAsync(iterations);
@@ -71,6 +74,11 @@ internal static class RoundTripHarness
         Console.WriteLine($"round trips/s          {iterations / total.Elapsed.TotalSeconds:N0}");
         Console.WriteLine($"allocated/round trip   {allocated / (double)iterations:N0} B");
         Console.WriteLine($"gen0 collections       {GC.CollectionCount(0) - gen0}");
+        foreach (var (type, share) in sampler?.TopTypes(25) ?? [])
+        {
+            Console.WriteLine($"  {share,6:P1}  {type}");
+        }
+
         Console.WriteLine($"reference: bare hop    median {hop.Median:0.0} us, p99 {hop.P99:0.0} us (post to a channel, read on the pool, signal back)");
         return 0;
     }

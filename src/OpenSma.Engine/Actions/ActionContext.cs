@@ -16,9 +16,10 @@ internal enum LegSelection
 /// <summary>What an executor sees of its transaction while it runs, and what it reports back.</summary>
 internal sealed class ActionContext(CallTransaction transaction, ActionRequest request, LegSlot? invokedLeg)
 {
-    private readonly List<KeyValuePair<string, JsonNode?>> _resolved = [];
-    private readonly List<KeyValuePair<string, JsonNode?>> _results = [];
-    private readonly List<IDisposable> _resources = [];
+    // Created on first use: most actions resolve one or two values and own nothing.
+    private List<KeyValuePair<string, JsonNode?>>? _resolved;
+    private List<KeyValuePair<string, JsonNode?>>? _results;
+    private List<IDisposable>? _resources;
 
     public CallTransaction Transaction { get; } = transaction;
 
@@ -74,7 +75,7 @@ internal sealed class ActionContext(CallTransaction transaction, ActionRequest r
         }
 
         Target = slot;
-        Resolve("CallId", slot.CallId);
+        Resolve("CallId", slot.CallIdJson);
         return null;
     }
 
@@ -101,16 +102,12 @@ internal sealed class ActionContext(CallTransaction transaction, ActionRequest r
             : InvokedLeg;
         if (slot is not null)
         {
-            Resolve("CallId", slot.CallId);
+            Resolve("CallId", slot.CallIdJson);
         }
     }
 
     /// <summary>A value written into the Parameters echo (a resolved leg, a filled-in default).</summary>
-    public void Resolve(string name, JsonNode? value)
-    {
-        _resolved.RemoveAll(p => p.Key == name);
-        _resolved.Add(new(name, value));
-    }
+    public void Resolve(string name, JsonNode? value) => Set(ref _resolved, name, value);
 
     /// <summary>Fills in a default in the echo when the handler sent no usable value.</summary>
     public void Default(string name, JsonNode value, bool present)
@@ -122,22 +119,38 @@ internal sealed class ActionContext(CallTransaction transaction, ActionRequest r
     }
 
     /// <summary>A result field beside Parameters (ReceivedDigits, RecordingDestination ...).</summary>
-    public void Result(string name, JsonNode? value)
+    public void Result(string name, JsonNode? value) => Set(ref _results, name, value);
+
+    private static void Set(ref List<KeyValuePair<string, JsonNode?>>? items, string name, JsonNode? value)
     {
-        _results.RemoveAll(p => p.Key == name);
-        _results.Add(new(name, value));
+        items ??= new(2);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].Key == name)
+            {
+                items.RemoveAt(i);
+                break;
+            }
+        }
+
+        items.Add(new(name, value));
     }
 
     /// <summary>Keeps a subscription (digit sink, tap) until the action ends.</summary>
     public T Own<T>(T resource)
         where T : IDisposable
     {
-        _resources.Add(resource);
+        (_resources ??= []).Add(resource);
         return resource;
     }
 
     public void ReleaseResources()
     {
+        if (_resources is null)
+        {
+            return;
+        }
+
         for (var i = _resources.Count - 1; i >= 0; i--)
         {
             _resources[i].Dispose();
@@ -165,8 +178,8 @@ internal sealed class ActionContext(CallTransaction transaction, ActionRequest r
         {
             Type = Request.Type,
             Parameters = Request.Parameters,
-            Resolved = _resolved.ToArray(),
-            Results = error is null ? _results.ToArray() : [],
+            Resolved = _resolved?.ToArray() ?? [],
+            Results = error is null ? _results?.ToArray() ?? [] : [],
             WriteCombinedError = WriteCombinedError,
         };
         return error is null ? data : data.WithError(error);

@@ -26,7 +26,7 @@ internal sealed class PauseExecutor : IActionExecutor
             return legError;
         }
 
-        context.Default("ParticipantTag", context.Target!.Tag, p.ParticipantTag is not null);
+        context.Default("ParticipantTag", context.Target!.TagJson, p.ParticipantTag is not null);
         await Task.Delay(TimeSpan.FromMilliseconds(p.DurationInMilliseconds.Value), context.Time, cancellationToken);
         return null;
     }

@@ -5,10 +5,10 @@ namespace OpenSma.Engine.Contracts;
 /// <summary>One action of a reply: its canonical type and its raw parameters.</summary>
 public sealed record ActionRequest(string Type, JsonElement Parameters)
 {
-    private readonly HashSet<string> _misshapen = new(StringComparer.Ordinal);
+    private HashSet<string>? _misshapen;
 
     /// <summary>True when the parameter was present but of the wrong JSON shape, and was read as absent.</summary>
-    public bool WasMisshapen(string name) => _misshapen.Contains(name);
+    public bool WasMisshapen(string name) => _misshapen?.Contains(name) == true;
 
     /// <summary>
     /// Reads the parameters into the action's typed model; null when they are not an object. A
@@ -45,7 +45,7 @@ public sealed record ActionRequest(string Type, JsonElement Parameters)
             }
             catch (JsonException ex) when (TopLevelName(ex.Path) is { } name && copy.Remove(name))
             {
-                _misshapen.Add(name);
+                (_misshapen ??= new(StringComparer.Ordinal)).Add(name);
             }
         }
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -103,7 +105,10 @@ internal sealed class ActionDataConverter : JsonConverter<ActionData>
     public override ActionData Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         throw new NotSupportedException("ActionData is written by the service, never read.");
 
-    public override void Write(Utf8JsonWriter writer, ActionData value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, ActionData value, JsonSerializerOptions options) =>
+        WriteData(writer, value, options);
+
+    internal static void WriteData(Utf8JsonWriter writer, ActionData value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
         writer.WriteString("Type", value.Type);
@@ -138,9 +143,9 @@ internal sealed class ActionDataConverter : JsonConverter<ActionData>
 
     private static bool Contains(IReadOnlyList<KeyValuePair<string, JsonNode?>> items, string name)
     {
-        foreach (var item in items)
+        for (var i = 0; i < items.Count; i++)
         {
-            if (item.Key == name)
+            if (items[i].Key == name)
             {
                 return true;
             }
@@ -151,8 +156,9 @@ internal sealed class ActionDataConverter : JsonConverter<ActionData>
 
     private static void WriteAll(Utf8JsonWriter writer, IReadOnlyList<KeyValuePair<string, JsonNode?>> items, JsonSerializerOptions options)
     {
-        foreach (var (name, node) in items)
+        for (var i = 0; i < items.Count; i++)
         {
+            var (name, node) = items[i];
             writer.WritePropertyName(name);
             if (node is null)
             {
@@ -166,27 +172,130 @@ internal sealed class ActionDataConverter : JsonConverter<ActionData>
     }
 }
 
-[JsonSourceGenerationOptions(WriteIndented = false)]
-[JsonSerializable(typeof(InvocationEvent))]
-internal sealed partial class InvocationEventJsonContext : JsonSerializerContext;
-
+/// <summary>
+/// Writes events exactly as the service does: the property order of the records above, absent
+/// optional fields left out, '+' in phone numbers unescaped. Written by hand rather than by the
+/// serializer so one event costs one exact-size array and nothing else (the engine sends one per
+/// handler round trip).
+/// </summary>
 public static class InvocationEventSerializer
 {
-    // Phone numbers keep their '+' as the service writes them ("+12025550100", not "\u002B...").
-    private static readonly InvocationEventJsonContext Compact = new(new JsonSerializerOptions
+    private static readonly JsonSerializerOptions NodeOptions = new()
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    };
 
-    private static readonly InvocationEventJsonContext Indented = new(new JsonSerializerOptions
+    private static readonly JsonWriterOptions CompactWriter = new()
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        WriteIndented = true,
-    });
+        SkipValidation = true,
+    };
 
-    public static byte[] ToUtf8(InvocationEvent invocationEvent) =>
-        JsonSerializer.SerializeToUtf8Bytes(invocationEvent, Compact.InvocationEvent);
+    private static readonly JsonWriterOptions IndentedWriter = CompactWriter with { Indented = true };
 
-    public static string ToJson(InvocationEvent invocationEvent, bool indented = false) =>
-        JsonSerializer.Serialize(invocationEvent, (indented ? Indented : Compact).InvocationEvent);
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    public static byte[] ToUtf8(InvocationEvent invocationEvent)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, CompactWriter);
+        writer.Reset(buffer);
+        Write(writer, invocationEvent);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static string ToJson(InvocationEvent invocationEvent, bool indented = false)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using (var writer = new Utf8JsonWriter(buffer, indented ? IndentedWriter : CompactWriter))
+        {
+            Write(writer, invocationEvent);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Write(Utf8JsonWriter writer, InvocationEvent e)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("SchemaVersion", e.SchemaVersion);
+        writer.WriteNumber("Sequence", e.Sequence);
+        writer.WriteString("InvocationEventType", e.InvocationEventType);
+        if (e.ActionData is { } data)
+        {
+            writer.WritePropertyName("ActionData");
+            ActionDataConverter.WriteData(writer, data, NodeOptions);
+        }
+
+        writer.WritePropertyName("CallDetails");
+        WriteCallDetails(writer, e.CallDetails);
+        WriteIfPresent(writer, "ErrorType", e.ErrorType);
+        WriteIfPresent(writer, "ErrorMessage", e.ErrorMessage);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCallDetails(Utf8JsonWriter writer, CallDetails details)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("TransactionId", details.TransactionId);
+        if (details.TransactionAttributes is { } attributes)
+        {
+            writer.WritePropertyName("TransactionAttributes");
+            WriteMap(writer, attributes);
+        }
+
+        writer.WriteString("AwsAccountId", details.AwsAccountId);
+        writer.WriteString("AwsRegion", details.AwsRegion);
+        WriteIfPresent(writer, "SipRuleId", details.SipRuleId);
+        writer.WriteString("SipMediaApplicationId", details.SipMediaApplicationId);
+        writer.WriteStartArray("Participants");
+        var participants = details.Participants;
+        for (var i = 0; i < participants.Count; i++)
+        {
+            var p = participants[i];
+            writer.WriteStartObject();
+            writer.WriteString("CallId", p.CallId);
+            writer.WriteString("ParticipantTag", p.ParticipantTag);
+            writer.WriteString("To", p.To);
+            writer.WriteString("From", p.From);
+            writer.WriteString("Direction", p.Direction);
+            writer.WriteString("StartTimeInMilliseconds", p.StartTimeInMilliseconds);
+            WriteIfPresent(writer, "Status", p.Status);
+            if (p.SipHeaders is { } headers)
+            {
+                writer.WritePropertyName("SipHeaders");
+                WriteMap(writer, headers);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMap(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> map)
+    {
+        writer.WriteStartObject();
+        foreach (var (key, value) in map)
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteIfPresent(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
 }

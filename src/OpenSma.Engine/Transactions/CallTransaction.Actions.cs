@@ -12,13 +12,13 @@ public sealed partial class CallTransaction
     private void ReplaceList(IReadOnlyList<ActionRequest> actions, LegSlot? defaultLeg, bool byUpdate)
     {
         _pending.Clear();
-        foreach (var action in actions)
+        for (var i = 0; i < actions.Count; i++)
         {
-            _pending.AddLast(new PendingAction(action, defaultLeg));
+            _pending.AddLast(new PendingAction(actions[i], defaultLeg));
         }
 
         // The action in progress: stopped now if interruptible, else it finishes first (§5.4).
-        if (_running is { } running && running.Executor.Traits.HasFlag(ActionTraits.Interruptible))
+        if (_running is { } running && (running.Executor.Traits & ActionTraits.Interruptible) != 0)
         {
             _running = null;
             running.Cancel();
@@ -57,7 +57,7 @@ public sealed partial class CallTransaction
         try
         {
             // Any first action but Hangup and CallAndBridge answers an offered inbound call (§10.1 [rec]).
-            if (!running.Executor.Traits.HasFlag(ActionTraits.KeepsCallUnanswered))
+            if ((running.Executor.Traits & ActionTraits.KeepsCallUnanswered) == 0)
             {
                 await AnswerOfferedLegAsync(running.Token);
             }
@@ -114,7 +114,7 @@ public sealed partial class CallTransaction
             return;
         }
 
-        if (running.Executor.Traits.HasFlag(ActionTraits.Reporting) || _pending.Count == 0)
+        if ((running.Executor.Traits & ActionTraits.Reporting) != 0 || _pending.Count == 0)
         {
             Pause(new PendingEvent(EventTypes.ActionSuccessful, reportLeg, context.BuildActionData(null), PausesList: true));
             return;

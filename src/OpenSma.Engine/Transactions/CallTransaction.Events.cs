@@ -124,10 +124,10 @@ public sealed partial class CallTransaction
         switch (response.AttributesChange)
         {
             case AttributesChange.Clear:
-                _attributes.Clear();
+                _attributes = NoAttributes;
                 break;
             case AttributesChange.Replace:
-                _attributes = new Dictionary<string, string>(response.Attributes!, StringComparer.Ordinal);
+                _attributes = response.Attributes!;
                 break;
         }
 
@@ -178,7 +178,7 @@ public sealed partial class CallTransaction
             CallDetails = new CallDetails
             {
                 TransactionId = TransactionId,
-                TransactionAttributes = _attributes.Count > 0 ? new Dictionary<string, string>(_attributes) : null,
+                TransactionAttributes = _attributes.Count > 0 ? _attributes : null,
                 AwsAccountId = Application.AwsAccountId,
                 AwsRegion = Application.AwsRegion,
                 SipRuleId = SipRuleId,
@@ -188,10 +188,12 @@ public sealed partial class CallTransaction
         };
     }
 
+    private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>();
+
     private readonly record struct InvocationOutcomeWithReply(ResponseParseResult? Response, string? Failure);
 
     /// <summary>5 s per attempt, one retry, 20 s overall (spec §9.1); unreadable replies count as failures (§9.3).</summary>
-    private async Task<InvocationOutcomeWithReply> InvokeWithRetryAsync(byte[] json, int sequence)
+    private async ValueTask<InvocationOutcomeWithReply> InvokeWithRetryAsync(byte[] json, int sequence)
     {
         var options = _services.Options;
         var time = _services.Time;

@@ -21,7 +21,8 @@ public sealed partial class CallTransaction
     private readonly Queue<PendingEvent> _events = new();
     private readonly LinkedList<PendingAction> _pending = new();
     private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Dictionary<string, string> _attributes = new(StringComparer.Ordinal);
+    // Never changed in place: a reply replaces the map whole, so events can share it.
+    private IReadOnlyDictionary<string, string> _attributes = NoAttributes;
     private RunningAction? _running;
     private CancellationTokenSource? _attemptTimeout;
     private PendingEvent? _pausedBy;

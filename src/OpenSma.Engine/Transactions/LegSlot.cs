@@ -1,4 +1,5 @@
 using OpenSma.Engine.Contracts;
+using System.Text.Json.Nodes;
 using OpenSma.Engine.Legs;
 
 namespace OpenSma.Engine.Transactions;
@@ -11,12 +12,21 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
 
     private readonly List<IDigitSink> _digitSinks = [];
     private string? _startTime;
+    private JsonValue? _callIdJson;
+    private JsonValue? _tagJson;
+    private Participant? _participant;
 
     public ICallLeg Leg { get; } = leg;
 
     public string Tag { get; } = tag;
 
     public string CallId => Leg.CallId;
+
+    // The echo writes these values in many events; they are only ever written, never attached to
+    // a parent node, so one instance per leg serves them all.
+    public JsonValue CallIdJson => _callIdJson ??= JsonValue.Create(CallId);
+
+    public JsonValue TagJson => _tagJson ??= JsonValue.Create(Tag);
 
     /// <summary>The leg has ended (locally or remotely); it stays listed until its HANGUP is sent.</summary>
     public bool Ended { get; set; }
@@ -59,7 +69,20 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
         DigitListener?.OnDigit(digit);
     }
 
-    public Participant ToParticipant(bool withStatus) => new()
+    /// <summary>This leg in CallDetails.Participants; the last one is reused while nothing in it changed.</summary>
+    public Participant ToParticipant(bool withStatus)
+    {
+        var status = withStatus ? (IsConnected ? "Connected" : "Disconnected") : null;
+        var headers = Leg.SipHeaders is { Count: > 0 } h ? h : null;
+        if (_participant is { } last && ReferenceEquals(last.Status, status) && ReferenceEquals(last.SipHeaders, headers))
+        {
+            return last;
+        }
+
+        return _participant = NewParticipant(status, headers);
+    }
+
+    private Participant NewParticipant(string? status, IReadOnlyDictionary<string, string>? headers) => new()
     {
         CallId = CallId,
         ParticipantTag = Tag,
@@ -67,8 +90,8 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
         From = Leg.From,
         Direction = Leg.Direction == LegDirection.Inbound ? "Inbound" : "Outbound",
         StartTimeInMilliseconds = _startTime ??= Leg.StartTime.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Status = withStatus ? (IsConnected ? "Connected" : "Disconnected") : null,
-        SipHeaders = Leg.SipHeaders is { Count: > 0 } h ? h : null,
+        Status = status,
+        SipHeaders = headers,
     };
 
     private sealed class Removal(LegSlot slot, IDigitSink sink) : IDisposable

@@ -38,6 +38,7 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
     private long _tick;
     private int _nextCue;
     private ITimer? _dialTimer;
+    private readonly bool _keepHeard;
 
     public VirtualLeg(
         TimeProvider time,
@@ -46,8 +47,10 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
         string from,
         string to,
         VirtualParty party,
-        IReadOnlyDictionary<string, string>? sipHeaders = null)
+        IReadOnlyDictionary<string, string>? sipHeaders = null,
+        bool keepHeard = true)
     {
+        _keepHeard = keepHeard;
         _time = time;
         _clock = clock;
         _party = party;
@@ -95,7 +98,10 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
     /// <summary>The SIP code the engine released the leg with, when it did.</summary>
     public int? ReleasedWith { get; private set; }
 
-    /// <summary>Everything the far end heard, 8 kHz mono: from the offer for inbound legs (early media), from the answer for outbound ones.</summary>
+    /// <summary>
+    /// Everything the far end heard, 8 kHz mono: from the offer for inbound legs (early media), from
+    /// the answer for outbound ones. Empty when the leg was created without keeping it.
+    /// </summary>
     public PcmAudio Heard()
     {
         lock (_gate)
@@ -259,7 +265,11 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
                 }
             }
 
-            _heard.Write(_outFrame);
+            if (_keepHeard)
+            {
+                _heard.Write(_outFrame);
+            }
+
             foreach (var tap in _outgoingTaps)
             {
                 tap.OnFrame(_outFrame);

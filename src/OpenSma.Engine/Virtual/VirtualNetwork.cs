@@ -28,7 +28,10 @@ public sealed class VirtualNetwork : ICallLegFactory, IDisposable
     /// <summary>Every leg created, when <see cref="RetainLegs"/> is on (tests, <c>opensma call</c>).</summary>
     public IReadOnlyCollection<VirtualLeg> Legs => _legs;
 
-    /// <summary>Keep legs for inspection; a long-running host turns this off so ended calls are freed.</summary>
+    /// <summary>
+    /// Keep legs and what each far end heard for inspection; a long-running host turns this off so
+    /// ended calls are freed and a long call does not grow by 16 KB of audio a second.
+    /// </summary>
     public bool RetainLegs { get; init; } = true;
 
     public void Register(string number, VirtualParty party) => _parties[number] = party;
@@ -36,7 +39,7 @@ public sealed class VirtualNetwork : ICallLegFactory, IDisposable
     /// <summary>An inbound call from a virtual phone, ready to hand to the engine.</summary>
     public VirtualLeg CreateInbound(string from, string to, VirtualParty caller, IReadOnlyDictionary<string, string>? sipHeaders = null)
     {
-        var leg = new VirtualLeg(_time, Clock, LegDirection.Inbound, from, to, caller, sipHeaders);
+        var leg = new VirtualLeg(_time, Clock, LegDirection.Inbound, from, to, caller, sipHeaders, keepHeard: RetainLegs);
         Keep(leg);
         return leg;
     }
@@ -45,7 +48,7 @@ public sealed class VirtualNetwork : ICallLegFactory, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var party = _parties.TryGetValue(request.To, out var p) ? p : DefaultParty;
-        var leg = new VirtualLeg(_time, Clock, LegDirection.Outbound, request.From, request.To, party, request.SipHeaders);
+        var leg = new VirtualLeg(_time, Clock, LegDirection.Outbound, request.From, request.To, party, request.SipHeaders, keepHeard: RetainLegs);
         Keep(leg);
         return leg;
     }
