@@ -112,10 +112,16 @@ public sealed partial class SipDialog
             {
                 response.Headers.Add(SipHeaderNames.Contact, _ua.ContactFor(Flow, LocalParty.Uri.User).ToString());
                 RefreshTarget(tx.Request);
-                if (SipSessionExpires.From(tx.Request) is not null || _session is not null)
+                AdoptIncomingSession(tx.Request);
+                if (_session is not null)
                 {
-                    AddSessionHeaders(response);
+                    AddSessionHeaders(response, tx.Request);
                     RestartSessionTimer();
+                }
+
+                if (tx.Request.Method == SipMethods.Invite)
+                {
+                    RememberLocalBody(body, contentType);
                 }
             }
 

@@ -50,6 +50,7 @@ public sealed partial class SipDialog
         if (isInvite)
         {
             _reInviteOutstanding = true;
+            RememberLocalBody(body, contentType);
         }
 
         Send(request, (tx, response) =>

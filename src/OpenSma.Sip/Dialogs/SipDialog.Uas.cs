@@ -74,6 +74,7 @@ public sealed partial class SipDialog
     private void SendAnswer(ReadOnlyMemory<byte> body, string? contentType)
     {
         RespondToInvite(200, body, contentType);
+        RememberLocalBody(body, contentType);
         Confirm();
         RestartSessionTimer();
     }
@@ -113,7 +114,7 @@ public sealed partial class SipDialog
             response.Headers.Add(SipHeaderNames.Allow, Core.SipCapabilities.Allow);
             if (statusCode >= 200)
             {
-                AddSessionHeaders(response);
+                AddSessionHeaders(response, tx.Request);
             }
         }
 

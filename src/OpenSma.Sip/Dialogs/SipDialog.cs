@@ -37,6 +37,14 @@ public sealed partial class SipDialog
         var seq = invite.CSeq!.Value.Number;
         _localSeq = role == SipDialogRole.Uac ? seq : 0;
         _remoteSeq = role == SipDialogRole.Uas ? seq : -1;
+        if (role == SipDialogRole.Uac)
+        {
+            RememberLocalBody(invite.Body, invite.ContentType);
+        }
+        else
+        {
+            LearnPeerAllow(invite);
+        }
     }
 
     public SipDialogRole Role { get; }
@@ -129,6 +137,17 @@ public sealed partial class SipDialog
 
         var hop = _routeSet.Count > 0 && _routeSet[0].Uri.Parameters.Contains("lr") ? _routeSet[0].Uri : RemoteTarget;
         return _ua.Core.Route(hop, Flow.Transport.Protocol) ?? Flow;
+    }
+
+    /// <summary>Methods the peer listed in Allow (its INVITE, or its 2xx when we called); null when it sent none.</summary>
+    private List<string>? _peerAllow;
+
+    internal void LearnPeerAllow(SipMessage message)
+    {
+        if (message.Headers.GetValues(SipHeaderNames.Allow) is { Count: > 0 } allow)
+        {
+            _peerAllow = allow;
+        }
     }
 
     internal void RefreshTarget(SipMessage message)

@@ -122,10 +122,12 @@ internal sealed class SipUserAgent : ISipRequestHandler
         var remoteTarget = invite.Contacts is [var contact, ..] ? contact.Uri : invite.From!.Uri;
         var dialog = new SipDialog(this, SipDialogRole.Uas, invite, localTag, invite.From!.Tag ?? string.Empty, source, routeSet, remoteTarget);
         dialog.AttachInvite(transaction);
-        if (session is { } requested && invite.HasOptionTag(SipHeaderNames.Supported, "timer"))
+        if (session is { } requested)
         {
-            // The caller supports session timers, so it refreshes (RFC 4028 §9).
-            dialog.UseSessionTimer(requested with { Refresher = "uac" });
+            // RFC 4028 §9: a caller that supports timers refreshes unless it asked us to; one that
+            // does not (a proxy added Session-Expires) cannot, so we do.
+            var callerRefreshes = invite.HasOptionTag(SipHeaderNames.Supported, "timer") && requested.Refresher != "uas";
+            dialog.UseSessionTimer(requested with { Refresher = callerRefreshes ? "uac" : "uas" });
         }
 
         _dialogs[dialog.Key] = dialog;
@@ -268,6 +270,7 @@ internal sealed class SipUserAgent : ISipRequestHandler
         var routeSet = response.RecordRoutes.Reverse();
         var remoteTarget = response.Contacts is [var contact, ..] ? contact.Uri : invite.RequestUri;
         var dialog = new SipDialog(this, SipDialogRole.Uac, invite, localTag, response.To?.Tag ?? string.Empty, flow, routeSet, remoteTarget);
+        dialog.LearnPeerAllow(response);
         _dialogs[dialog.Key] = dialog;
         return dialog;
     }
