@@ -38,6 +38,9 @@ public static class ChimeSdkVoiceEndpointRouteBuilderExtensions
         VoiceConnectorEndpoints.Map(group);
         VoiceConnectorConfigurationEndpoints.Map(group);
         VoiceConnectorGroupEndpoints.Map(group);
+        ProxyEndpoints.Map(group);
+        VoiceAnalyticsEndpoints.Map(group);
+        EmergencyAddressEndpoints.Map(group);
 
         // Unknown operations under the API's own prefixes answer like AWS (NotFoundException with
         // the error header) instead of an empty 404/405; other paths on the host are left alone.

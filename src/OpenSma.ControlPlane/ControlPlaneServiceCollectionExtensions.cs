@@ -4,6 +4,7 @@ using OpenSma.ControlPlane.Auth;
 using OpenSma.ControlPlane.Endpoints;
 using OpenSma.ControlPlane.Http;
 using OpenSma.ControlPlane.PhoneNumbers;
+using OpenSma.ControlPlane.Proxy;
 using OpenSma.Storage.Resources;
 
 namespace OpenSma.ControlPlane;
@@ -32,6 +33,7 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<ApiContext>();
         services.AddSingleton<CallRateLimiter>();
         services.AddSingleton<PhoneNumberInventory>();
+        services.AddSingleton<ProxySessionLedger>();
         services.AddSingleton<SigV4Filter>();
         services.AddSingleton<AwsErrorFilter>();
         return services;

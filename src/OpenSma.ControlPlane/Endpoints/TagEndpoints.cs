@@ -7,7 +7,7 @@ using OpenSma.Storage.Resources;
 
 namespace OpenSma.ControlPlane.Endpoints;
 
-/// <summary>TagResource, UntagResource and ListTagsForResource on SMA, voice connector and group ARNs.</summary>
+/// <summary>TagResource, UntagResource and ListTagsForResource on SMA, voice connector, group and voice profile domain ARNs.</summary>
 internal static class TagEndpoints
 {
     private const int MaxTagsPerResource = 50;
@@ -74,7 +74,7 @@ internal static class TagEndpoints
     private static string ReadArn(JsonBody body) =>
         body.String("ResourceARN", required: true, minLength: 1, maxLength: 1024, pattern: Patterns.Arn())!;
 
-    /// <summary>Tags exist only on resources that exist: <c>arn:aws:chime:&lt;region&gt;:&lt;account&gt;:sma|vc|vcg/&lt;id&gt;</c>.</summary>
+    /// <summary>Tags exist only on resources that exist: <c>arn:aws:chime:&lt;region&gt;:&lt;account&gt;:sma|vc|vcg|voice-profile-domain/&lt;id&gt;</c>.</summary>
     private static async Task RequireResourceAsync(ApiContext api, string arn, CancellationToken cancellationToken)
     {
         var parts = arn.Split(':', 6);
@@ -94,6 +94,8 @@ internal static class TagEndpoints
                 && ApiContext.VoiceConnectorArn(vc.Value.AwsRegion, vc.Value.AwsAccountId, vc.Value.Id) == arn,
             "vcg" => await api.Store.GetAsync<VoiceConnectorGroup>(id, cancellationToken).ConfigureAwait(false) is { } vcg
                 && ApiContext.VoiceConnectorGroupArn(vcg.Value.AwsRegion, vcg.Value.AwsAccountId, vcg.Value.Id) == arn,
+            "voice-profile-domain" => await api.Store.GetAsync<VoiceProfileDomain>(id, cancellationToken).ConfigureAwait(false) is { } domain
+                && VoiceAnalyticsEndpoints.DomainArn(domain.Value) == arn,
             _ => throw JsonBody.Bad($"ResourceARN {arn} names a resource type ({type}) that cannot be tagged."),
         };
         if (!exists)

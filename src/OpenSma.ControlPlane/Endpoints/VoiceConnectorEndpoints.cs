@@ -126,6 +126,17 @@ internal static class VoiceConnectorEndpoints
         }
 
         await api.Store.DeleteAsync<VoiceConnector>(id, null, cancellationToken).ConfigureAwait(false);
+
+        // The connector's proxy settings and sessions go with it (their numbers were its numbers).
+        await api.Store.DeleteAsync<VoiceConnectorProxy>(id, null, cancellationToken).ConfigureAwait(false);
+        foreach (var session in await api.Store.ListAllAsync<ProxySession>(cancellationToken).ConfigureAwait(false))
+        {
+            if (session.Value.VoiceConnectorId == id)
+            {
+                await api.Store.DeleteAsync<ProxySession>(session.Value.Id, null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var arn = ApiContext.VoiceConnectorArn(vc.Value.AwsRegion, vc.Value.AwsAccountId, id);
         var tags = await api.Store.GetTagsAsync(arn, cancellationToken).ConfigureAwait(false);
         if (tags.Count > 0)

@@ -38,6 +38,20 @@ internal static partial class Patterns
     [GeneratedRegex(@"^amzn1\.application-oa2-client\.[0-9a-fA-F]{32}$")]
     public static partial Regex AlexaSkillId();
 
+    [GeneratedRegex(@"^$|^[a-zA-Z0-9 ]{0,30}$")]
+    public static partial Regex ProxySessionName();
+
+    /// <summary>The model writes ClientRequestId as <c>^[-_a-zA-Z0-9]*${2,64}$</c>; what that accepts
+    /// is the character class, and the length bound is checked separately.</summary>
+    [GeneratedRegex(@"^[-_a-zA-Z0-9]*$")]
+    public static partial Regex ClientRequestId();
+
+    [GeneratedRegex(@"^$|^[0-9]{3}$")]
+    public static partial Regex AreaCode();
+
+    [GeneratedRegex(@"^$|^[A-Z]{2}$")]
+    public static partial Regex CountryOrEmpty();
+
     /// <summary>The model's NonEmptyString: at least one non-blank character.</summary>
     public static bool IsNonEmpty(string? value) => !string.IsNullOrWhiteSpace(value);
 }

@@ -35,4 +35,10 @@ namespace OpenSma.ControlPlane.Wire;
 [JsonSerializable(typeof(VoiceConnectorGroupListResponse))]
 [JsonSerializable(typeof(GlobalSettingsResponse))]
 [JsonSerializable(typeof(VoiceConnectorRegionsResponse))]
+[JsonSerializable(typeof(ProxyResponse))]
+[JsonSerializable(typeof(ProxySessionResponse))]
+[JsonSerializable(typeof(ProxySessionListResponse))]
+[JsonSerializable(typeof(VoiceProfileDomainResponse))]
+[JsonSerializable(typeof(VoiceProfileDomainListResponse))]
+[JsonSerializable(typeof(VoiceProfileListResponse))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

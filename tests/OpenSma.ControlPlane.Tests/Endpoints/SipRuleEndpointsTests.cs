@@ -129,8 +129,8 @@ public sealed class SipRuleEndpointsTests : IAsyncLifetime
     [Theory]
     [InlineData("PATCH", "sip-rules/abc")]
     [InlineData("GET", "sip-rules/abc/extra")]
-    [InlineData("GET", "voice-connectors/abc/proxy-sessions")]
-    [InlineData("GET", "voice-profiles")]
+    [InlineData("PATCH", "voice-connectors/abc/proxy-sessions")]
+    [InlineData("GET", "voice-profiles/abc/extra")]
     public async Task UnknownOperation_UnderApiPrefix_IsAwsNotFound(string method, string path)
     {
         var (response, body) = await _server.SendAsync(new HttpMethod(method), path);
