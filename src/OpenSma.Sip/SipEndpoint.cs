@@ -115,6 +115,20 @@ public sealed class SipEndpoint : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync());
 
+    /// <summary>
+    /// The dialog a Replaces header names (RFC 3891): its to-tag is our local tag, its from-tag the
+    /// peer's. Null when no such dialog exists, or when early-only was asked and it is confirmed.
+    /// </summary>
+    public SipDialog? FindDialog(SipReplaces replaces)
+    {
+        ArgumentNullException.ThrowIfNull(replaces);
+        lock (_core.Gate)
+        {
+            var dialog = _ua.FindDialog(replaces.CallId, replaces.ToTag, replaces.FromTag);
+            return dialog is null || (replaces.EarlyOnly && dialog.State != SipDialogState.Early) ? null : dialog;
+        }
+    }
+
     internal SipCore Core => _core;
 
     internal SipUserAgent UserAgent => _ua;

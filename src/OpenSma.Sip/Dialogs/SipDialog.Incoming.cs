@@ -38,6 +38,10 @@ public sealed partial class SipDialog
                 ok.Headers.Add(SipHeaderNames.Allow, Core.SipCapabilities.Allow);
                 tx.Respond(ok);
                 break;
+            case SipMethods.Refer when !SipReferTarget.TryFrom(request, out _):
+                // RFC 3515 §2.4.1: exactly one Refer-To, which must parse.
+                tx.Respond(SipResponses.Create(request, 400, "Bad Refer-To"));
+                break;
             case SipMethods.Prack when Role == SipDialogRole.Uas:
                 OnPrack(request, tx);
                 break;

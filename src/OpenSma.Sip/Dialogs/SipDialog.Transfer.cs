@@ -38,6 +38,22 @@ public sealed partial class SipDialog
             cancellationToken);
     }
 
+    /// <summary>
+    /// For an INVITE that arrived with Replaces (RFC 3891, attended transfer): the dialog it takes
+    /// the place of; find that dialog with <see cref="SipEndpoint.FindDialog(SipReplaces)"/>.
+    /// </summary>
+    public SipReplaces? Replaces =>
+        Role == SipDialogRole.Uas && SipReplaces.TryParse(InitialInvite.Headers.Get(SipHeaderNames.Replaces), out var replaces) ? replaces : null;
+
+    /// <summary>Asks the peer to call <paramref name="target"/> in place of the dialog <paramref name="replacing"/> (attended transfer, RFC 3891 embedded in Refer-To).</summary>
+    public Task<SipResponse> ReferAsync(SipUri target, SipReplaces replacing, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(replacing);
+        var withReplaces = target.With(u => u.Headers.Set(SipHeaderNames.Replaces, replacing.ToString()));
+        return ReferAsync(withReplaces, cancellationToken);
+    }
+
     /// <summary>A NOTIFY for our REFER: answered here and reported as <see cref="SipReferProgress"/>.</summary>
     private bool TryHandleReferNotify(SipRequest request, ServerTransaction tx)
     {

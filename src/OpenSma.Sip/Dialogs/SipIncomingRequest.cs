@@ -23,6 +23,12 @@ public sealed class SipIncomingRequest
     public SipUri? ReferTo =>
         Request.Headers.Get(SipHeaderNames.ReferTo) is { } value && SipNameAddress.TryParse(value, out var target) ? target.Uri : null;
 
+    /// <summary>
+    /// For a REFER: the full request (target without embedded headers, Replaces for an attended
+    /// transfer, Referred-By, other embedded headers), ready to become the new call's options.
+    /// </summary>
+    public SipReferTarget? Refer => Method == SipMethods.Refer && SipReferTarget.TryFrom(Request, out var target) ? target : null;
+
     public bool IsAnswered => _transaction.LastResponse is { IsFinal: true };
 
     /// <summary>Answers the request; a 2xx to a re-INVITE carries our Contact and expects an ACK.</summary>

@@ -297,6 +297,9 @@ internal sealed class SipUserAgent : ISipRequestHandler
         return new SipNameAddress(uri);
     }
 
+    internal SipDialog? FindDialog(string callId, string localTag, string remoteTag) =>
+        _dialogs.TryGetValue(DialogKey(callId, localTag, remoteTag), out var dialog) ? dialog : null;
+
     private SipDialog? FindDialog(SipRequest request, string toTag) =>
         _dialogs.TryGetValue(DialogKey(request.CallId ?? string.Empty, toTag, request.From?.Tag ?? string.Empty), out var dialog) ? dialog : null;
 }

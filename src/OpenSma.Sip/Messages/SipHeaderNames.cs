@@ -40,6 +40,7 @@ public static class SipHeaderNames
     public const string Date = "Date";
     public const string AllowEvents = "Allow-Events";
     public const string SubscriptionState = "Subscription-State";
+    public const string Replaces = "Replaces";
 
     private static readonly Dictionary<string, string> Canonical = BuildCanonical();
 
@@ -57,7 +58,7 @@ public static class SipHeaderNames
             Via, From, To, CallId, CSeq, Contact, MaxForwards, ContentLength, ContentType, ContentEncoding,
             Route, RecordRoute, Expires, Allow, Supported, Require, Unsupported, UserAgent, Server, Subject,
             Event, ReferTo, ReferredBy, SessionExpires, MinSE, RSeq, RAck, WwwAuthenticate, ProxyAuthenticate,
-            Authorization, ProxyAuthorization, RetryAfter, Accept, MinExpires, Date, AllowEvents, SubscriptionState,
+            Authorization, ProxyAuthorization, RetryAfter, Accept, MinExpires, Date, AllowEvents, SubscriptionState, Replaces,
         })
         {
             map[name] = name;
