@@ -2,6 +2,7 @@ using System.Buffers;
 using OpenSma.Engine.Legs;
 using OpenSma.Media.Audio;
 using OpenSma.Media.Clock;
+using OpenSma.Media.Filters;
 using OpenSma.Media.Playback;
 
 namespace OpenSma.Engine.Virtual;
@@ -38,6 +39,7 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
     private long _tick;
     private int _nextCue;
     private ITimer? _dialTimer;
+    private NoiseSuppressor? _voiceFocus;
     private readonly bool _keepHeard;
 
     public VirtualLeg(
@@ -231,9 +233,28 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
     }
 
     /// <summary>Whether VoiceFocus is enabled on this leg.</summary>
-    public bool VoiceFocusEnabled { get; private set; }
+    public bool VoiceFocusEnabled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _voiceFocus is not null;
+            }
+        }
+    }
 
-    public void SetVoiceFocus(bool enabled) => VoiceFocusEnabled = enabled;
+    /// <summary>While enabled, what the far end says passes a noise suppressor before taps and the bridged leg hear it.</summary>
+    public void SetVoiceFocus(bool enabled)
+    {
+        lock (_gate)
+        {
+            if (enabled != _voiceFocus is not null)
+            {
+                _voiceFocus = enabled ? new NoiseSuppressor() : null;
+            }
+        }
+    }
 
     /// <summary>One 20 ms frame: send what plays (and the bridged party's voice), take in what the far end says.</summary>
     public void OnTick(long tick)
@@ -290,6 +311,8 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
                     MixSay(say, frameStart);
                 }
             }
+
+            _voiceFocus?.Process(_inFrame);
 
             lock (_lastGate)
             {

@@ -75,6 +75,10 @@ internal static class GoldenScenarios
             ["Hangup-success-bridged-LEG-B"] = BridgedHangupAsync,
             ["Hangup-success-bridged-LEG-A"] = BridgedHangupLegAAsync,
             ["event-HANGUP-remote-LEG-B"] = RemoteLegBHangupAsync,
+            ["VoiceFocus-success"] = h => SingleAsync(
+                h, A.Action("VoiceFocus", "{\"CallId\":\"{LEG-A}\",\"Enable\":true}"), EventTypes.ActionSuccessful),
+            ["VoiceFocus-failure"] = h => SingleAsync(
+                h, A.Action("VoiceFocus", "{\"CallId\":\"{LEG-A}\",\"Enable\":\"maybe\"}"), EventTypes.ActionFailed),
             ["Hangup-failure"] = h => SingleAsync(h, A.Action("Hangup", "{\"SipResponseCode\":\"abc\"}"), EventTypes.ActionFailed),
 
             // Actions whose backends are not configured: validation passes, then a documented failure.
@@ -82,8 +86,6 @@ internal static class GoldenScenarios
                 h, A.Action("Speak", "{\"CallId\":\"{LEG-A}\",\"Text\":\"Welcome.\",\"Engine\":\"neural\",\"VoiceId\":\"Joanna\"}"), EventTypes.ActionFailed),
             ["SpeakAndGetDigits-failure"] = h => SingleAsync(
                 h, A.Action("SpeakAndGetDigits", "{\"CallId\":\"{LEG-A}\",\"SpeechParameters\":{\"Text\":\"Enter your code.\"},\"FailureSpeechParameters\":{\"Text\":\"Try again.\"},\"MinNumberOfDigits\":1,\"RepeatDurationInMilliseconds\":5000}"), EventTypes.ActionFailed),
-            ["VoiceFocus-failure"] = h => SingleAsync(
-                h, A.Action("VoiceFocus", "{\"CallId\":\"{LEG-A}\",\"Enable\":true}"), EventTypes.ActionFailed),
             ["StartBotConversation-failure"] = h => SingleAsync(
                 h, A.Action("StartBotConversation", "{\"BotAliasArn\":\"arn:aws:lex:us-east-1:111122223333:bot-alias/BOTID12345/ALIAS12345\",\"LocaleId\":\"en_US\"}"), EventTypes.ActionFailed),
             ["JoinChimeMeeting-failure"] = h => SingleAsync(

@@ -6,8 +6,8 @@ namespace OpenSma.Engine.Tests.Validation;
 
 /// <summary>
 /// Speak, SpeakAndGetDigits, VoiceFocus, StartBotConversation and the meeting actions (spec §7.11-7.16):
-/// their documented validation errors, and that with valid parameters they fail (never succeed)
-/// because no backend is configured.
+/// their documented validation errors, and, for those without a backend, that with valid parameters
+/// they fail (never succeed). VoiceFocus runs for real (Actions/VoiceFocusTests).
 /// </summary>
 public sealed class BackendActionsValidationTests
 {
@@ -141,7 +141,6 @@ public sealed class BackendActionsValidationTests
     [Theory]
     [InlineData("Speak", "{\"CallId\":\"{LEG-A}\",\"Text\":\"Hello\"}", ActionError.SystemException)]
     [InlineData("SpeakAndGetDigits", "{\"CallId\":\"{LEG-A}\",\"SpeechParameters\":{\"Text\":\"code?\"},\"FailureSpeechParameters\":{\"Text\":\"again\"},\"RepeatDurationInMilliseconds\":3000}", ActionError.SystemException)]
-    [InlineData("VoiceFocus", "{\"CallId\":\"{LEG-A}\",\"Enable\":false}", ActionError.SystemException)]
     [InlineData("StartBotConversation", "{\"BotAliasArn\":\"arn:aws:lex:us-east-1:111122223333:bot-alias/BOTID12345/ALIAS12345\"}", ActionError.SystemException)]
     [InlineData("JoinChimeMeeting", "{\"JoinToken\":\"t\"}", ActionError.SystemException)]
     [InlineData("ModifyChimeMeetingAttendees", "{\"Operation\":\"Mute\",\"MeetingId\":\"m-1\",\"AttendeeList\":[\"a\"]}", ActionError.InvalidActionParameter)]
