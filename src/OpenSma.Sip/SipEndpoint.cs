@@ -4,6 +4,7 @@ using OpenSma.Sip.Auth;
 using OpenSma.Sip.Core;
 using OpenSma.Sip.Dialogs;
 using OpenSma.Sip.Registrar;
+using OpenSma.Sip.Resolution;
 using OpenSma.Sip.Transports;
 
 namespace OpenSma.Sip;
@@ -35,7 +36,12 @@ public sealed class SipEndpoint : IAsyncDisposable
         {
             Algorithms = _options.DigestAlgorithms,
         };
-        _ua = new SipUserAgent(_core, Registrar, authenticator) { AuthenticateInvites = _options.AuthenticateInvites };
+        var dns = _options.DnsResolver ?? new UdpDnsResolver(_options.DnsServers, time);
+        _ua = new SipUserAgent(_core, Registrar, authenticator)
+        {
+            AuthenticateInvites = _options.AuthenticateInvites,
+            Locator = new SipServerLocator(dns, _core.FindTransport),
+        };
         _givenTransports = transports?.ToList();
     }
 

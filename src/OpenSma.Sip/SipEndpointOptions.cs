@@ -43,6 +43,15 @@ public sealed record SipEndpointOptions
     /// <summary>Challenges offered, most preferred first (RFC 8760 §2.4: SHA-256 before MD5).</summary>
     public IReadOnlyList<string> DigestAlgorithms { get; init; } = ["SHA-256", "MD5"];
 
+    /// <summary>
+    /// Name servers for RFC 3263 NAPTR/SRV lookups of outbound targets given by host name; null
+    /// reads /etc/resolv.conf. Addresses (A/AAAA) always come from the system resolver.
+    /// </summary>
+    public IReadOnlyList<IPEndPoint>? DnsServers { get; init; }
+
+    /// <summary>Replaces the built-in DNS client (tests, or a host with its own resolver).</summary>
+    public Resolution.ISipDnsResolver? DnsResolver { get; init; }
+
     /// <summary>Also challenge INVITEs (softphones calling in); trunks usually are not challenged.</summary>
     public bool AuthenticateInvites { get; init; }
 }

@@ -121,6 +121,21 @@ internal sealed class SipCore : ISipMessageSink
         }
     }
 
+    public void OnSendFailed(SipRemote remote)
+    {
+        lock (Gate)
+        {
+            try
+            {
+                Transactions.FailClientsTo(remote);
+            }
+            catch (Exception ex)
+            {
+                SipCoreLog.HandlerFailed(_logger, ex, "transport error towards " + remote);
+            }
+        }
+    }
+
     private static string ReasonFor(SipParseResult result) =>
         result.ErrorStatusCode == 400 && result.Error is { } error ? "Bad Request (" + error + ")" : SipReasonPhrases.For(result.ErrorStatusCode);
 

@@ -6,13 +6,17 @@ using OpenSma.Sip.Transports;
 namespace OpenSma.Sip.Dialogs;
 
 /// <summary>
-/// The UAC side of one INVITE: provisional reports, one digest retry, CANCEL, and the race where
-/// a 2xx arrives after our CANCEL (the 2xx is ACKed, then the call is ended with BYE).
+/// The UAC side of one INVITE: provisional reports, one digest retry, CANCEL, the race where
+/// a 2xx arrives after our CANCEL (the 2xx is ACKed, then the call is ended with BYE), and
+/// RFC 3263 §4.3 failover: a transport error, a timeout or a 503 before any provisional response
+/// moves the INVITE (new transaction, new branch) to the next resolved target.
 /// </summary>
 internal sealed class SipOutgoingInvite
 {
     private readonly SipUserAgent _ua;
     private readonly SipInviteOptions _options;
+    private readonly IReadOnlyList<SipRemote> _targets;
+    private int _targetIndex;
     private readonly TaskCompletionSource<SipInviteResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ClientInviteTransaction? _transaction;
     private SipRemote? _flow;
@@ -24,10 +28,11 @@ internal sealed class SipOutgoingInvite
     private long _localSeq = 1;
     private long _lastRSeq = -1;
 
-    public SipOutgoingInvite(SipUserAgent ua, SipInviteOptions options)
+    public SipOutgoingInvite(SipUserAgent ua, SipInviteOptions options, IReadOnlyList<SipRemote> targets)
     {
         _ua = ua;
         _options = options;
+        _targets = targets;
     }
 
     public Task<SipInviteResult> Result => _result.Task;
@@ -36,8 +41,7 @@ internal sealed class SipOutgoingInvite
 
     public void Start(SipRequest invite)
     {
-        var hop = _options.OutboundProxy ?? _options.Target;
-        _flow = _ua.Core.Route(hop);
+        _flow = _targets.Count > 0 ? _targets[0] : null;
         if (_flow is null)
         {
             _result.TrySetResult(new SipInviteResult(null, SipResponses.Create(invite, 503, "No Route To Destination")));
@@ -107,6 +111,18 @@ internal sealed class SipOutgoingInvite
             return;
         }
 
+        if (ShouldFailOver(tx, response))
+        {
+            _targetIndex++;
+            _flow = _targets[_targetIndex];
+            _provisionalSeen = false;
+            var next = tx.Request.Clone();
+            next.Headers.Remove(SipHeaderNames.Via);
+            next.Headers.Set(SipHeaderNames.Contact, _ua.ContactFor(_flow, next.From?.Uri.User).ToString());
+            Send(next);
+            return;
+        }
+
         if (response.StatusCode is 401 or 407 && !_authTried && !_cancelRequested && _options.Credentials is { } credentials
             && SipDigestClient.Authorize(tx.Request, response, credentials) is { } retry)
         {
@@ -158,6 +174,11 @@ internal sealed class SipOutgoingInvite
         _dialog.Emit(new SipDialogConfirmed());
         _result.TrySetResult(new SipInviteResult(_dialog, response));
     }
+
+    /// <summary>RFC 3263 §4.3: this target failed before it took the call on, and another one is left.</summary>
+    private bool ShouldFailOver(ClientTransaction tx, SipResponse response) =>
+        !_cancelRequested && !_provisionalSeen && _targetIndex + 1 < _targets.Count
+        && (response.StatusCode == 503 || (tx.FailedLocally && response.StatusCode == 408));
 
     private static bool IsReliable(SipResponse response) =>
         response.StatusCode > 100 && response.HasOptionTag(SipHeaderNames.Require, "100rel") && response.Headers.Contains(SipHeaderNames.RSeq);

@@ -2,6 +2,7 @@ using OpenSma.Sip.Auth;
 using OpenSma.Sip.Core;
 using OpenSma.Sip.Messages;
 using OpenSma.Sip.Registrar;
+using OpenSma.Sip.Resolution;
 using OpenSma.Sip.Transactions;
 using OpenSma.Sip.Transports;
 
@@ -211,13 +212,36 @@ internal sealed class SipUserAgent : ISipRequestHandler
         }
     }
 
-    public Task<SipInviteResult> InviteAsync(SipInviteOptions options, CancellationToken cancellationToken)
+    /// <summary>RFC 3263 server location for outgoing requests; set by the endpoint.</summary>
+    public SipServerLocator? Locator { get; init; }
+
+    public async Task<SipInviteResult> InviteAsync(SipInviteOptions options, CancellationToken cancellationToken)
     {
+        var hop = options.OutboundProxy ?? options.Target;
+        IReadOnlyList<SipRemote> targets;
+        if (Locator is null)
+        {
+            targets = Core.Route(hop) is { } route ? [route] : [];
+        }
+        else
+        {
+            try
+            {
+                // IP literals complete synchronously here, so the INVITE is sent before this returns.
+                targets = await Locator.LocateAsync(hop, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                var unsent = BuildInvite(options, SipRequests.NewToken(10), null);
+                return new SipInviteResult(null, SipResponses.Create(unsent, 487));
+            }
+        }
+
         SipOutgoingInvite attempt;
         lock (Core.Gate)
         {
-            attempt = new SipOutgoingInvite(this, options);
-            attempt.Start(BuildInvite(options, attempt.LocalTag));
+            attempt = new SipOutgoingInvite(this, options, targets);
+            attempt.Start(BuildInvite(options, attempt.LocalTag, targets.Count > 0 ? targets[0].Transport : null));
         }
 
         if (cancellationToken.CanBeCanceled)
@@ -229,16 +253,16 @@ internal sealed class SipUserAgent : ISipRequestHandler
                     attempt.Cancel();
                 }
             });
-            attempt.Result.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+            _ = attempt.Result.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
         }
 
-        return attempt.Result;
+        return await attempt.Result.ConfigureAwait(false);
     }
 
-    private SipRequest BuildInvite(SipInviteOptions options, string localTag)
+    private SipRequest BuildInvite(SipInviteOptions options, string localTag, ISipTransport? transport)
     {
         var invite = new SipRequest(SipMethods.Invite, options.Target);
-        var hopTransport = Core.Route(options.OutboundProxy ?? options.Target)?.Transport ?? Core.Transports[0];
+        var hopTransport = transport ?? Core.Transports[0];
         var from = options.From ?? new SipNameAddress(SipUri.Sip("opensma", Core.HostFor(hopTransport)));
         var headers = invite.Headers;
         headers.Add(SipHeaderNames.From, from.WithTag(localTag).ToString());

@@ -57,6 +57,19 @@ public sealed class SipTransactionLayer
         return false;
     }
 
+    /// <summary>Fails every client transaction waiting on a peer the transport could not reach.</summary>
+    internal void FailClientsTo(SipRemote remote)
+    {
+        var endPoint = Normalize(remote.EndPoint);
+        foreach (var tx in _clients.Values.Where(c => ReferenceEquals(c.Remote.Transport, remote.Transport) && Normalize(c.Remote.EndPoint).Equals(endPoint)).ToList())
+        {
+            tx.OnTransportError();
+        }
+    }
+
+    private static System.Net.IPEndPoint Normalize(System.Net.IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new System.Net.IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+
     /// <summary>
     /// Absorbs a retransmission (or an ACK for a non-2xx) into its server transaction. Returns the
     /// matching transaction, or null when the request is new.

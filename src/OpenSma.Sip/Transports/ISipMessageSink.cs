@@ -9,4 +9,12 @@ public interface ISipMessageSink
 
     /// <summary>Input that did not parse; a request may still be answered with the result's status code.</summary>
     void OnParseFailure(SipParseResult result, SipRemote remote);
+
+    /// <summary>
+    /// A message could not be delivered to <paramref name="remote"/> at all (for example the TCP
+    /// connection was refused): requests waiting on it fail now instead of at their timeout.
+    /// </summary>
+    void OnSendFailed(SipRemote remote)
+    {
+    }
 }

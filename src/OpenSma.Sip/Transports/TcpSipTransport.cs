@@ -117,6 +117,8 @@ public sealed class TcpSipTransport : ISipTransport
 
     private async Task ConnectAsync(TcpSipConnection connection, Socket socket)
     {
+        // Never report a failure from inside Send: the caller is still setting up its transaction.
+        await Task.Yield();
         try
         {
             await socket.ConnectAsync(connection.Remote, _stop.Token).ConfigureAwait(false);
@@ -127,6 +129,10 @@ public sealed class TcpSipTransport : ISipTransport
             SipTransportLog.SendFailed(_logger, ex, Protocol, connection.Remote);
             Forget(connection);
             connection.Abort();
+            if (ex is SocketException)
+            {
+                _sink?.OnSendFailed(new SipRemote(this, connection.Remote));
+            }
         }
     }
 
