@@ -20,6 +20,7 @@ internal static class Program
             dataDir,
             ServeCommand.Create(dataDir),
             CallCommand.Create(dataDir),
+            FunctionsCommand.Create(),
         };
     }
 }

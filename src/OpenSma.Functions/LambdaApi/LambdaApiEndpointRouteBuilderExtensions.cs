@@ -32,6 +32,8 @@ public static class LambdaApiEndpointRouteBuilderExtensions
             (HttpContext http, FunctionHost host, string functionName) => LambdaFunctionEndpoints.PutConcurrencyAsync(http, host, functionName));
         group.MapDelete("/2017-10-31/functions/{functionName}/concurrency",
             (FunctionHost host, string functionName) => LambdaFunctionEndpoints.DeleteConcurrency(host, functionName));
+        group.MapGet(FunctionLogsEndpoint.Route,
+            (HttpContext http, FunctionHost host, string functionName) => FunctionLogsEndpoint.GetAsync(http, host, functionName));
         return group;
     }
 }

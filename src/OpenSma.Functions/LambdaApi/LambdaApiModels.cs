@@ -128,6 +128,15 @@ internal sealed record LambdaErrorOutput(
     [property: JsonPropertyName("message")] string Message,
     string? Reason = null);
 
+/// <summary>One line of <c>GET /opensma/functions/{name}/logs</c>.</summary>
+internal sealed record FunctionLogLine(
+    DateTimeOffset Timestamp,
+    string FunctionName,
+    string RequestId,
+    string? TransactionId,
+    string Stream,
+    string Text);
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateFunctionInput))]
 [JsonSerializable(typeof(UpdateFunctionCodeInput))]
@@ -138,4 +147,5 @@ internal sealed record LambdaErrorOutput(
 [JsonSerializable(typeof(ListFunctionsOutput))]
 [JsonSerializable(typeof(ConcurrencyOutput))]
 [JsonSerializable(typeof(LambdaErrorOutput))]
+[JsonSerializable(typeof(FunctionLogLine))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext;

@@ -24,12 +24,13 @@ internal static class LambdaFunctionEndpoints
             return LambdaApiResults.InvalidParameter("Container image functions are not supported; use a .zip package.");
         if (string.IsNullOrEmpty(input.Runtime) || string.IsNullOrEmpty(input.Handler))
             return LambdaApiResults.InvalidParameter("Runtime and Handler are required for .zip functions.");
-        var (zip, codeError) = await CodeAsync(http, input.Code?.ZipFile, input.Code?.S3Bucket, input.Code?.S3Key).ConfigureAwait(false);
-        if (zip is null)
+        var (code, codeError) = await CodeAsync(http, input.Code?.ZipFile, input.Code?.S3Bucket, input.Code?.S3Key).ConfigureAwait(false);
+        if (code is null)
             return codeError!;
         var definition = new FunctionDefinition
         {
             Name = arn.FunctionName,
+            CodeDirectory = code.Directory,
             Runtime = input.Runtime,
             Handler = input.Handler,
             Role = input.Role ?? "",
@@ -40,7 +41,7 @@ internal static class LambdaFunctionEndpoints
         };
         try
         {
-            var entry = host.Registry.Put(definition, zip);
+            var entry = host.Registry.Put(definition, code.ZipBytes);
             return Results.Json(LambdaApiResults.Configuration(entry), LambdaJsonContext.Default.FunctionConfigurationOutput,
                 statusCode: StatusCodes.Status201Created);
         }
@@ -80,12 +81,12 @@ internal static class LambdaFunctionEndpoints
             return NotFound(host, functionName);
         if (input.ImageUri is not null)
             return LambdaApiResults.InvalidParameter("Container image functions are not supported; use a .zip package.");
-        var (zip, codeError) = await CodeAsync(http, input.ZipFile, input.S3Bucket, input.S3Key).ConfigureAwait(false);
-        if (zip is null)
+        var (code, codeError) = await CodeAsync(http, input.ZipFile, input.S3Bucket, input.S3Key).ConfigureAwait(false);
+        if (code is null)
             return codeError!;
         try
         {
-            var entry = host.Registry.Put(current.Definition with { CodeDirectory = null, ZipFile = null }, zip);
+            var entry = host.Registry.Put(current.Definition with { CodeDirectory = code.Directory, ZipFile = null }, code.ZipBytes);
             return Results.Json(LambdaApiResults.Configuration(entry), LambdaJsonContext.Default.FunctionConfigurationOutput);
         }
         catch (FunctionConfigurationException e)
@@ -154,19 +155,39 @@ internal static class LambdaFunctionEndpoints
         }
     }
 
-    /// <summary>The package bytes from ZipFile, or from an S3 location in OpenSMA's object store.</summary>
-    private static async Task<(byte[]? Zip, IResult? Error)> CodeAsync(HttpContext http, byte[]? zipFile, string? bucket, string? key)
+    /// <summary>
+    /// The code: package bytes from ZipFile or from an S3 location in OpenSMA's object store, or a
+    /// folder on this machine named by the <c>hot-reload</c> bucket convention (<c>S3Bucket=hot-reload</c>,
+    /// <c>S3Key=/absolute/folder</c>, as LocalStack spells it), which is used in place and watched.
+    /// </summary>
+    private static async Task<(CodeSource? Code, IResult? Error)> CodeAsync(HttpContext http, byte[]? zipFile, string? bucket, string? key)
     {
         if (zipFile is { Length: > 0 })
-            return (zipFile, null);
+            return (new CodeSource(zipFile, null), null);
         if (bucket is null || key is null)
             return (null, LambdaApiResults.InvalidParameter("Code must have ZipFile, or S3Bucket and S3Key."));
+        if (bucket == HotReloadBucket)
+        {
+            return Path.IsPathFullyQualified(key)
+                ? (new CodeSource(null, key), null)
+                : (null, LambdaApiResults.InvalidParameter($"With S3Bucket '{HotReloadBucket}', S3Key must be an absolute folder path; '{key}' is not."));
+        }
         var store = http.RequestServices.GetService<IObjectStore>();
         if (store is null)
             return (null, LambdaApiResults.InvalidParameter("No object store is configured for S3 code locations."));
         var read = await store.GetAsync(bucket, key, http.RequestAborted).ConfigureAwait(false);
         return read.Status == ObjectStatus.Ok
-            ? (read.Content.ToArray(), null)
+            ? (new CodeSource(read.Content.ToArray(), null), null)
             : (null, LambdaApiResults.InvalidParameter($"Error occurred while GetObject. S3 Error Code: {read.Status}. S3 Error Message: {read.Message}"));
+    }
+
+    /// <summary>The bucket name that means "a code folder on this machine" rather than an object.</summary>
+    public const string HotReloadBucket = "hot-reload";
+
+    /// <summary>Exactly one of the two is set.</summary>
+    private sealed record CodeSource(byte[]? Zip, string? Directory)
+    {
+        /// <summary>What <see cref="FunctionRegistry.Put"/> takes: null (not an empty package) for a folder.</summary>
+        public ReadOnlyMemory<byte>? ZipBytes => Zip is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(Zip);
     }
 }

@@ -72,6 +72,49 @@ public sealed class FunctionLogBook
         }
     }
 
+    /// <summary>
+    /// The last <paramref name="max"/> lines (optionally of one transaction), then every new one as it
+    /// is appended, until cancelled. The follower is registered before the backlog is read, so no
+    /// line falls between the two, and none is given twice.
+    /// </summary>
+    public async IAsyncEnumerable<FunctionLogEntry> ReadAndFollowAsync(
+        string functionName, int max, string? transactionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<FunctionLogEntry>(new BoundedChannelOptions(_capacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        _followers[channel] = functionName;
+        try
+        {
+            var backlog = Read(functionName, max, transactionId);
+            var given = new HashSet<FunctionLogEntry>(backlog, ReferenceEqualityComparer.Instance);
+            foreach (var entry in backlog)
+                yield return entry;
+            while (true)
+            {
+                FunctionLogEntry entry;
+                try
+                {
+                    entry = await channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
+                }
+                if (given.Count > 0 && given.Remove(entry))
+                    continue;
+                if (transactionId is null || entry.TransactionId == transactionId)
+                    yield return entry;
+            }
+        }
+        finally
+        {
+            _followers.TryRemove(channel, out _);
+        }
+    }
+
     /// <summary>The last <paramref name="max"/> lines of a function, oldest first, optionally of one transaction.</summary>
     public IReadOnlyList<FunctionLogEntry> Read(string functionName, int max = int.MaxValue, string? transactionId = null)
     {

@@ -73,6 +73,18 @@ public sealed class FunctionRegistry
     public bool Remove(string nameOrArn) =>
         LambdaArn.TryParse(nameOrArn, out var arn) && _functions.TryRemove(arn.FunctionName, out _);
 
+    /// <summary>Checks a definition as <see cref="Put"/> would, without registering it (for tools that write configuration files).</summary>
+    /// <exception cref="FunctionConfigurationException">The definition is invalid or its code is missing.</exception>
+    public static void Check(FunctionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Validate(definition, zipGiven: false);
+        if (definition.CodeDirectory is { } dir && !Directory.Exists(dir))
+            throw new FunctionConfigurationException($"Code directory '{Path.GetFullPath(dir)}' does not exist.");
+        if (definition.ZipFile is { } zip && !File.Exists(zip))
+            throw new FunctionConfigurationException($"Zip file '{Path.GetFullPath(zip)}' does not exist.");
+    }
+
     private static void Validate(FunctionDefinition d, bool zipGiven)
     {
         if (!LambdaArn.IsValidName(d.Name))

@@ -59,4 +59,25 @@ public sealed class FunctionLogBookTests
 
         Assert.Equal("1970-01-01T00:00:00.000Z ivr RequestId=req-1 TransactionId=tx-1 stdout: hello", text);
     }
+
+    [Fact]
+    public async Task ReadAndFollowAsync_GivesBacklogThenNewLinesOfTheTransactionOnce()
+    {
+        var book = new FunctionLogBook(capacity: 10);
+        book.Append([Entry("f", "old-1", "tx-1"), Entry("f", "old-other", "tx-2"), Entry("f", "old-2", "tx-1")]);
+        using var stop = new CancellationTokenSource();
+        var seen = new List<string>();
+
+        await using var lines = book.ReadAndFollowAsync("f", max: 1, transactionId: "tx-1", stop.Token).GetAsyncEnumerator();
+        Assert.True(await lines.MoveNextAsync());
+        seen.Add(lines.Current.Text);
+        book.Append([Entry("f", "new-other", "tx-2"), Entry("g", "other-function", "tx-1"), Entry("f", "new-1", "tx-1")]);
+        Assert.True(await lines.MoveNextAsync());
+        seen.Add(lines.Current.Text);
+        var pending = lines.MoveNextAsync();
+        await stop.CancelAsync();
+
+        Assert.False(await pending);
+        Assert.Equal(["old-2", "new-1"], seen);
+    }
 }
