@@ -100,7 +100,7 @@ public sealed class SdkClientTests
         Assert.Single(await server.Store.ListAsync<OpenSma.Storage.Resources.SipMediaApplication>(0, 10, CancellationToken.None));
     }
 
-    private static void AssertLifecycle(JsonElement json, ControlPlaneServer server, string prefix, string callerName, string action)
+    internal static void AssertLifecycle(JsonElement json, ControlPlaneServer server, string prefix, string callerName, string action)
     {
         var searched = json.GetProperty("searched").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Equal(2, searched.Length);
