@@ -8,7 +8,8 @@ namespace OpenSma.ControlPlane.Auth;
 /// <summary>
 /// Rebuilds the SigV4 canonical request from what arrived on the wire. The canonical URI is the
 /// raw request path percent-encoded a second time (non-S3 rule): <c>/phone-numbers/%2B1206…</c>
-/// is signed as <c>/phone-numbers/%252B1206…</c>.
+/// is signed as <c>/phone-numbers/%252B1206…</c>. S3 is the exception: its path is decoded and
+/// encoded once, and a presigned URL's <c>X-Amz-Signature</c> is left out of the query.
 /// </summary>
 internal static class SigV4Canonicalizer
 {
@@ -17,7 +18,8 @@ internal static class SigV4Canonicalizer
         string rawTarget,
         IHeaderDictionary headers,
         IReadOnlyList<string> signedHeaders,
-        string payloadHash)
+        string payloadHash,
+        bool s3 = false)
     {
         var queryStart = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
@@ -25,8 +27,9 @@ internal static class SigV4Canonicalizer
 
         var builder = new StringBuilder();
         builder.Append(method).Append('\n');
-        builder.Append(rawPath.Length == 0 ? "/" : Encode(rawPath, keepSlash: true)).Append('\n');
-        builder.Append(CanonicalQuery(rawQuery)).Append('\n');
+        var path = s3 ? Uri.UnescapeDataString(rawPath) : rawPath;
+        builder.Append(path.Length == 0 ? "/" : Encode(path, keepSlash: true)).Append('\n');
+        builder.Append(CanonicalQuery(rawQuery, s3 ? "X-Amz-Signature" : null)).Append('\n');
         foreach (var name in signedHeaders)
         {
             builder.Append(name).Append(':').Append(CanonicalHeaderValue(headers[name])).Append('\n');
@@ -59,7 +62,7 @@ internal static class SigV4Canonicalizer
     public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 
     /// <summary>Query pairs decoded, re-encoded per RFC 3986 and sorted by name, then value.</summary>
-    private static string CanonicalQuery(string rawQuery)
+    private static string CanonicalQuery(string rawQuery, string? excluded)
     {
         if (rawQuery.Length == 0)
         {
@@ -74,6 +77,7 @@ internal static class SigV4Canonicalizer
                 var value = eq < 0 ? "" : pair[(eq + 1)..];
                 return (Name: Encode(Uri.UnescapeDataString(name), keepSlash: false), Value: Encode(Uri.UnescapeDataString(value), keepSlash: false));
             })
+            .Where(p => excluded is null || p.Name != excluded)
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ThenBy(p => p.Value, StringComparer.Ordinal);
         return string.Join('&', pairs.Select(p => p.Name + "=" + p.Value));

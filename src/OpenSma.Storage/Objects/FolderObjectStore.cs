@@ -1,16 +1,20 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace OpenSma.Storage.Objects;
 
 /// <summary>
 /// The embedded object store: one folder per bucket under a root directory, keys as relative
-/// paths. User metadata is kept beside the object in <c>.metadata/&lt;key&gt;.json</c> inside the bucket.
-/// Writes go to a temporary file first and are moved into place, so readers never see half a file.
+/// paths. Content type, user metadata and the content's MD5 are kept beside the object in
+/// <c>.metadata/&lt;key&gt;.json</c> inside the bucket. Writes go to a temporary file first and are
+/// moved into place, so readers never see half a file. Files copied into a bucket folder by hand
+/// are objects too; their ETag is derived from size and modification time.
 /// </summary>
 public sealed class FolderObjectStore : IObjectStore
 {
     private const string MetadataFolder = ".metadata";
+    private const string TemporaryMarker = ".tmp-";
     private readonly string _root;
 
     public FolderObjectStore(string root)
@@ -33,8 +37,30 @@ public sealed class FolderObjectStore : IObjectStore
         return ObjectStatus.Ok;
     }
 
+    public ValueTask<ObjectStatus> CreateBucketAsync(string bucket, CancellationToken cancellationToken)
+    {
+        if (IsValidBucket(bucket) && Directory.Exists(Path.Combine(_root, bucket)))
+        {
+            return ValueTask.FromResult(ObjectStatus.BucketExists);
+        }
+
+        return ValueTask.FromResult(CreateBucket(bucket));
+    }
+
+    public ValueTask<IReadOnlyList<BucketInfo>> ListBucketsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<BucketInfo> buckets = new DirectoryInfo(_root).EnumerateDirectories()
+            .Where(d => IsValidBucket(d.Name))
+            .OrderBy(d => d.Name, StringComparer.Ordinal)
+            .Select(d => new BucketInfo(d.Name, new DateTimeOffset(d.CreationTimeUtc, TimeSpan.Zero)))
+            .ToList();
+        return ValueTask.FromResult(buckets);
+    }
+
     public ValueTask<bool> BucketExistsAsync(string bucket, CancellationToken cancellationToken) =>
         ValueTask.FromResult(IsValidBucket(bucket) && Directory.Exists(Path.Combine(_root, bucket)));
+
+    public BucketAccess AccessOf(string bucket) => BucketAccess.Full;
 
     public async ValueTask<ObjectReadResult> GetAsync(string bucket, string key, CancellationToken cancellationToken)
     {
@@ -46,8 +72,10 @@ public sealed class FolderObjectStore : IObjectStore
 
         try
         {
+            var file = new FileInfo(path!);
             var bytes = await File.ReadAllBytesAsync(path!, cancellationToken).ConfigureAwait(false);
-            return new ObjectReadResult(ObjectStatus.Ok, bytes, ETagOf(new FileInfo(path!)), null);
+            var (info, metadata) = Describe(bucket, key, file);
+            return new ObjectReadResult(ObjectStatus.Ok, bytes, info.ETag, null) { Info = info with { Size = bytes.Length }, Metadata = metadata };
         }
         catch (FileNotFoundException)
         {
@@ -71,7 +99,15 @@ public sealed class FolderObjectStore : IObjectStore
             return ValueTask.FromResult(new ObjectReadResult(status, default, null, Describe(status, bucket, key)));
         }
 
-        return ValueTask.FromResult(new ObjectReadResult(ObjectStatus.Ok, default, ETagOf(new FileInfo(path!)), null));
+        try
+        {
+            var (info, metadata) = Describe(bucket, key, new FileInfo(path!));
+            return ValueTask.FromResult(new ObjectReadResult(ObjectStatus.Ok, default, info.ETag, null) { Info = info, Metadata = metadata });
+        }
+        catch (IOException ex)
+        {
+            return ValueTask.FromResult(new ObjectReadResult(ObjectStatus.Error, default, null, ex.Message));
+        }
     }
 
     public async ValueTask<ObjectWriteResult> PutAsync(
@@ -96,16 +132,26 @@ public sealed class FolderObjectStore : IObjectStore
         var path = Path.Combine(bucketPath, key);
         try
         {
+            if (Directory.Exists(path))
+            {
+                return new ObjectWriteResult(ObjectStatus.InvalidName, null, $"key '{key}' names a folder of other keys in this store");
+            }
+
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
+            var temporary = path + TemporaryMarker + Guid.NewGuid().ToString("N");
             await File.WriteAllBytesAsync(temporary, content.ToArray(), cancellationToken).ConfigureAwait(false);
             File.Move(temporary, path, overwrite: true);
 
-            var metaPath = Path.Combine(bucketPath, MetadataFolder, key + ".json");
+            var file = new FileInfo(path);
+            // S3's ETag of a single-part upload is the content's MD5, and clients compare against it.
+#pragma warning disable CA5351
+            var etag = "\"" + Convert.ToHexStringLower(MD5.HashData(content.Span)) + "\"";
+#pragma warning restore CA5351
+            var stored = new StoredMetadata(metadata.ContentType, new Dictionary<string, string>(metadata.UserMetadata), etag, file.Length, file.LastWriteTimeUtc.Ticks);
+            var metaPath = MetadataPath(bucket, key);
             Directory.CreateDirectory(Path.GetDirectoryName(metaPath)!);
-            var meta = new Dictionary<string, string>(metadata.UserMetadata) { ["Content-Type"] = metadata.ContentType };
-            await File.WriteAllTextAsync(metaPath, JsonSerializer.Serialize(meta), cancellationToken).ConfigureAwait(false);
-            return new ObjectWriteResult(ObjectStatus.Ok, ETagOf(new FileInfo(path)), null);
+            await File.WriteAllTextAsync(metaPath, JsonSerializer.Serialize(stored, StorageJsonContext.Default.StoredMetadata), cancellationToken).ConfigureAwait(false);
+            return new ObjectWriteResult(ObjectStatus.Ok, etag, null);
         }
         catch (UnauthorizedAccessException ex)
         {
@@ -117,14 +163,123 @@ public sealed class FolderObjectStore : IObjectStore
         }
     }
 
-    /// <summary>Reads the metadata written with an object (Content-Type and user metadata).</summary>
+    public ValueTask<ObjectStatus> DeleteAsync(string bucket, string key, CancellationToken cancellationToken)
+    {
+        var (status, path) = Locate(bucket, key);
+        if (status != ObjectStatus.Ok)
+        {
+            return ValueTask.FromResult(status);
+        }
+
+        try
+        {
+            File.Delete(path!);
+            File.Delete(MetadataPath(bucket, key));
+            PruneEmptyFolders(Path.Combine(_root, bucket), Path.GetDirectoryName(path)!);
+            return ValueTask.FromResult(ObjectStatus.Ok);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return ValueTask.FromResult(ObjectStatus.AccessDenied);
+        }
+        catch (IOException)
+        {
+            return ValueTask.FromResult(ObjectStatus.Error);
+        }
+    }
+
+    public ValueTask<ObjectListResult> ListAsync(string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken)
+    {
+        if (!IsValidBucket(bucket))
+        {
+            return ValueTask.FromResult(ObjectListResult.Failed(ObjectStatus.InvalidName, $"invalid bucket '{bucket}'"));
+        }
+
+        var bucketPath = Path.Combine(_root, bucket);
+        if (!Directory.Exists(bucketPath))
+        {
+            return ValueTask.FromResult(ObjectListResult.Failed(ObjectStatus.NoSuchBucket, $"bucket '{bucket}' does not exist"));
+        }
+
+        // Only the folder the prefix points into needs walking.
+        var slash = prefix?.LastIndexOf('/') ?? -1;
+        var start = slash < 0 ? bucketPath : Path.Combine(bucketPath, prefix![..slash]);
+        if (!Directory.Exists(start) || (slash >= 0 && !IsValidKey(prefix![..slash])))
+        {
+            return ValueTask.FromResult(new ObjectListResult(ObjectStatus.Ok, [], false, null));
+        }
+
+        var candidates = new List<(string Key, FileInfo File)>();
+        foreach (var file in new DirectoryInfo(start).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            var key = Path.GetRelativePath(bucketPath, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith(MetadataFolder + "/", StringComparison.Ordinal)
+                || file.Name.Contains(TemporaryMarker, StringComparison.Ordinal)
+                || (prefix is not null && !key.StartsWith(prefix, StringComparison.Ordinal))
+                || (startAfter is not null && string.CompareOrdinal(key, startAfter) <= 0))
+            {
+                continue;
+            }
+
+            candidates.Add((key, file));
+        }
+
+        candidates.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var page = candidates.Take(Math.Max(0, maxKeys)).Select(c => Describe(bucket, c.Key, c.File).Info).ToList();
+        return ValueTask.FromResult(new ObjectListResult(ObjectStatus.Ok, page, candidates.Count > page.Count, null));
+    }
+
+    /// <summary>Reads the metadata written with an object: Content-Type and the user metadata, in one map.</summary>
     public IReadOnlyDictionary<string, string>? ReadMetadata(string bucket, string key)
     {
-        var metaPath = Path.Combine(_root, bucket, MetadataFolder, key + ".json");
-        return File.Exists(metaPath)
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(metaPath))
-            : null;
+        var stored = ReadStored(bucket, key);
+        return stored is null
+            ? null
+            : new Dictionary<string, string>(stored.UserMetadata) { ["Content-Type"] = stored.ContentType };
     }
+
+    private (ObjectInfo Info, ObjectMetadata Metadata) Describe(string bucket, string key, FileInfo file)
+    {
+        var stored = ReadStored(bucket, key);
+        var modified = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
+        // The stored MD5 holds only while the file is the one that was written with it.
+        var current = stored is not null && stored.Length == file.Length && stored.WriteTicks == file.LastWriteTimeUtc.Ticks;
+        var etag = current ? stored!.ETag : string.Create(CultureInfo.InvariantCulture, $"\"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
+        var metadata = current
+            ? new ObjectMetadata(stored!.ContentType, stored.UserMetadata)
+            : new ObjectMetadata(GuessContentType(key), new Dictionary<string, string>());
+        return (new ObjectInfo(key, file.Length, etag, modified), metadata);
+    }
+
+    private StoredMetadata? ReadStored(string bucket, string key)
+    {
+        try
+        {
+            var metaPath = MetadataPath(bucket, key);
+            return File.Exists(metaPath)
+                ? JsonSerializer.Deserialize(File.ReadAllText(metaPath), StorageJsonContext.Default.StoredMetadata)
+                : null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            // A damaged metadata file costs the metadata, never the object.
+            return null;
+        }
+    }
+
+    private string MetadataPath(string bucket, string key) => Path.Combine(_root, bucket, MetadataFolder, key + ".json");
+
+    private static void PruneEmptyFolders(string bucketPath, string folder)
+    {
+        while (folder.Length > bucketPath.Length && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            Directory.Delete(folder);
+            folder = Path.GetDirectoryName(folder)!;
+        }
+    }
+
+    private static string GuessContentType(string key) =>
+        key.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) ? "audio/wav" : ObjectMetadata.DefaultContentType;
 
     private (ObjectStatus Status, string? Path) Locate(string bucket, string key)
     {
@@ -142,10 +297,6 @@ public sealed class FolderObjectStore : IObjectStore
         var path = Path.Combine(bucketPath, key);
         return File.Exists(path) ? (ObjectStatus.Ok, path) : (ObjectStatus.NoSuchKey, null);
     }
-
-    // The ETag changes whenever the file is rewritten; cheap to compute without reading the content.
-    private static string ETagOf(FileInfo file) =>
-        string.Create(CultureInfo.InvariantCulture, $"\"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
 
     private static string Describe(ObjectStatus status, string bucket, string key) => status switch
     {
@@ -168,6 +319,7 @@ public sealed class FolderObjectStore : IObjectStore
         && !Path.IsPathRooted(key)
         && !key.Contains('\\', StringComparison.Ordinal)
         && !key.Contains('\0', StringComparison.Ordinal)
+        && !key.Contains(TemporaryMarker, StringComparison.Ordinal)
         && key.Split('/').All(s => s.Length > 0 && s != "." && s != "..")
         && !key.StartsWith(MetadataFolder + "/", StringComparison.Ordinal);
 }
