@@ -128,6 +128,7 @@ public sealed class FunctionHost : IAsyncDisposable
         var lines = new LogCollector(function.Name, requestId, transactionId, _timeProvider);
         try
         {
+            CollectLateOutput(function.Name, sandbox);
             if (isNew)
             {
                 var init = await pool.StartAsync(sandbox).ConfigureAwait(false);
@@ -164,9 +165,30 @@ public sealed class FunctionHost : IAsyncDisposable
         }
         finally
         {
+            sandbox.LastInvocation = (requestId, transactionId);
             pool.Release(sandbox);
         }
     }
+
+    /// <summary>
+    /// Lines a warm sandbox printed after its last reply (a timer the handler left running; a custom
+    /// runtime, which writes no end marker, logging late) belong to that invocation: they go to the
+    /// function's log under its request id and TransactionId, not into the next invocation's log.
+    /// </summary>
+    private void CollectLateOutput(string functionName, Sandbox sandbox)
+    {
+        if (sandbox.LastInvocation is not { } last)
+            return;
+        var late = sandbox.Output.Drain();
+        if (late.Count == 0)
+            return;
+        var collector = new LogCollector(functionName, last.RequestId, last.TransactionId, _timeProvider);
+        collector.AddOutput(late);
+        Logs.Append(collector.Entries);
+    }
+
+    /// <summary>Output lines warm sandboxes of a function hold, not yet collected (for tests).</summary>
+    internal int PendingOutputLines(string name) => _pools.TryGetValue(name, out var pool) ? pool.PendingOutputLines() : 0;
 
     private FunctionInvocationResult Finish(FunctionInvocationResult result)
     {

@@ -123,6 +123,13 @@ internal sealed class FunctionPool : IAsyncDisposable
             _ = sandbox.DisposeAsync().AsTask();
     }
 
+    /// <summary>Lines idle sandboxes printed after their last reply, not yet collected.</summary>
+    public int PendingOutputLines()
+    {
+        lock (_lock)
+            return _idle.Sum(s => s.Output.PendingCount);
+    }
+
     private bool IsCurrent(Sandbox s) =>
         !s.IsDead && s.Function.Revision == _latestRevision && s.CodeHash == _latestCodeHash;
 

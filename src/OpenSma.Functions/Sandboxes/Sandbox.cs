@@ -42,6 +42,9 @@ internal sealed class Sandbox : IRuntimeApiHandler, IAsyncDisposable
 
     public SandboxOutput Output { get; }
 
+    /// <summary>The last invocation this sandbox served (request id, SMA TransactionId): lines it prints afterwards are its.</summary>
+    public (string RequestId, string? TransactionId)? LastInvocation { get; set; }
+
     public string LogStreamName { get; }
 
     public bool IsDead => _dead || _exited.IsCompleted;

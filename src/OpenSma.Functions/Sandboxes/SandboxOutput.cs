@@ -55,6 +55,16 @@ internal sealed class SandboxOutput
         }
     }
 
+    /// <summary>Lines read and not yet taken.</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_lock)
+                return _lines.Count;
+        }
+    }
+
     /// <summary>Takes every line read so far.</summary>
     public List<(DateTimeOffset At, FunctionLogStream Stream, string Text)> Drain()
     {
