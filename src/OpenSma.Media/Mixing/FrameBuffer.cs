@@ -4,60 +4,77 @@ using OpenSma.Media.Playback;
 namespace OpenSma.Media.Mixing;
 
 /// <summary>
-/// Carries audio from packet arrival (written on the receive thread) to the media clock (read
-/// once per tick): a small jitter buffer. Output starts once two frames are queued, so packets
-/// arriving a little early or late against the tick do not cause gaps; after an underrun it
-/// re-primes. Beyond <see cref="MaxFrames"/> the oldest audio is dropped so latency stays bounded.
+/// The jitter buffer between packet arrival (the receive thread) and the media clock (one read per
+/// tick). Frames are placed by their RTP timestamp, so packets that arrive out of order within the
+/// buffer's depth (<see cref="MaxFrames"/>) play in order, and a late duplicate or a packet whose
+/// time has passed is dropped. Output starts once <see cref="PrimeFrames"/> are queued; after an
+/// underrun the playout point waits and re-primes, so a burst of delayed packets plays late rather
+/// than being lost. A frame missing while later audio is queued (a lost packet), or an underrun,
+/// is concealed: the last complete frame is repeated with a gain fading from 1 to 0 over
+/// <see cref="ConcealmentFrames"/> frames, then silence. Audio further ahead than the depth drops
+/// the oldest, so latency stays bounded; a jump of more than two seconds is a new timeline (a new
+/// SSRC or a restarted sender) and resets the buffer. Frames without a timestamp
+/// (<see cref="OnFrame(ReadOnlySpan{short})"/>) are appended in arrival order.
 /// </summary>
-public sealed class FrameBuffer : IAudioSink, IAudioSource
+public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
 {
     public const int PrimeFrames = 2;
     public const int MaxFrames = 8;
-    private const int Capacity = MaxFrames * PcmAudio.SamplesPerFrame;
+
+    /// <summary>How many 20 ms frames a loss is concealed for before the output falls silent.</summary>
+    public const int ConcealmentFrames = 3;
+
+    private const int Frame = PcmAudio.SamplesPerFrame;
+    private const int Capacity = MaxFrames * Frame;
+    private const int ResyncSamples = 2 * PcmAudio.SampleRate;
 
     private readonly Lock _gate = new();
     private readonly short[] _ring = new short[Capacity];
-    private int _start;
-    private int _count;
+    private readonly bool[] _present = new bool[Capacity];
+    private readonly short[] _last = new short[Frame];
+    private bool _started;
     private bool _primed;
+    private uint _playTimestamp;
+    private int _readIndex;
+    private int _end;
+    private int _concealed;
 
+    /// <summary>Samples from the playout point to the newest queued one (gaps included).</summary>
     public int BufferedSamples
     {
         get
         {
             lock (_gate)
             {
-                return _count;
+                return _end;
             }
         }
     }
 
+    /// <summary>Queued samples dropped to keep the latency bounded.</summary>
     public long DroppedSamples { get; private set; }
 
+    /// <summary>Received samples that arrived after their playout time.</summary>
+    public long LateSamples { get; private set; }
+
     public long UnderrunFrames { get; private set; }
+
+    /// <summary>Frames played with concealment because a packet in them was missing (not counting underruns).</summary>
+    public long ConcealedFrames { get; private set; }
 
     public void OnFrame(ReadOnlySpan<short> frame)
     {
         lock (_gate)
         {
-            if (frame.Length >= Capacity)
-            {
-                frame = frame[^Capacity..];
-            }
+            Write(frame, _started ? unchecked(_playTimestamp + (uint)_end) : 0);
+        }
+    }
 
-            var overflow = _count + frame.Length - Capacity;
-            if (overflow > 0)
-            {
-                _start = (_start + overflow) % Capacity;
-                _count -= overflow;
-                DroppedSamples += overflow;
-            }
-
-            var end = (_start + _count) % Capacity;
-            var first = Math.Min(frame.Length, Capacity - end);
-            frame[..first].CopyTo(_ring.AsSpan(end));
-            frame[first..].CopyTo(_ring);
-            _count += frame.Length;
+    public void OnFrame(ReadOnlySpan<short> frame, uint timestamp)
+    {
+        lock (_gate)
+        {
+            Write(frame, timestamp);
         }
     }
 
@@ -67,26 +84,57 @@ public sealed class FrameBuffer : IAudioSink, IAudioSource
         {
             if (!_primed)
             {
-                if (_count < PrimeFrames * PcmAudio.SamplesPerFrame)
+                if (!_started || _end < PrimeFrames * Frame)
                 {
-                    frame.Clear();
+                    for (var i = 0; i < frame.Length; i++)
+                    {
+                        frame[i] = Concealment(i, frame.Length);
+                    }
+
+                    CountConcealed();
                     return;
                 }
 
                 _primed = true;
             }
 
-            var take = Math.Min(frame.Length, _count);
-            var first = Math.Min(take, Capacity - _start);
-            _ring.AsSpan(_start, first).CopyTo(frame);
-            _ring.AsSpan(0, take - first).CopyTo(frame[first..]);
-            _start = (_start + take) % Capacity;
-            _count -= take;
+            var take = Math.Min(frame.Length, _end);
+            var complete = take == frame.Length;
+            for (var i = 0; i < frame.Length; i++)
+            {
+                var index = (_readIndex + i) % Capacity;
+                if (i < take && _present[index])
+                {
+                    frame[i] = _ring[index];
+                    _present[index] = false;
+                }
+                else
+                {
+                    frame[i] = Concealment(i, frame.Length);
+                    complete = false;
+                }
+            }
+
+            Advance(take);
             if (take < frame.Length)
             {
-                frame[take..].Clear();
+                // Underrun: nothing more is queued. The playout point waits for the late audio.
                 _primed = false;
                 UnderrunFrames++;
+            }
+            else if (!complete)
+            {
+                ConcealedFrames++;
+            }
+
+            if (complete)
+            {
+                _concealed = 0;
+                frame[..Math.Min(frame.Length, Frame)].CopyTo(_last);
+            }
+            else
+            {
+                CountConcealed();
             }
         }
     }
@@ -95,9 +143,108 @@ public sealed class FrameBuffer : IAudioSink, IAudioSource
     {
         lock (_gate)
         {
-            _start = 0;
-            _count = 0;
+            Array.Clear(_present);
+            Array.Clear(_last);
+            _started = false;
             _primed = false;
+            _end = 0;
+            _concealed = 0;
         }
+    }
+
+    private void Write(ReadOnlySpan<short> frame, uint timestamp)
+    {
+        if (frame.IsEmpty)
+        {
+            return;
+        }
+
+        if (!_started)
+        {
+            Restart(timestamp);
+        }
+
+        var offset = unchecked((int)(timestamp - _playTimestamp));
+        if (offset is < -ResyncSamples or > ResyncSamples)
+        {
+            Restart(timestamp);
+            offset = 0;
+        }
+
+        if (offset < 0)
+        {
+            var late = Math.Min(-offset, frame.Length);
+            LateSamples += late;
+            frame = frame[late..];
+            offset = 0;
+            if (frame.IsEmpty)
+            {
+                return;
+            }
+        }
+
+        if (frame.Length > Capacity)
+        {
+            offset += frame.Length - Capacity;
+            frame = frame[^Capacity..];
+        }
+
+        var overflow = offset + frame.Length - Capacity;
+        if (overflow > 0)
+        {
+            for (var i = 0; i < Math.Min(overflow, _end); i++)
+            {
+                var index = (_readIndex + i) % Capacity;
+                if (_present[index])
+                {
+                    _present[index] = false;
+                    DroppedSamples++;
+                }
+            }
+
+            Advance(overflow);
+            offset -= overflow;
+        }
+
+        var start = (_readIndex + offset) % Capacity;
+        var first = Math.Min(frame.Length, Capacity - start);
+        frame[..first].CopyTo(_ring.AsSpan(start));
+        _present.AsSpan(start, first).Fill(true);
+        frame[first..].CopyTo(_ring);
+        _present.AsSpan(0, frame.Length - first).Fill(true);
+        _end = Math.Max(_end, offset + frame.Length);
+    }
+
+    private void Restart(uint timestamp)
+    {
+        Array.Clear(_present);
+        _started = true;
+        _primed = false;
+        _playTimestamp = timestamp;
+        _readIndex = 0;
+        _end = 0;
+    }
+
+    private void Advance(int samples)
+    {
+        _readIndex = (_readIndex + samples) % Capacity;
+        _playTimestamp = unchecked(_playTimestamp + (uint)samples);
+        _end = Math.Max(0, _end - samples);
+    }
+
+    private void CountConcealed()
+    {
+        if (_concealed <= ConcealmentFrames)
+        {
+            _concealed++;
+        }
+    }
+
+    // A missing sample: the last complete frame's sample at the same place, with a gain falling
+    // linearly from 1 to 0 across the first ConcealmentFrames missing frames.
+    private short Concealment(int i, int length)
+    {
+        var gain = 1f - ((_concealed + ((float)i / length)) / ConcealmentFrames);
+        return gain <= 0 ? (short)0 : (short)MathF.Round(_last[i % Frame] * gain);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using OpenSma.Media.Dtmf;
+using OpenSma.Media.Playback;
 using OpenSma.Media.Sdp;
 
 namespace OpenSma.Media.Rtp;
@@ -79,11 +80,11 @@ public sealed partial class RtpSession
                 return;
             }
 
-            OnAudio(payload, options);
+            OnAudio(payload, header.Timestamp, options);
         }
     }
 
-    private void OnAudio(ReadOnlySpan<byte> payload, RtpSessionOptions options)
+    private void OnAudio(ReadOnlySpan<byte> payload, uint timestamp, RtpSessionOptions options)
     {
         var frame = _inFrame.AsSpan(0, payload.Length);
         options.Codec.Decode(payload, frame);
@@ -97,7 +98,14 @@ public sealed partial class RtpSession
         _inboundFilter?.Process(frame);
         foreach (var sink in _inboundSinks)
         {
-            sink.OnFrame(frame);
+            if (sink is ITimedAudioSink timed)
+            {
+                timed.OnFrame(frame, timestamp);
+            }
+            else
+            {
+                sink.OnFrame(frame);
+            }
         }
     }
 
@@ -123,7 +131,7 @@ public sealed partial class RtpSession
             }
             else if (block.PayloadType == options.AudioPayloadType && block.Timestamp == timestamp && !block.Data.IsEmpty)
             {
-                OnAudio(block.Data, options);
+                OnAudio(block.Data, timestamp, options);
             }
         }
     }

@@ -28,11 +28,11 @@ public sealed class FrameBufferTests
     }
 
     [Fact]
-    public void ReadFrame_Underrun_PadsAndReprimes()
+    public void ReadFrame_Underrun_FadesTheLastFrameOut_AndReprimes()
     {
         var buffer = new FrameBuffer();
-        buffer.OnFrame(Frame(1));
-        buffer.OnFrame(Frame(2));
+        buffer.OnFrame(Frame(3000));
+        buffer.OnFrame(Frame(3000));
         Read(buffer);
         Read(buffer);
 
@@ -40,8 +40,10 @@ public sealed class FrameBufferTests
         buffer.OnFrame(Frame(4));
         var stillPriming = Read(buffer);
 
-        Assert.All(empty, s => Assert.Equal(0, s));
-        Assert.All(stillPriming, s => Assert.Equal(0, s));
+        // The last frame repeated with a gain falling from 1 to 0 over three frames.
+        Assert.Equal(3000, empty[0]);
+        Assert.Equal(2000, stillPriming[0]);
+        Assert.True(empty[159] < empty[0] && stillPriming[159] < stillPriming[0]);
         Assert.Equal(1, buffer.UnderrunFrames);
         Assert.Equal(160, buffer.BufferedSamples);
     }
@@ -68,5 +70,127 @@ public sealed class FrameBufferTests
 
         Assert.Equal(Enumerable.Range(0, 160).Select(i => (short)i), Read(buffer));
         Assert.Equal(Enumerable.Range(160, 160).Select(i => (short)i), Read(buffer));
+    }
+
+    [Fact]
+    public void OnFrame_WithTimestamps_OutOfOrderPacketsPlayInOrder()
+    {
+        var buffer = new FrameBuffer();
+        buffer.OnFrame(Frame(1), 1000);
+        buffer.OnFrame(Frame(3), 1320);
+        buffer.OnFrame(Frame(2), 1160);
+        buffer.OnFrame(Frame(5), 1640);
+        buffer.OnFrame(Frame(4), 1480);
+
+        for (short expected = 1; expected <= 5; expected++)
+        {
+            Assert.All(Read(buffer), s => Assert.Equal(expected, s));
+        }
+
+        Assert.Equal(0, buffer.ConcealedFrames);
+    }
+
+    [Fact]
+    public void ReadFrame_LostPacket_IsConcealedByTheFadingLastFrame_ThenPlaybackGoesOn()
+    {
+        var buffer = new FrameBuffer();
+        buffer.OnFrame(Frame(3000), 0);
+        buffer.OnFrame(Frame(3000), 160);
+        buffer.OnFrame(Frame(7), 480);
+        buffer.OnFrame(Frame(8), 640);
+
+        Read(buffer);
+        Read(buffer);
+        var concealed = Read(buffer);
+
+        Assert.Equal(3000, concealed[0]);
+        Assert.InRange(concealed[159], 1990, 2010);
+        Assert.All(Read(buffer), s => Assert.Equal(7, s));
+        Assert.All(Read(buffer), s => Assert.Equal(8, s));
+        Assert.Equal(1, buffer.ConcealedFrames);
+        Assert.Equal(0, buffer.UnderrunFrames);
+    }
+
+    [Fact]
+    public void ReadFrame_LongLoss_FadesToSilenceAfterThreeFrames()
+    {
+        var buffer = new FrameBuffer();
+        buffer.OnFrame(Frame(3000), 0);
+        buffer.OnFrame(Frame(3000), 160);
+        buffer.OnFrame(Frame(9), 160 * 7);
+        Read(buffer);
+        Read(buffer);
+
+        var lost = Enumerable.Range(0, 5).Select(_ => Read(buffer)).ToList();
+
+        Assert.True(lost[0][0] > lost[1][0] && lost[1][0] > lost[2][0] && lost[2][0] > 0);
+        Assert.All(lost[3], s => Assert.Equal(0, s));
+        Assert.All(lost[4], s => Assert.Equal(0, s));
+        Assert.All(Read(buffer), s => Assert.Equal(9, s));
+        Assert.Equal(5, buffer.ConcealedFrames);
+    }
+
+    [Fact]
+    public void OnFrame_PacketAfterItsPlayoutTime_IsDroppedAsLate()
+    {
+        var buffer = new FrameBuffer();
+        buffer.OnFrame(Frame(1), 0);
+        buffer.OnFrame(Frame(2), 160);
+        buffer.OnFrame(Frame(3), 320);
+        Read(buffer);
+
+        buffer.OnFrame(Frame(99), 0);
+
+        Assert.Equal(160, buffer.LateSamples);
+        Assert.All(Read(buffer), s => Assert.Equal(2, s));
+        Assert.All(Read(buffer), s => Assert.Equal(3, s));
+    }
+
+    [Fact]
+    public void ReadFrame_AfterAnUnderrun_DelayedPacketsStillPlay()
+    {
+        var buffer = new FrameBuffer();
+        buffer.OnFrame(Frame(1), 0);
+        buffer.OnFrame(Frame(2), 160);
+        Read(buffer);
+        Read(buffer);
+        Read(buffer);
+
+        // Packets 3 and 4 were delayed, not lost: the playout point waited for them.
+        buffer.OnFrame(Frame(3), 320);
+        buffer.OnFrame(Frame(4), 480);
+
+        Assert.All(Read(buffer), s => Assert.Equal(3, s));
+        Assert.All(Read(buffer), s => Assert.Equal(4, s));
+        Assert.Equal(0, buffer.LateSamples);
+    }
+
+    [Fact]
+    public void OnFrame_TimestampJump_StartsANewTimeline()
+    {
+        var buffer = new FrameBuffer();
+        buffer.OnFrame(Frame(1), 0);
+        buffer.OnFrame(Frame(2), 160);
+        Read(buffer);
+
+        buffer.OnFrame(Frame(5), 4_000_000_000);
+        buffer.OnFrame(Frame(6), 4_000_000_160);
+
+        Assert.All(Read(buffer), s => Assert.Equal(5, s));
+        Assert.All(Read(buffer), s => Assert.Equal(6, s));
+    }
+
+    [Fact]
+    public void OnFrame_TimestampWrap_KeepsOrder()
+    {
+        var buffer = new FrameBuffer();
+        buffer.OnFrame(Frame(1), uint.MaxValue - 159);
+        buffer.OnFrame(Frame(3), 160);
+        buffer.OnFrame(Frame(2), 0);
+
+        for (short expected = 1; expected <= 3; expected++)
+        {
+            Assert.All(Read(buffer), s => Assert.Equal(expected, s));
+        }
     }
 }

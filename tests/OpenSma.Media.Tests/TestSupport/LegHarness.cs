@@ -10,7 +10,7 @@ namespace OpenSma.Media.Tests.TestSupport;
 internal sealed class LegHarness : IDisposable
 {
     private readonly List<(RtpSession Session, MemoryTransport Transport, IPEndPoint Peer, AudioCodec Codec)> _legs = [];
-    private ushort _sequence;
+    private readonly Dictionary<RtpSession, ushort> _sequences = [];
 
     public LegHarness()
     {
@@ -39,8 +39,17 @@ internal sealed class LegHarness : IDisposable
     public void PeerSends(RtpSession session, ReadOnlySpan<short> frame)
     {
         var leg = _legs.Single(l => l.Session == session);
-        leg.Transport.Deliver(PeerPackets.Audio(_sequence, (uint)(_sequence * 160), frame, codec: leg.Codec), leg.Peer);
-        _sequence++;
+        // Each peer numbers its own stream: sequence and timestamp advance per packet of that leg.
+        var sequence = _sequences.GetValueOrDefault(session);
+        leg.Transport.Deliver(PeerPackets.Audio(sequence, (uint)(sequence * 160), frame, codec: leg.Codec), leg.Peer);
+        _sequences[session] = (ushort)(sequence + 1);
+    }
+
+    /// <summary>The peer sends one frame with the given sequence number (timestamp = sequence x 160), for reordering tests.</summary>
+    public void PeerSends(RtpSession session, ReadOnlySpan<short> frame, ushort sequence)
+    {
+        var leg = _legs.Single(l => l.Session == session);
+        leg.Transport.Deliver(PeerPackets.Audio(sequence, (uint)(sequence * 160), frame, codec: leg.Codec), leg.Peer);
     }
 
     public void Tick() => Time.Advance(TimeSpan.FromMilliseconds(20));
