@@ -27,4 +27,7 @@ public sealed record EngineOptions
 
     /// <summary>Memory for decoded prompts shared by all calls.</summary>
     public long PromptCacheBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Text-to-speech for Speak and SpeakAndGetDigits; null makes them fail as not configured.</summary>
+    public Speech.ISpeechSynthesizer? Speech { get; init; }
 }
