@@ -123,6 +123,7 @@ public sealed partial class RtpSession
             length = RtcpPacket.WriteCompound(_rtcpBuffer, _send.Ssrc, info, block, _options.Cname);
         }
 
-        _transport.Send(_rtcpBuffer.AsSpan(0, length), destination, rtcp: true);
+        // With rtcp-mux the reports leave from the RTP socket, so the peer sees one port for both.
+        _transport.Send(_rtcpBuffer.AsSpan(0, length), destination, rtcp: !_options.RtcpMux);
     }
 }

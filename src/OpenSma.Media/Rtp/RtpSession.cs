@@ -91,14 +91,17 @@ public sealed partial class RtpSession : IMediaClockListener, IMediaTransportRec
 
     public void Start() => _transport.Start(this);
 
-    /// <summary>The peer's address from SDP (answer or re-INVITE); RTCP goes to the next port unless given.</summary>
+    /// <summary>
+    /// The peer's address from SDP (answer or re-INVITE); RTCP goes to the next port unless given,
+    /// or to the RTP address itself when the options say rtcp-mux.
+    /// </summary>
     public void SetRemote(IPEndPoint rtp, IPEndPoint? rtcp = null)
     {
         ArgumentNullException.ThrowIfNull(rtp);
         lock (_receiveGate)
         {
             _latch.SetSignalled(rtp.Serialize());
-            _rtcpDestination = (rtcp ?? new IPEndPoint(rtp.Address, rtp.Port + 1)).Serialize();
+            _rtcpDestination = (rtcp ?? (_options.RtcpMux ? rtp : new IPEndPoint(rtp.Address, rtp.Port + 1))).Serialize();
             _rtcpLatched = false;
         }
     }

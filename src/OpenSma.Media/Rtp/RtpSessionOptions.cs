@@ -21,6 +21,9 @@ public sealed record RtpSessionOptions(
     /// <summary>RFC 2198 redundancy ("red/8000") the peer may wrap telephone-events in, if negotiated.</summary>
     public byte? RedundancyPayloadType { get; init; }
 
+    /// <summary>RTCP shares the RTP port both ways (RFC 5761): reports go out from and to the RTP ports.</summary>
+    public bool RtcpMux { get; init; }
+
     /// <summary>Run the Goertzel detector on received audio (until the peer proves it uses RFC 4733).</summary>
     public bool DetectInBandDtmf { get; init; } = true;
 }

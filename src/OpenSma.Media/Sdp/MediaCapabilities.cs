@@ -13,4 +13,7 @@ public sealed record MediaCapabilities(IReadOnlyList<AudioCodec> Codecs)
     public byte TelephoneEventPayloadType { get; init; } = 101;
 
     public int PtimeMilliseconds { get; init; } = 20;
+
+    /// <summary>Offer and accept RTP and RTCP on one port (RFC 5761 a=rtcp-mux).</summary>
+    public bool RtcpMux { get; init; } = true;
 }

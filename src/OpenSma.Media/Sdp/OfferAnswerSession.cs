@@ -64,6 +64,11 @@ public sealed class OfferAnswerSession
             attributes.Add(new SdpAttribute("fmtp", $"{pt} 0-16"));
         }
 
+        if (_capabilities.RtcpMux)
+        {
+            attributes.Add(new SdpAttribute("rtcp-mux"));
+        }
+
         attributes.Add(new SdpAttribute("ptime", Format(_capabilities.PtimeMilliseconds)));
         attributes.Add(new SdpAttribute(direction.ToAttribute()));
         var offer = Describe([new MediaDescription("audio", LocalRtpPort, "RTP/AVP", formats, null, attributes, [])]);
@@ -99,7 +104,9 @@ public sealed class OfferAnswerSession
         }
 
         var ourDirection = offered.Direction ?? MediaDirection.SendRecv;
-        var result = Negotiate(answer, stream, chosen.Value, ourDirection);
+        // RFC 5761 5.1.1: multiplexed only when we offered it and the answer accepts it.
+        var mux = offered.HasAttribute("rtcp-mux") && stream.HasAttribute("rtcp-mux");
+        var result = Negotiate(answer, stream, chosen.Value, ourDirection, mux);
         if (result.Media is not null)
         {
             _pendingOffer = null;
@@ -144,7 +151,8 @@ public sealed class OfferAnswerSession
                 continue;
             }
 
-            var result = Negotiate(offer, stream, chosen.Value, localDirection);
+            var mux = _capabilities.RtcpMux && stream.HasAttribute("rtcp-mux");
+            var result = Negotiate(offer, stream, chosen.Value, localDirection, mux);
             if (result.Media is null)
             {
                 answerMedia.Add(Reject(stream));
@@ -153,7 +161,7 @@ public sealed class OfferAnswerSession
             }
 
             negotiated = result.Media;
-            answerMedia.Add(AnswerStream(chosen.Value, negotiated.Options.Direction));
+            answerMedia.Add(AnswerStream(chosen.Value, negotiated.Options.Direction, mux));
         }
 
         if (negotiated is null)
@@ -166,7 +174,7 @@ public sealed class OfferAnswerSession
         return new OfferAnswerResult(Describe(answerMedia), negotiated, null);
     }
 
-    private MediaDescription AnswerStream(Choice chosen, MediaDirection direction)
+    private MediaDescription AnswerStream(Choice chosen, MediaDirection direction, bool rtcpMux)
     {
         var codecPt = Format(chosen.AudioPayloadType);
         var formats = new List<string> { codecPt };
@@ -186,6 +194,11 @@ public sealed class OfferAnswerSession
             }
         }
 
+        if (rtcpMux)
+        {
+            attributes.Add(new SdpAttribute("rtcp-mux"));
+        }
+
         attributes.Add(new SdpAttribute("ptime", Format(_capabilities.PtimeMilliseconds)));
         attributes.Add(new SdpAttribute(direction.ToAttribute()));
         return new MediaDescription("audio", LocalRtpPort, "RTP/AVP", formats, null, attributes, []);
@@ -194,7 +207,7 @@ public sealed class OfferAnswerSession
     private static MediaDescription Reject(MediaDescription stream) =>
         new(stream.Media, 0, stream.Protocol, stream.Formats.Count == 0 ? ["0"] : [stream.Formats[0]], null, [], []);
 
-    private static OfferAnswerResult Negotiate(SessionDescription remote, MediaDescription stream, Choice chosen, MediaDirection localDirection)
+    private static OfferAnswerResult Negotiate(SessionDescription remote, MediaDescription stream, Choice chosen, MediaDirection localDirection, bool rtcpMux)
     {
         var connection = stream.Connection ?? remote.Connection;
         if (connection?.TryGetAddress() is not { } address)
@@ -221,7 +234,11 @@ public sealed class OfferAnswerSession
 
         var rtp = new IPEndPoint(address, stream.Port);
         var rtcp = new IPEndPoint(address, stream.Port + 1);
-        if (stream.Attribute("rtcp") is { } rtcpValue)
+        if (rtcpMux)
+        {
+            rtcp = rtp;
+        }
+        else if (stream.Attribute("rtcp") is { } rtcpValue)
         {
             // RFC 3605: a=rtcp:<port> [IN IP4 <address>]
             var parts = rtcpValue.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -236,6 +253,7 @@ public sealed class OfferAnswerSession
         var options = new RtpSessionOptions(chosen.Codec, chosen.AudioPayloadType, chosen.EventPayloadType, direction)
         {
             RedundancyPayloadType = chosen.RedundancyPayloadType,
+            RtcpMux = rtcpMux,
         };
         return new OfferAnswerResult(null, new NegotiatedMedia(options, rtp, rtcp) { RemotePtimeMilliseconds = ptime }, null);
     }
