@@ -20,6 +20,7 @@ public sealed class DigitStream
     private DtmfDigit? _last;
     private long _lastTimestamp;
     private volatile bool _rfc4733Seen;
+    private IDigitObserver[] _observers = [];
 
     public DigitStream(TimeProvider time)
     {
@@ -58,11 +59,28 @@ public sealed class DigitStream
         }
     }
 
+    /// <summary>
+    /// Adds an observer (a bridge relaying digits to the other leg) that hears every published
+    /// digit as well; collectors keep reading <see cref="Reader"/>. Dispose the result to remove it.
+    /// </summary>
+    public IDisposable AddObserver(IDigitObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        lock (_gate)
+        {
+            _observers = [.. _observers, observer];
+        }
+
+        return new ObserverRegistration(this, observer);
+    }
+
     /// <summary>Ends the stream (the leg hung up); readers drain what is left.</summary>
     public void Complete() => _channel.Writer.TryComplete();
 
     private void Publish(char digit, DtmfSource source)
     {
+        DtmfDigit value;
+        IDigitObserver[] observers;
         lock (_gate)
         {
             var now = _time.GetTimestamp();
@@ -72,10 +90,30 @@ public sealed class DigitStream
                 return;
             }
 
-            var value = new DtmfDigit(digit, source, _time.GetUtcNow());
+            value = new DtmfDigit(digit, source, _time.GetUtcNow());
             _last = value;
             _lastTimestamp = now;
             _channel.Writer.TryWrite(value);
+            observers = _observers;
         }
+
+        // Outside the lock: an observer may send digits or touch another leg.
+        foreach (var observer in observers)
+        {
+            observer.OnDigit(value);
+        }
+    }
+
+    private void RemoveObserver(IDigitObserver observer)
+    {
+        lock (_gate)
+        {
+            _observers = [.. _observers.Where(o => !ReferenceEquals(o, observer))];
+        }
+    }
+
+    private sealed class ObserverRegistration(DigitStream stream, IDigitObserver observer) : IDisposable
+    {
+        public void Dispose() => stream.RemoveObserver(observer);
     }
 }

@@ -21,10 +21,11 @@ internal sealed class LegHarness : IDisposable
 
     public MediaClock Clock { get; }
 
-    public RtpSession AddLeg(AudioCodec codec)
+    public RtpSession AddLeg(AudioCodec codec, bool telephoneEvent = true, bool detectInBand = false)
     {
         var transport = new MemoryTransport(40000 + (_legs.Count * 2));
-        var session = new RtpSession(transport, new RtpSessionOptions(codec, codec.StaticPayloadType, 101) { DetectInBandDtmf = false }, Time);
+        var options = new RtpSessionOptions(codec, codec.StaticPayloadType, telephoneEvent ? (byte)101 : null) { DetectInBandDtmf = detectInBand };
+        var session = new RtpSession(transport, options, Time);
         var peer = new IPEndPoint(IPAddress.Parse("10.9.0.1"), 30000 + (_legs.Count * 2));
         session.Start();
         session.SetRemote(peer);
@@ -50,6 +51,13 @@ internal sealed class LegHarness : IDisposable
     {
         var leg = _legs.Single(l => l.Session == session);
         leg.Transport.Deliver(PeerPackets.Audio(sequence, (uint)(sequence * 160), frame, codec: leg.Codec), leg.Peer);
+    }
+
+    /// <summary>The peer of <paramref name="session"/> sends one RFC 4733 packet on PT 101.</summary>
+    public void PeerSendsEvent(RtpSession session, ushort sequence, uint timestamp, char digit, ushort duration, bool end, bool marker = false)
+    {
+        var leg = _legs.Single(l => l.Session == session);
+        leg.Transport.Deliver(PeerPackets.Event(101, sequence, timestamp, digit, duration, end, marker), leg.Peer);
     }
 
     public void Tick() => Time.Advance(TimeSpan.FromMilliseconds(20));
