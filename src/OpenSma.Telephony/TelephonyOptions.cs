@@ -7,4 +7,29 @@ public sealed record TelephonyOptions
     public int RtpPortMin { get; init; } = 20000;
 
     public int RtpPortMax { get; init; } = 29999;
+
+    /// <summary>Address RTP sockets bind to.</summary>
+    public string RtpBindAddress { get; init; } = "0.0.0.0";
+
+    /// <summary>
+    /// Address written into SDP (c=); null picks the SIP endpoint's advertised host when it is an IP
+    /// address, else the primary IPv4 address of the machine (loopback when it has none).
+    /// </summary>
+    public string? AdvertisedAddress { get; init; }
+
+    /// <summary>No RTP for this long while media is expected ends the call (HANGUP).</summary>
+    public TimeSpan RtpInactivityTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an outbound INVITE may ring before it is cancelled as not answered (480).</summary>
+    public TimeSpan OutboundRingTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// When true, an INVITE is accepted only from a host a voice connector allows (its termination
+    /// CIDR list or a digest answer with one of its credentials) or from a registered softphone; others get 403.
+    /// When false (the zero-config default) anyone may call the numbers that have SIP rules.
+    /// </summary>
+    public bool RequireTrunkAuthorization { get; init; }
+
+    /// <summary>Voice connector (id or name) used for outbound calls to numbers nobody here owns; null takes the first with origination routes.</summary>
+    public string? DefaultVoiceConnector { get; init; }
 }

@@ -1,0 +1,85 @@
+using System.Net;
+using OpenSma.Sip.Messages;
+
+namespace OpenSma.Telephony.Inbound;
+
+/// <summary>What routing reads from an incoming INVITE: the dialed number and host, the caller, the source address and the SipHeaders of spec §12.</summary>
+internal sealed record InviteFacts(
+    string? DialedNumber,
+    string? ToNumber,
+    string RequestHost,
+    string Caller,
+    IPAddress? Source,
+    IReadOnlyDictionary<string, string>? SipHeaders)
+{
+    public static InviteFacts From(SipRequest invite)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+        var via = invite.TopVia;
+        IPAddress? source = null;
+        if ((via?.Received ?? via?.Host) is { } host && IPAddress.TryParse(host.Trim('[', ']'), out var parsed))
+        {
+            source = parsed;
+        }
+
+        var to = invite.To?.Uri.User is { } toUser ? ToE164(toUser) : null;
+        return new InviteFacts(
+            ToE164(invite.RequestUri.User),
+            to,
+            invite.RequestUri.Host,
+            invite.From?.Uri.User is { Length: > 0 } user ? ToE164(user) ?? user : "anonymous",
+            source,
+            CustomHeaders(invite.Headers));
+    }
+
+    /// <summary>"+15551230000", "15551230000" and "+1 (555) 123-0000" all read as +15551230000; anything else is not a number.</summary>
+    public static string? ToE164(string? user)
+    {
+        if (string.IsNullOrEmpty(user))
+        {
+            return null;
+        }
+
+        var semicolon = user.IndexOf(';', StringComparison.Ordinal);
+        var text = semicolon >= 0 ? user[..semicolon] : user;
+        var digits = new System.Text.StringBuilder("+");
+        foreach (var c in text.TrimStart('+'))
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits.Append(c);
+            }
+            else if (c is not ('-' or '.' or ' ' or '(' or ')'))
+            {
+                return null;
+            }
+        }
+
+        return digits.Length is >= 3 and <= 16 && digits[1] != '0' ? digits.ToString() : null;
+    }
+
+    /// <summary>X- headers, User-to-User and Diversion, with the spelling they arrived with (spec §12).</summary>
+    public static IReadOnlyDictionary<string, string>? CustomHeaders(SipHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        Dictionary<string, string>? found = null;
+        foreach (var header in headers)
+        {
+            if (!IsCustom(header.Name))
+            {
+                continue;
+            }
+
+            found ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            // Several fields of one name (two Diversion hops) are kept as one comma-separated value.
+            found[header.Name] = found.TryGetValue(header.Name, out var earlier) ? earlier + ", " + header.Value : header.Value;
+        }
+
+        return found;
+    }
+
+    private static bool IsCustom(string name) =>
+        name.StartsWith("X-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("User-to-User", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Diversion", StringComparison.OrdinalIgnoreCase);
+}

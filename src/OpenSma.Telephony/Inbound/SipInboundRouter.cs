@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenSma.Engine;
+using OpenSma.Engine.Control;
+using OpenSma.Engine.Transactions;
+using OpenSma.Sip.Dialogs;
+using OpenSma.Sip.Registrar;
+using OpenSma.Storage.Resources;
+using OpenSma.Telephony.Legs;
+
+namespace OpenSma.Telephony.Inbound;
+
+/// <summary>
+/// Takes each incoming INVITE to an SMA: admits the caller (403), finds the SIP rule for the dialed
+/// number or the Request-URI host (404), picks the rule's first target SMA by priority that exists
+/// (480 when the rule is disabled or none does), answers the SDP offer (488, 503), rings, and starts
+/// the transaction that sends NEW_INBOUND_CALL. Assign <see cref="OnIncomingCall"/> to
+/// <c>SipEndpoint.IncomingCall</c>.
+/// </summary>
+public sealed partial class SipInboundRouter
+{
+    private readonly IResourceStore _store;
+    private readonly CallEngine _engine;
+    private readonly MediaPlane _plane;
+    private readonly TrunkAdmission _admission;
+    private readonly ILogger _logger;
+    private readonly ILogger _legLogger;
+
+    public SipInboundRouter(
+        IResourceStore store,
+        CallEngine engine,
+        MediaPlane plane,
+        SipRegistrar? registrar = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(plane);
+        _store = store;
+        _engine = engine;
+        _plane = plane;
+        _admission = new TrunkAdmission(store, registrar, plane.Options);
+        var loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = loggers.CreateLogger("OpenSma.Telephony.Inbound");
+        _legLogger = loggers.CreateLogger("OpenSma.Telephony.Legs");
+    }
+
+    /// <summary>Raised when a call has been handed to the engine (tests and the phone rig watch it).</summary>
+    public event Action<SipCallLeg, CallTransaction>? CallStarted;
+
+    /// <summary>For <c>SipEndpoint.IncomingCall</c>: runs under the SIP stack's gate, so it only hands the dialog on.</summary>
+    public void OnIncomingCall(SipDialog dialog)
+    {
+        ArgumentNullException.ThrowIfNull(dialog);
+        _ = Task.Run(() => RouteAsync(dialog));
+    }
+
+    /// <summary>Routes one INVITE to completion of the hand-off; returns the leg, or null when the INVITE was refused.</summary>
+    internal async Task<SipCallLeg?> RouteAsync(SipDialog dialog)
+    {
+        try
+        {
+            return await RouteCoreAsync(dialog).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogRouteFailed(_logger, dialog.CallId, ex);
+            dialog.Reject(480);
+            return null;
+        }
+    }
+
+    private async Task<SipCallLeg?> RouteCoreAsync(SipDialog dialog)
+    {
+        var ct = CancellationToken.None;
+        var facts = InviteFacts.From(dialog.InitialInvite);
+        var (allowed, why) = await _admission.CheckAsync(facts, ct).ConfigureAwait(false);
+        if (!allowed)
+        {
+            return Refuse(dialog, 403, "Forbidden", why);
+        }
+
+        var (rule, dialed) = await FindRuleAsync(facts, ct).ConfigureAwait(false);
+        if (rule is null)
+        {
+            return Refuse(dialog, 404, "Not Found", $"no SIP rule for {facts.DialedNumber ?? facts.ToNumber ?? "(no number)"} or host {facts.RequestHost}");
+        }
+
+        if (rule.Disabled)
+        {
+            return Refuse(dialog, 480, "Temporarily Unavailable", $"SIP rule {rule.Id} is disabled");
+        }
+
+        SipMediaApplication? application = null;
+        foreach (var target in rule.TargetApplications.OrderBy(t => t.Priority))
+        {
+            // Failover: a target whose SMA no longer exists is skipped for the next priority.
+            application = (await _store.GetAsync<SipMediaApplication>(target.SipMediaApplicationId, ct).ConfigureAwait(false))?.Value;
+            if (application is not null)
+            {
+                break;
+            }
+        }
+
+        if (application is null)
+        {
+            return Refuse(dialog, 480, "Temporarily Unavailable", $"SIP rule {rule.Id} has no existing target SMA");
+        }
+
+        var leg = SipCallLeg.AcceptInvite(dialog, _plane, facts.Caller, dialed, facts.SipHeaders, _legLogger, out _);
+        if (leg is null)
+        {
+            return null;
+        }
+
+        dialog.Ring(180);
+        var transaction = _engine.StartInboundCall(
+            new SipMediaApplicationRef(application.Id, application.AwsAccountId, application.AwsRegion, application.Endpoint),
+            leg,
+            rule.Id);
+        LogRouted(_logger, dialog.CallId, dialed, rule.Id, application.Id, transaction.TransactionId);
+        CallStarted?.Invoke(leg, transaction);
+        return leg;
+    }
+
+    private async Task<(SipRule? Rule, string Dialed)> FindRuleAsync(InviteFacts facts, CancellationToken ct)
+    {
+        foreach (var number in new[] { facts.DialedNumber, facts.ToNumber }.Distinct())
+        {
+            if (number is not null
+                && await _store.FindByKeyAsync<SipRule>(SipRule.TriggerKey("ToPhoneNumber", number), ct).ConfigureAwait(false) is { } byNumber)
+            {
+                return (byNumber.Value, number);
+            }
+        }
+
+        var byHost = await _store.FindByKeyAsync<SipRule>(SipRule.TriggerKey("RequestUriHostname", facts.RequestHost), ct).ConfigureAwait(false);
+        return (byHost?.Value, facts.DialedNumber ?? facts.ToNumber ?? facts.RequestHost);
+    }
+
+    private SipCallLeg? Refuse(SipDialog dialog, int code, string phrase, string reason)
+    {
+        LogRefused(_logger, dialog.CallId, code, reason);
+        dialog.Reject(code, phrase);
+        return null;
+    }
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "INVITE {SipCallId} to {Number}: rule {RuleId} -> SMA {SmaId}, transaction {TransactionId}")]
+    private static partial void LogRouted(ILogger logger, string sipCallId, string number, string ruleId, string smaId, string transactionId);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "INVITE {SipCallId} refused {Code}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string sipCallId, int code, string reason);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "INVITE {SipCallId}: routing failed")]
+    private static partial void LogRouteFailed(ILogger logger, string sipCallId, Exception ex);
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using OpenSma.Media.Clock;
+using OpenSma.Media.Rtp;
+using OpenSma.Media.Sdp;
+
+namespace OpenSma.Telephony.Legs;
+
+/// <summary>
+/// What every SIP leg of a node shares: the RTP port range, the media clock that drives all
+/// outbound streams, the address written into SDP, and the time source.
+/// </summary>
+public sealed class MediaPlane : IDisposable
+{
+    private readonly IPAddress _bindAddress;
+
+    public MediaPlane(TelephonyOptions options, TimeProvider time, string? sipAdvertisedHost = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        Options = options;
+        Time = time;
+        Ports = new RtpPortAllocator(options.RtpPortMin, options.RtpPortMax);
+        Clock = new MediaClock(time);
+        _bindAddress = IPAddress.Parse(options.RtpBindAddress);
+        AdvertisedAddress = ChooseAdvertised(options.AdvertisedAddress, sipAdvertisedHost, _bindAddress);
+    }
+
+    public TelephonyOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public RtpPortAllocator Ports { get; }
+
+    public MediaClock Clock { get; }
+
+    /// <summary>The address peers send RTP to (SDP c= line).</summary>
+    public IPAddress AdvertisedAddress { get; }
+
+    public MediaCapabilities Capabilities { get; init; } = MediaCapabilities.Default;
+
+    /// <summary>Binds a port pair for a new leg; null when the range is exhausted (the call gets 503).</summary>
+    internal LegMedia? TryOpenLeg()
+    {
+        var lease = Ports.TryAllocate(_bindAddress);
+        return lease is null ? null : new LegMedia(this, lease);
+    }
+
+    public void Dispose() => Clock.Dispose();
+
+    private static IPAddress ChooseAdvertised(string? configured, string? sipHost, IPAddress bind)
+    {
+        if (configured is not null)
+        {
+            return IPAddress.Parse(configured);
+        }
+
+        if (sipHost is not null && IPAddress.TryParse(sipHost, out var fromSip))
+        {
+            return fromSip;
+        }
+
+        if (!bind.Equals(IPAddress.Any) && !bind.Equals(IPAddress.IPv6Any))
+        {
+            return bind;
+        }
+
+        return PrimaryIPv4() ?? IPAddress.Loopback;
+    }
+
+    private static IPAddress? PrimaryIPv4()
+    {
+        try
+        {
+            // Connecting a UDP socket sends nothing; it only asks the kernel which source address it would use.
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            probe.Connect(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 9));
+            return (probe.LocalEndPoint as IPEndPoint)?.Address;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,308 @@
+using Microsoft.Extensions.Logging;
+using OpenSma.Engine.Legs;
+using OpenSma.Media.Audio;
+using OpenSma.Media.Mixing;
+using OpenSma.Media.Playback;
+using OpenSma.Sip;
+using OpenSma.Sip.Dialogs;
+using OpenSma.Telephony.Outbound;
+
+namespace OpenSma.Telephony.Legs;
+
+/// <summary>
+/// A call leg over a SIP dialog and an RTP session (the <see cref="ICallLeg"/> seam for real
+/// calls). Split by concern: this file holds state and media operations, the partial files the
+/// dialog side (answer, hang-up, in-dialog requests) and dialing out.
+/// Every path that ends the leg goes through <see cref="Release"/>, which frees the RTP ports,
+/// the clock subscription, the bridge and the dialog.
+/// </summary>
+public sealed partial class SipCallLeg : ICallLeg
+{
+    private static readonly TimeSpan DigitGap = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan CommaPause = TimeSpan.FromMilliseconds(500);
+
+    private readonly Lock _gate = new();
+    private readonly MediaPlane _plane;
+    private readonly ILogger _logger;
+    private readonly LegMedia? _media;
+    private readonly CancellationTokenSource _stop = new();
+    private SipDialog? _dialog;
+    private ILegObserver? _observer;
+    private LegState _state = LegState.Alerting;
+    private bool _endedByEngine;
+    private int? _endBeforeAttach;
+    private bool _released;
+
+    private SipCallLeg(
+        MediaPlane plane,
+        LegMedia? media,
+        LegDirection direction,
+        string from,
+        string to,
+        IReadOnlyDictionary<string, string>? sipHeaders,
+        ILogger logger)
+    {
+        _plane = plane;
+        _media = media;
+        _logger = logger;
+        Direction = direction;
+        From = from;
+        To = to;
+        SipHeaders = sipHeaders;
+        CallId = Guid.NewGuid().ToString();
+        StartTime = plane.Time.GetUtcNow();
+    }
+
+    public string CallId { get; }
+
+    public string From { get; }
+
+    public string To { get; }
+
+    public LegDirection Direction { get; }
+
+    public IReadOnlyDictionary<string, string>? SipHeaders { get; }
+
+    public DateTimeOffset StartTime { get; }
+
+    public LegState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>The SIP dialog: the INVITE's for an inbound leg, the answered one for an outbound leg.</summary>
+    public SipDialog? Dialog
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dialog;
+            }
+        }
+    }
+
+    /// <summary>The local RTP port, or null when no port could be had.</summary>
+    public int? RtpPort => _media?.Port;
+
+    /// <summary>True once ports, clock subscription, bridge and dialog have been given back.</summary>
+    public bool IsReleased
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _released;
+            }
+        }
+    }
+
+    /// <summary>Whether VoiceFocus was asked for on this leg (spec §7.16).</summary>
+    public bool VoiceFocusEnabled { get; private set; }
+
+    /// <summary>The SIP code the engine released the leg with, when it did.</summary>
+    public int? ReleasedWith { get; private set; }
+
+    /// <summary>RTP counters of the leg (for tests and diagnostics).</summary>
+    public Media.Rtp.RtpStatistics? GetRtpStatistics() => _media?.Session.GetStatistics();
+
+    public void Attach(ILegObserver observer)
+    {
+        int? pendingEnd;
+        lock (_gate)
+        {
+            _observer = observer;
+            pendingEnd = _endBeforeAttach;
+            _endBeforeAttach = null;
+        }
+
+        if (pendingEnd is { } code)
+        {
+            // The caller gave up while the call was being routed.
+            observer.OnEnded(this, code);
+        }
+    }
+
+    public async Task<PlaybackOutcome> PlayAsync(PcmAudio audio, int repeat, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_media is not { } media || State == LegState.Ended)
+        {
+            return PlaybackOutcome.Stopped;
+        }
+
+        OpenMediaPath();
+        var player = media.Session.Player;
+        var playing = player.Play(audio, repeat);
+        using (cancellationToken.Register(static p => ((AudioPlayer)p!).Stop(), player))
+        {
+            var outcome = await playing.ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return outcome;
+        }
+    }
+
+    public async Task SendDigitsAsync(string digits, TimeSpan toneDuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digits);
+        if (_media is not { } media || State == LegState.Ended)
+        {
+            return;
+        }
+
+        OpenMediaPath();
+        var session = media.Session;
+        using var stop = cancellationToken.Register(() =>
+        {
+            session.DigitSender.Cancel();
+            session.Player.Stop();
+        });
+        foreach (var segment in Segments(digits))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (segment.Length == 0)
+            {
+                await session.Player.Play(PcmAudio.Silence(CommaPause)).ConfigureAwait(false);
+            }
+            else
+            {
+                await session.SendDigitsAsync(segment, toneDuration, DigitGap).ConfigureAwait(false);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    // "12,,3" -> "12", "", "", "3": an empty segment is one 500 ms pause.
+    private static IEnumerable<string> Segments(string digits)
+    {
+        var start = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            if (digits[i] == ',')
+            {
+                if (i > start)
+                {
+                    yield return digits[start..i];
+                }
+
+                yield return string.Empty;
+                start = i + 1;
+            }
+        }
+
+        if (start < digits.Length)
+        {
+            yield return digits[start..];
+        }
+    }
+
+    public IDisposable TapIncoming(IAudioTap tap)
+    {
+        ArgumentNullException.ThrowIfNull(tap);
+        return _media is { } media ? media.Session.AddInboundSink(new TapSink(tap)) : NoTap.Instance;
+    }
+
+    public IDisposable TapOutgoing(IAudioTap tap)
+    {
+        ArgumentNullException.ThrowIfNull(tap);
+        return _media is { } media ? media.Session.AddOutboundSink(new TapSink(tap)) : NoTap.Instance;
+    }
+
+    public void BridgeWith(ICallLeg? other)
+    {
+        if (_media is not { } media)
+        {
+            return;
+        }
+
+        if (other is null)
+        {
+            LegBridge? old;
+            lock (_gate)
+            {
+                old = media.Bridge;
+                media.Bridge = null;
+            }
+
+            old?.Dispose();
+            return;
+        }
+
+        if (other is not SipCallLeg { _media: { } otherMedia } otherLeg)
+        {
+            LogUnbridgeable(_logger, CallId, other.GetType().Name);
+            return;
+        }
+
+        // The engine bridges both ways (A with B, then B with A); one LegBridge serves both.
+        if (media.Bridge is { } existing && ReferenceEquals(existing, otherMedia.Bridge))
+        {
+            return;
+        }
+
+        if (media.IsDisposed || otherMedia.IsDisposed)
+        {
+            return;
+        }
+
+        OpenMediaPath();
+        otherLeg.OpenMediaPath();
+        var bridge = new LegBridge(media.Session, otherMedia.Session);
+        media.Bridge = bridge;
+        otherMedia.Bridge = bridge;
+    }
+
+    /// <summary>
+    /// VoiceFocus: the state is kept on the leg. The media plane has no noise-suppression stage to
+    /// switch yet, so the audio passes unchanged.
+    /// </summary>
+    public void SetVoiceFocus(bool enabled) => VoiceFocusEnabled = enabled;
+
+    /// <summary>Gives back everything the leg holds. Idempotent; safe from any thread.</summary>
+    private void Release()
+    {
+        SipDialog? dialog;
+        lock (_gate)
+        {
+            if (_released)
+            {
+                return;
+            }
+
+            _released = true;
+            dialog = _dialog;
+        }
+
+        _stop.Cancel();
+        _media?.Dispose();
+        if (dialog is { State: not SipDialogState.Terminated })
+        {
+            // BYE when confirmed, 480 while still early: the dialog never outlives the leg.
+            _ = dialog.HangUpAsync();
+        }
+    }
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Leg {CallId}: cannot bridge with a {Kind}; only SIP legs relay RTP")]
+    private static partial void LogUnbridgeable(ILogger logger, string callId, string kind);
+
+    private sealed class TapSink(IAudioTap tap) : IAudioSink
+    {
+        public void OnFrame(ReadOnlySpan<short> frame) => tap.OnFrame(frame);
+    }
+
+    private sealed class NoTap : IDisposable
+    {
+        public static readonly NoTap Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}

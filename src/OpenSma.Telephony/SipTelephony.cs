@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging;
+using OpenSma.Engine;
+using OpenSma.Sip;
+using OpenSma.Storage.Resources;
+using OpenSma.Telephony.Inbound;
+using OpenSma.Telephony.Legs;
+using OpenSma.Telephony.Outbound;
+
+namespace OpenSma.Telephony;
+
+/// <summary>
+/// The composition of the telephony layer for a host: the media plane, the outbound leg factory
+/// to give the <see cref="CallEngine"/>, and the inbound router attached to the SIP endpoint once
+/// the engine exists.
+/// <code>
+/// var telephony = new SipTelephony(sip, store, options, time, loggers);
+/// var engine = new CallEngine(engineOptions, time, objects, telephony.LegFactory, resolvers, loggers);
+/// telephony.Attach(engine);   // sip.IncomingCall now routes INVITEs through SIP rules
+/// </code>
+/// </summary>
+public sealed class SipTelephony : IDisposable
+{
+    private readonly SipEndpoint _endpoint;
+    private readonly IResourceStore _store;
+    private readonly ILoggerFactory? _loggers;
+
+    public SipTelephony(SipEndpoint endpoint, IResourceStore store, TelephonyOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, string? sipAdvertisedHost = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(store);
+        _endpoint = endpoint;
+        _store = store;
+        _loggers = loggerFactory;
+        Media = new MediaPlane(options, time, sipAdvertisedHost);
+        Router = new SipDialRouter(store, endpoint, options, time, Media.AdvertisedAddress);
+        LegFactory = new SipCallLegFactory(endpoint, Router, Media, loggerFactory);
+    }
+
+    public MediaPlane Media { get; }
+
+    public SipDialRouter Router { get; }
+
+    public SipCallLegFactory LegFactory { get; }
+
+    public SipInboundRouter? Inbound { get; private set; }
+
+    /// <summary>Starts routing incoming INVITEs to <paramref name="engine"/>.</summary>
+    public SipInboundRouter Attach(CallEngine engine)
+    {
+        Inbound = new SipInboundRouter(_store, engine, Media, _endpoint.Registrar, _loggers);
+        _endpoint.IncomingCall = Inbound.OnIncomingCall;
+        return Inbound;
+    }
+
+    public void Dispose() => Media.Dispose();
+}
