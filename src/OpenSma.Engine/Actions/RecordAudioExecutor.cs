@@ -98,10 +98,14 @@ internal sealed class RecordAudioExecutor : IActionExecutor
             ["recording-duration"] = (capture.Samples.Length / (double)PcmAudio.SampleRate).ToString("0.###", CultureInfo.InvariantCulture),
             ["recording-audio-file-format"] = "audio/wav",
         });
-        ObjectWriteResult written;
-        using (context.Services.Activity.BeginExternal())
+        // A bucket that SMAs may not write to fails like an upload without s3:PutObject would.
+        var written = new ObjectWriteResult(ObjectStatus.AccessDenied, null, "the bucket does not let SIP media applications write");
+        if (context.Services.Objects.AccessOf(bucket).SmaWrite)
         {
-            written = await context.Services.Objects.PutAsync(bucket, key, wav, metadata, CancellationToken.None);
+            using (context.Services.Activity.BeginExternal())
+            {
+                written = await context.Services.Objects.PutAsync(bucket, key, wav, metadata, CancellationToken.None);
+            }
         }
 
         if (written.Status != ObjectStatus.Ok)

@@ -52,7 +52,7 @@ internal sealed class StartCallRecordingExecutor : IActionExecutor
             bucketExists = await context.Services.Objects.BucketExistsAsync(bucket, cancellationToken);
         }
 
-        if (!bucketExists)
+        if (!bucketExists || !context.Services.Objects.AccessOf(bucket).SmaWrite)
         {
             return new ActionError("NoAccessToDestination", "Error while accessing destination");
         }

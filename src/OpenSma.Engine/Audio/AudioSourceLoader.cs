@@ -7,6 +7,7 @@ namespace OpenSma.Engine.Audio;
 /// <summary>
 /// Turns an action's <c>AudioSource</c> into decoded 8 kHz audio: checks the source fields, reads
 /// the object from the store and decodes it once per ETag, shared by every call (spec §11.1).
+/// A HEAD per play finds the current ETag, so an overwritten prompt is heard on the next play.
 /// </summary>
 internal sealed class AudioSourceLoader(IObjectStore objects, PromptCache cache, Runtime.ActivityTracker activity)
 {
@@ -18,6 +19,12 @@ internal sealed class AudioSourceLoader(IObjectStore objects, PromptCache cache,
         if (source is null || source.Type != "S3" || source.BucketName is null || source.Key is null)
         {
             return new(null, invalid);
+        }
+
+        // A bucket whose policy does not let SMAs read it (spec §11.1): same answer as a missing object.
+        if (!objects.AccessOf(source.BucketName).SmaRead)
+        {
+            return new(null, ActionError.AudioSourceInaccessible);
         }
 
         // Store I/O runs in real time: virtual time waits for it.
