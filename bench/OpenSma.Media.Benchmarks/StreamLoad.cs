@@ -14,7 +14,8 @@ namespace OpenSma.Media.Benchmarks;
 /// N two-way G.711 streams on loopback: legs are paired, every leg plays a prompt out at 50
 /// packets/s and receives its partner's stream with the in-band DTMF detector running. Reports
 /// packets/s, CPU per 1,000 streams, allocations per packet, inter-arrival jitter and loss, and
-/// in the same run the raw loopback UDP ceiling for 172-byte datagrams.
+/// in the same run the raw loopback UDP ceiling for 172-byte datagrams. --voice-focus turns the
+/// noise suppressor on for every leg.
 /// </summary>
 internal static class StreamLoad
 {
@@ -27,10 +28,11 @@ internal static class StreamLoad
         var seconds = Option(args, "--seconds", 10);
         var clocks = Option(args, "--clocks", Environment.ProcessorCount);
         var basePort = Option(args, "--base-port", 30000);
+        var voiceFocus = Array.IndexOf(args, "--voice-focus") >= 0;
         streams += streams % 2;
 
         Console.WriteLine($"# load average before the run: {LoadAverage()}");
-        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s), {seconds} s measured, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s), {seconds} s measured, {Environment.ProcessorCount} cores{(voiceFocus ? ", VoiceFocus on every leg" : string.Empty)}");
         var ceiling = MeasureRawCeiling(TimeSpan.FromSeconds(3));
         Console.WriteLine($"raw loopback UDP ceiling (1 sender, 1 receiver, 172-byte datagrams): {ceiling:N0} packets/s");
 
@@ -57,6 +59,7 @@ internal static class StreamLoad
             for (var i = 0; i < streams; i++)
             {
                 var session = sessions[i];
+                session.VoiceFocus = voiceFocus;
                 session.Start();
                 _ = session.Player.Play(prompt, repeat: 1000);
                 if (i < SampledLegs)

@@ -40,10 +40,11 @@ public sealed class NoiseSuppressor : IAudioFilter
     private static readonly float MinGain = (float)Math.Pow(10, -MaxAttenuationDb / 20);
     private static readonly float[] Window = CreateWindow();
 
-    private readonly Fft _fft = new(FrameSize);
+    private readonly RealFft _fft = new(FrameSize);
     private readonly float[] _input = new float[FrameSize];
-    private readonly float[] _re = new float[FrameSize];
-    private readonly float[] _im = new float[FrameSize];
+    private readonly float[] _frame = new float[FrameSize];
+    private readonly float[] _re = new float[Bins];
+    private readonly float[] _im = new float[Bins];
     private readonly float[] _overlap = new float[FrameSize];
     private readonly float[] _smoothed = new float[Bins];
     private readonly float[] _noise = new float[Bins];
@@ -99,17 +100,16 @@ public sealed class NoiseSuppressor : IAudioFilter
     {
         for (var n = 0; n < FrameSize; n++)
         {
-            _re[n] = _input[n] * Window[n];
-            _im[n] = 0;
+            _frame[n] = _input[n] * Window[n];
         }
 
-        _fft.Forward(_re, _im);
+        _fft.Forward(_frame, _re, _im);
         ApplyGains();
-        _fft.Inverse(_re, _im);
+        _fft.Inverse(_re, _im, _frame);
 
         for (var n = 0; n < FrameSize; n++)
         {
-            _overlap[n] += _re[n] * Window[n];
+            _overlap[n] += _frame[n] * Window[n];
         }
 
         var end = (_outputStart + _outputCount) % _output.Length;
@@ -162,11 +162,6 @@ public sealed class NoiseSuppressor : IAudioFilter
 
             _re[k] *= gain;
             _im[k] *= gain;
-            if (k is > 0 and < FrameSize / 2)
-            {
-                _re[FrameSize - k] *= gain;
-                _im[FrameSize - k] *= gain;
-            }
         }
     }
 
