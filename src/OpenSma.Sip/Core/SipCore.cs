@@ -156,14 +156,14 @@ internal sealed class SipCore : ISipMessageSink
         }
 
         var responseTarget = SipResponseRouting.ResponseTarget(request, source);
-        if (request.To?.Tag is null && SipPrechecks.Refusal(request) is { } refusal)
+        if (request.ToTag is null && SipPrechecks.Refusal(request) is { } refusal)
         {
             // Scheme and Require checks come first (RFC 3261 §8.2.2), even for OPTIONS.
             SendStateless(refusal, request, source);
             return;
         }
 
-        if (request.Method == SipMethods.Options && request.To?.Tag is null)
+        if (request.Method == SipMethods.Options && request.ToTag is null)
         {
             // Health checks from load balancers: answered without keeping any state.
             SendStateless(OptionsResponse(request), request, source);

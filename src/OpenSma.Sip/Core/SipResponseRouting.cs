@@ -12,6 +12,14 @@ internal static class SipResponseRouting
     /// <summary>Records the real source in the top Via: received= when it differs from sent-by, rport= when asked for.</summary>
     public static void StampTopVia(SipRequest request, IPEndPoint source)
     {
+        // The common case, a sent-by that is the real source and no rport to fill, changes nothing.
+        var address = source.Address.IsIPv4MappedToIPv6 ? source.Address.MapToIPv4() : source.Address;
+        if (request.SharedTopVia is not { } shared
+            || (!(shared.HasRPort && shared.RPort is null) && IPAddress.TryParse(shared.Host.Trim('[', ']'), out var sentByAddress) && sentByAddress.Equals(address)))
+        {
+            return;
+        }
+
         if (request.Headers.Get(SipHeaderNames.Via) is not { } firstField)
         {
             return;
@@ -23,7 +31,6 @@ internal static class SipResponseRouting
             return;
         }
 
-        var address = source.Address.IsIPv4MappedToIPv6 ? source.Address.MapToIPv4() : source.Address;
         if (via.HasRPort && via.RPort is null)
         {
             via.Parameters.Set("rport", source.Port.ToString(CultureInfo.InvariantCulture));
@@ -54,7 +61,7 @@ internal static class SipResponseRouting
             return source;
         }
 
-        var via = request.TopVia;
+        var via = request.SharedTopVia;
         if (via is null || via.HasRPort)
         {
             return source;

@@ -44,7 +44,7 @@ internal sealed class SipUserAgent : ISipRequestHandler
 
     public void OnRequest(SipRequest request, ServerTransaction? transaction, SipRemote source)
     {
-        var toTag = request.To?.Tag;
+        var toTag = request.ToTag;
         if (transaction is null)
         {
             // An ACK for a 2xx: it belongs to a dialog, never to a transaction.
@@ -325,5 +325,5 @@ internal sealed class SipUserAgent : ISipRequestHandler
         _dialogs.TryGetValue(DialogKey(callId, localTag, remoteTag), out var dialog) ? dialog : null;
 
     private SipDialog? FindDialog(SipRequest request, string toTag) =>
-        _dialogs.TryGetValue(DialogKey(request.CallId ?? string.Empty, toTag, request.From?.Tag ?? string.Empty), out var dialog) ? dialog : null;
+        _dialogs.TryGetValue(DialogKey(request.CallId ?? string.Empty, toTag, request.FromTag ?? string.Empty), out var dialog) ? dialog : null;
 }

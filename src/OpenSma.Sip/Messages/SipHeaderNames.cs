@@ -69,4 +69,9 @@ public static class SipHeaderNames
 
     /// <summary>Expands a compact form and fixes the case of a known name; unknown names stay as sent.</summary>
     public static string Normalize(string name) => Canonical.TryGetValue(name, out var canonical) ? canonical : name;
+
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> CanonicalBySpan = Canonical.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The canonical name for a known header, without allocating; unknown names become a new string.</summary>
+    internal static string Normalize(ReadOnlySpan<char> name) => CanonicalBySpan.TryGetValue(name, out var canonical) ? canonical : name.ToString();
 }

@@ -13,9 +13,13 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
 
     public int Count => _items.Count;
 
+    /// <summary>Changes with every edit, so a message can keep parsed views of its headers until they change.</summary>
+    internal int Version { get; private set; }
+
     public SipHeaders Add(string name, string value)
     {
         _items.Add(new SipHeader(SipHeaderNames.Normalize(name), value));
+        Version++;
         return this;
     }
 
@@ -23,6 +27,7 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
     public SipHeaders AddFirst(string name, string value)
     {
         _items.Insert(0, new SipHeader(SipHeaderNames.Normalize(name), value));
+        Version++;
         return this;
     }
 
@@ -41,6 +46,7 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
             _items.Insert(at, new SipHeader(name, value));
         }
 
+        Version++;
         return this;
     }
 
@@ -55,6 +61,7 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
         }
 
         _items[i] = new SipHeader(name, value);
+        Version++;
         return true;
     }
 
@@ -68,6 +75,7 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
             return false;
         }
 
+        Version++;
         var values = new List<string>();
         if (!SipGrammar.TrySplitList(_items[i].Value, values) || values.Count <= 1)
         {
@@ -82,6 +90,7 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
     public int Remove(string name)
     {
         name = SipHeaderNames.Normalize(name);
+        Version++;
         return _items.RemoveAll(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
     }
 
@@ -129,10 +138,11 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
     /// </summary>
     public List<string>? GetValues(string name)
     {
+        name = SipHeaderNames.Normalize(name);
         var values = new List<string>();
-        foreach (var field in GetFields(name))
+        foreach (var h in _items)
         {
-            if (!SipGrammar.TrySplitList(field, values))
+            if (string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase) && !SipGrammar.TrySplitList(h.Value, values))
             {
                 return null;
             }

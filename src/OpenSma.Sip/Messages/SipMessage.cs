@@ -11,11 +11,43 @@ public abstract class SipMessage
     /// <summary>The body as opaque bytes; its meaning is given by <see cref="ContentType"/>.</summary>
     public ReadOnlyMemory<byte> Body { get; set; }
 
-    public string? CallId => Headers.Get(SipHeaderNames.CallId)?.Trim();
+    private Cached<string?>? _callId;
+    private Cached<SipCSeq?>? _cseq;
+    private Cached<SipVia?>? _topVia;
+    private Cached<string?>? _fromTag;
+    private Cached<string?>? _toTag;
+
+    /// <summary>A parsed view of the headers, valid while they are the same object at the same version.</summary>
+    private sealed record Cached<T>(SipHeaders Owner, int Version, T Value);
+
+    private T Cache<T>(ref Cached<T>? slot, Func<SipMessage, T> parse)
+    {
+        var headers = Headers;
+        var entry = slot;
+        if (entry is null || !ReferenceEquals(entry.Owner, headers) || entry.Version != headers.Version)
+        {
+            // One reference write publishes owner, version and value together.
+            entry = new Cached<T>(headers, headers.Version, parse(this));
+            slot = entry;
+        }
+
+        return entry.Value;
+    }
+
+    public string? CallId => Cache(ref _callId, static m => m.Headers.Get(SipHeaderNames.CallId)?.Trim());
+
+    /// <summary>The top Via as the stack reads it on hot paths: shared, so callers must not change it (use <see cref="TopVia"/> for a copy).</summary>
+    internal SipVia? SharedTopVia => Cache(ref _topVia, static m => m.TopVia);
+
+    /// <summary>The From tag, parsed once per header version.</summary>
+    internal string? FromTag => Cache(ref _fromTag, static m => m.From?.Tag);
+
+    /// <summary>The To tag, parsed once per header version.</summary>
+    internal string? ToTag => Cache(ref _toTag, static m => m.To?.Tag);
 
     public string? ContentType => Headers.Get(SipHeaderNames.ContentType)?.Trim();
 
-    public SipCSeq? CSeq => Headers.Get(SipHeaderNames.CSeq) is { } v && SipCSeq.TryParse(v, out var c) ? c : null;
+    public SipCSeq? CSeq => Cache(ref _cseq, static m => m.Headers.Get(SipHeaderNames.CSeq) is { } v && SipCSeq.TryParse(v, out var c) ? c : null);
 
     public SipNameAddress? From => ParseNameAddress(SipHeaderNames.From);
 

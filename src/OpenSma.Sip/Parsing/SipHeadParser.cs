@@ -27,7 +27,7 @@ internal static class SipHeadParser
             return SipParseResult.Fail(400, "Too many header lines");
         }
 
-        var (message, startCode, startError) = ParseStartLine(lines[0]);
+        var (message, startCode, startError) = ParseStartLine(lines[0].ToString());
         var headerError = ReadHeaders(lines, message.Headers, limits);
         if (headerError is not null)
         {
@@ -39,20 +39,21 @@ internal static class SipHeadParser
             : SipParseResult.Ok(message, 0);
     }
 
-    private static List<string> SplitLines(string head)
+    /// <summary>The logical lines of the head, as slices of it (a folded line is the only one copied).</summary>
+    private static List<ReadOnlyMemory<char>> SplitLines(string head)
     {
-        var lines = new List<string>();
+        var lines = new List<ReadOnlyMemory<char>>(24);
         var start = 0;
         while (start < head.Length)
         {
             var nl = head.IndexOf('\n', start);
             var end = nl < 0 ? head.Length : nl;
             var lineEnd = end > start && head[end - 1] == '\r' ? end - 1 : end;
-            var line = head[start..lineEnd];
-            if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t') && lines.Count > 1)
+            var line = head.AsMemory(start, lineEnd - start);
+            if (line.Length > 0 && (line.Span[0] == ' ' || line.Span[0] == '\t') && lines.Count > 1)
             {
                 // A continuation line: RFC 3261 §7.3.1 folding is equivalent to one SP.
-                lines[^1] = lines[^1] + " " + line.TrimStart(' ', '\t');
+                lines[^1] = string.Concat(lines[^1].Span, " ", line.Span.TrimStart(" \t")).AsMemory();
             }
             else if (line.Length > 0 || lines.Count == 0)
             {
@@ -65,29 +66,29 @@ internal static class SipHeadParser
         return lines;
     }
 
-    private static string? ReadHeaders(List<string> lines, SipHeaders headers, SipParserLimits limits)
+    private static string? ReadHeaders(List<ReadOnlyMemory<char>> lines, SipHeaders headers, SipParserLimits limits)
     {
         for (var i = 1; i < lines.Count; i++)
         {
-            var line = lines[i];
+            var line = lines[i].Span;
             if (line.Length > limits.MaxLineLength)
             {
                 return "Header line too long";
             }
 
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var colon = line.IndexOf(':');
             if (colon <= 0)
             {
                 return "Header line without a name and colon";
             }
 
-            var name = SipGrammar.Trim(line.AsSpan(0, colon));
+            var name = SipGrammar.Trim(line[..colon]);
             if (!SipGrammar.IsToken(name))
             {
                 return "Malformed header name";
             }
 
-            headers.Add(name.ToString(), SipGrammar.Trim(line.AsSpan(colon + 1)).ToString());
+            headers.Add(SipHeaderNames.Normalize(name), SipGrammar.Trim(line[(colon + 1)..]).ToString());
         }
 
         return null;

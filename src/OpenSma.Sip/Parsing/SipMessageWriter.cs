@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using OpenSma.Sip.Messages;
 
@@ -7,14 +6,38 @@ namespace OpenSma.Sip.Parsing;
 /// <summary>Serializes messages to wire bytes. Content-Length is always written from the real body length.</summary>
 public static class SipMessageWriter
 {
+    /// <summary>One builder per thread: every message sent would otherwise allocate and grow its own.</summary>
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
     public static byte[] ToBytes(SipMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var head = WriteHead(message);
-        var headBytes = Encoding.UTF8.GetByteCount(head);
+        var sb = t_builder ?? new StringBuilder(1024);
+        t_builder = null;
+        sb.Clear();
+        AppendHead(sb, message);
+
+        // Encode straight from the builder's chunks: no intermediate string.
+        var headBytes = 0;
+        foreach (var chunk in sb.GetChunks())
+        {
+            headBytes += Encoding.UTF8.GetByteCount(chunk.Span);
+        }
+
         var bytes = new byte[headBytes + message.Body.Length];
-        Encoding.UTF8.GetBytes(head, bytes);
+        var at = 0;
+        foreach (var chunk in sb.GetChunks())
+        {
+            at += Encoding.UTF8.GetBytes(chunk.Span, bytes.AsSpan(at));
+        }
+
         message.Body.Span.CopyTo(bytes.AsSpan(headBytes));
+        if (sb.Capacity <= 16 * 1024)
+        {
+            t_builder = sb;
+        }
+
         return bytes;
     }
 
@@ -22,13 +45,19 @@ public static class SipMessageWriter
     {
         ArgumentNullException.ThrowIfNull(message);
         var sb = new StringBuilder(512);
+        AppendHead(sb, message);
+        return sb.ToString();
+    }
+
+    private static void AppendHead(StringBuilder sb, SipMessage message)
+    {
         switch (message)
         {
             case SipRequest request:
                 sb.Append(request.Method).Append(' ').Append(request.RequestUri).Append(" SIP/2.0\r\n");
                 break;
             case SipResponse response:
-                sb.Append("SIP/2.0 ").Append(response.StatusCode.ToString(CultureInfo.InvariantCulture))
+                sb.Append("SIP/2.0 ").Append(response.StatusCode)
                     .Append(' ').Append(response.ReasonPhrase).Append("\r\n");
                 break;
         }
@@ -43,7 +72,6 @@ public static class SipMessageWriter
             sb.Append(header.Name).Append(": ").Append(header.Value).Append("\r\n");
         }
 
-        sb.Append("Content-Length: ").Append(message.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
-        return sb.ToString();
+        sb.Append("Content-Length: ").Append(message.Body.Length).Append("\r\n\r\n");
     }
 }

@@ -8,7 +8,7 @@ internal static class SipTransactionKeys
 {
     /// <summary>Client side: the top Via branch plus the CSeq method.</summary>
     public static string? ForClient(SipMessage message) =>
-        message.TopVia?.Branch is { Length: > 0 } branch && message.CSeq is { } cseq ? branch + "|" + cseq.Method : null;
+        message.SharedTopVia?.Branch is { Length: > 0 } branch && message.CSeq is { } cseq ? branch + "|" + cseq.Method : null;
 
     /// <summary>
     /// Server side: branch, sent-by and method (ACK matches its INVITE). A request whose branch
@@ -17,7 +17,7 @@ internal static class SipTransactionKeys
     /// </summary>
     public static string? ForServer(SipRequest request)
     {
-        var via = request.TopVia;
+        var via = request.SharedTopVia;
         if (via is null || request.CSeq is not { } cseq)
         {
             return null;
@@ -31,6 +31,6 @@ internal static class SipTransactionKeys
         }
 
         return string.Join(
-            '|', "2543", request.CallId, request.From?.Tag, cseq.Number.ToString(CultureInfo.InvariantCulture), sentBy, via.Branch, method);
+            '|', "2543", request.CallId, request.FromTag, cseq.Number.ToString(CultureInfo.InvariantCulture), sentBy, via.Branch, method);
     }
 }
