@@ -4,7 +4,10 @@ using OpenSma.Host.Calls;
 
 namespace OpenSma.Host.Cli;
 
-/// <summary><c>opensma call</c>: a virtual phone calls an SMA handler; no SIP, no phone needed.</summary>
+/// <summary>
+/// <c>opensma call</c>: a virtual phone calls an SMA handler (no SIP, no phone needed), or with
+/// <c>--sip</c> OpenSMA's own SIP phone places a real SIP/RTP call over loopback.
+/// </summary>
 internal static class CallCommand
 {
     public static Command Create(Option<string> dataDir)
@@ -31,6 +34,7 @@ internal static class CallCommand
             Description = "How a number called by CallAndBridge behaves: NUMBER=answer[@RING]|busy[@RING]|noanswer|reject[:CODE][@RING], then ;digits=...;say=FILE@T;hangup=T. Other numbers answer after 2 s.",
         };
         var header = new Option<string[]>("--header") { Description = "A SIP header on the caller's INVITE, NAME=VALUE (X-..., User-to-User, Diversion). Repeatable." };
+        var sip = new Option<bool>("--sip") { Description = "Place a real SIP/RTP call over loopback: OpenSMA's engine, SIP endpoint and router on 127.0.0.1, dialled by OpenSMA's own SIP phone (not with --fast)." };
         var fast = new Option<bool>("--fast") { Description = "Run on virtual time: prompts and timeouts take no real time (handler latency is not counted)." };
         var json = new Option<bool>("--json") { Description = "Write the trace as JSON lines (one object per line) instead of the ladder." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print every event's full JSON." };
@@ -40,7 +44,7 @@ internal static class CallCommand
 
         var command = new Command("call", "Place a virtual call into an SMA handler and print the event/action ladder. Exit code 0: the call ended with every leg hung up; 1: the handler failed and the call was released; 2: bad options; 3: still up at --max-duration.")
         {
-            handler, from, to, digits, say, hangupAfter, callee, header, fast, json, verbose, record, config, maxDuration,
+            handler, from, to, digits, say, hangupAfter, callee, header, sip, fast, json, verbose, record, config, maxDuration,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -68,7 +72,17 @@ internal static class CallCommand
                     DataDirectory = result.GetValue(dataDir)!,
                     MaxDuration = Durations.Parse(result.GetValue(maxDuration)!, "--max-duration"),
                 };
+                if (result.GetValue(sip) && options.Fast)
+                {
+                    throw new CallScriptException("--fast runs on virtual time; a real SIP call (--sip) runs in real time.");
+                }
+
                 await using var functions = FunctionsWiring.Create(result.GetValue(config), options.DataDirectory);
+                if (result.GetValue(sip))
+                {
+                    return await SipCallRunner.RunAsync(options, Console.Out, functions.Resolvers, cancellationToken);
+                }
+
                 return await VirtualCallRunner.RunAsync(options, Console.Out, functions.Resolvers, cancellationToken);
             }
             catch (CallScriptException ex)
