@@ -52,8 +52,12 @@ public sealed class FunctionHost : IAsyncDisposable
     {
         if (!LambdaArn.TryParse(nameOrArn, out var arn) || !Registry.Remove(arn.FunctionName))
             return false;
-        if (_pools.TryRemove(arn.FunctionName, out var pool))
-            await pool.DisposeAsync().ConfigureAwait(false);
+        // $LATEST's pool and those of its published versions (NAME:1, NAME:2, ...).
+        foreach (var key in _pools.Keys.Where(k => k == arn.FunctionName || k.StartsWith(arn.FunctionName + ":", StringComparison.Ordinal)).ToArray())
+        {
+            if (_pools.TryRemove(key, out var pool))
+                await pool.DisposeAsync().ConfigureAwait(false);
+        }
         return true;
     }
 
@@ -72,14 +76,23 @@ public sealed class FunctionHost : IAsyncDisposable
     /// Runs one synchronous invocation. <paramref name="cancellationToken"/> means the caller stopped
     /// waiting: the result is then TimedOut, while the sandbox runs on to its own timeout as in Lambda.
     /// </summary>
+    public Task<FunctionInvocationResult> InvokeAsync(
+        string nameOrArn, ReadOnlyMemory<byte> payload, string? transactionId, CancellationToken cancellationToken) =>
+        InvokeAsync(nameOrArn, qualifier: null, payload, transactionId, cancellationToken);
+
+    /// <param name="qualifier">A version or alias given apart from the name (the Invoke API's <c>Qualifier</c>); one in the ARN wins.</param>
     public async Task<FunctionInvocationResult> InvokeAsync(
-        string nameOrArn, ReadOnlyMemory<byte> payload, string? transactionId, CancellationToken cancellationToken)
+        string nameOrArn, string? qualifier, ReadOnlyMemory<byte> payload, string? transactionId, CancellationToken cancellationToken)
     {
         var requestId = Guid.NewGuid().ToString();
-        if (!Registry.TryGet(nameOrArn, out var function))
+        if (!Registry.TryGet(nameOrArn, qualifier, out var function))
             return Failure(requestId, FunctionInvocationStatus.NotFound, "ResourceNotFoundException",
                 $"Function not found: {nameOrArn}", []);
-        var run = RunGuardedAsync(function, requestId, payload, transactionId);
+        // The runtime sees the ARN it was invoked by: with the alias when called through one, as in Lambda.
+        var invokedArn = LambdaArn.TryParse(nameOrArn, out var parsed) && (parsed.Qualifier ?? qualifier) is { } q
+            ? Registry.ArnFor(function.Name) + ":" + q
+            : Registry.ArnFor(function.Name);
+        var run = RunGuardedAsync(function, invokedArn, requestId, payload, transactionId);
         try
         {
             return await run.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -93,11 +106,11 @@ public sealed class FunctionHost : IAsyncDisposable
 
     /// <summary>Whatever goes wrong starting a sandbox becomes a result: nothing throws into the engine.</summary>
     private async Task<FunctionInvocationResult> RunGuardedAsync(
-        RegisteredFunction function, string requestId, ReadOnlyMemory<byte> payload, string? transactionId)
+        RegisteredFunction function, string invokedArn, string requestId, ReadOnlyMemory<byte> payload, string? transactionId)
     {
         try
         {
-            return await RunAsync(function, requestId, payload, transactionId).ConfigureAwait(false);
+            return await RunAsync(function, invokedArn, requestId, payload, transactionId).ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {
@@ -114,12 +127,12 @@ public sealed class FunctionHost : IAsyncDisposable
     }
 
     private async Task<FunctionInvocationResult> RunAsync(
-        RegisteredFunction function, string requestId, ReadOnlyMemory<byte> payload, string? transactionId)
+        RegisteredFunction function, string invokedArn, string requestId, ReadOnlyMemory<byte> payload, string? transactionId)
     {
         var codeHash = function.WatchCode && _options.HotReload
             ? CodeFingerprint.Compute(function.CodeRoot).Hash
             : function.CodeSha256;
-        var pool = _pools.GetOrAdd(function.Name, _ => new FunctionPool(_options, _bootstrap, _timeProvider));
+        var pool = _pools.GetOrAdd(function.PoolKey, _ => new FunctionPool(_options, _bootstrap, _timeProvider));
         var (sandbox, isNew) = pool.Acquire(function, codeHash);
         if (sandbox is null)
             return Failure(requestId, FunctionInvocationStatus.Throttled, "TooManyRequestsException",
@@ -138,14 +151,14 @@ public sealed class FunctionHost : IAsyncDisposable
                     var status = init.TimedOut ? FunctionInvocationStatus.TimedOut : FunctionInvocationStatus.InitError;
                     var (type, message, body) = ErrorDocument(init.ErrorBody, init.ErrorType, init.Detail, requestId);
                     lines.Platform($"INIT_REPORT Init Duration: {lines.ElapsedMs()} ms Phase: init Status: error Error Type: {type}");
-                    return Finish(new FunctionInvocationResult(requestId, status, body, type, message, lines.Entries));
+                    return Finish(new FunctionInvocationResult(requestId, status, body, type, message, lines.Entries) { Version = function.Version });
                 }
             }
             var timeout = TimeSpan.FromSeconds(function.Definition.Timeout);
             var deadline = _timeProvider.GetUtcNow() + timeout;
-            lines.Platform($"START RequestId: {requestId} Version: $LATEST");
+            lines.Platform($"START RequestId: {requestId} Version: {function.Version}");
             var invocation = new RuntimeInvocation(
-                requestId, payload, deadline.ToUnixTimeMilliseconds(), function.Arn, NewTraceId(), ClientContext: null);
+                requestId, payload, deadline.ToUnixTimeMilliseconds(), invokedArn, NewTraceId(), ClientContext: null);
             var started = _timeProvider.GetTimestamp();
             var reply = await sandbox.InvokeAsync(invocation, timeout, WritesMarkers(function)).ConfigureAwait(false);
             var duration = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
@@ -161,7 +174,7 @@ public sealed class FunctionHost : IAsyncDisposable
             lines.Platform($"END RequestId: {requestId}");
             lines.Platform(string.Create(CultureInfo.InvariantCulture,
                 $"REPORT RequestId: {requestId}\tDuration: {duration:0.00} ms\tBilled Duration: {Math.Max(1, Math.Ceiling(duration)):0} ms\tMemory Size: {function.Definition.MemorySize} MB"));
-            return Finish(result with { Logs = lines.Entries });
+            return Finish(result with { Logs = lines.Entries, Version = function.Version });
         }
         finally
         {

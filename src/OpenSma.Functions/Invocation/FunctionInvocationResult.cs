@@ -25,4 +25,8 @@ public sealed record FunctionInvocationResult(
     ReadOnlyMemory<byte> Payload,
     string? ErrorType,
     string? ErrorMessage,
-    IReadOnlyList<FunctionLogEntry> Logs);
+    IReadOnlyList<FunctionLogEntry> Logs)
+{
+    /// <summary>The version that ran (<c>X-Amz-Executed-Version</c>).</summary>
+    public string Version { get; init; } = Registry.RegisteredFunction.Latest;
+}

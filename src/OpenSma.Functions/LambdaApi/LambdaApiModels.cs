@@ -41,10 +41,14 @@ internal sealed record CreateFunctionInput
     public EnvironmentInput? Environment { get; init; }
 
     public string? PackageType { get; init; }
+
+    public bool Publish { get; init; }
 }
 
 internal sealed record UpdateFunctionCodeInput
 {
+    public bool Publish { get; init; }
+
     public byte[]? ZipFile { get; init; }
 
     public string? S3Bucket { get; init; }
@@ -137,6 +141,28 @@ internal sealed record FunctionLogLine(
     string Stream,
     string Text);
 
+internal sealed record PublishVersionInput
+{
+    public string? Description { get; init; }
+
+    public string? CodeSha256 { get; init; }
+}
+
+internal sealed record AliasInput
+{
+    public string? Name { get; init; }
+
+    public string? FunctionVersion { get; init; }
+
+    public string? Description { get; init; }
+}
+
+internal sealed record AliasConfigurationOutput(string AliasArn, string Name, string FunctionVersion, string Description, string RevisionId);
+
+internal sealed record ListAliasesOutput(IReadOnlyList<AliasConfigurationOutput> Aliases);
+
+internal sealed record ListVersionsOutput(IReadOnlyList<FunctionConfigurationOutput> Versions);
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateFunctionInput))]
 [JsonSerializable(typeof(UpdateFunctionCodeInput))]
@@ -148,4 +174,9 @@ internal sealed record FunctionLogLine(
 [JsonSerializable(typeof(ConcurrencyOutput))]
 [JsonSerializable(typeof(LambdaErrorOutput))]
 [JsonSerializable(typeof(FunctionLogLine))]
+[JsonSerializable(typeof(PublishVersionInput))]
+[JsonSerializable(typeof(AliasInput))]
+[JsonSerializable(typeof(AliasConfigurationOutput))]
+[JsonSerializable(typeof(ListAliasesOutput))]
+[JsonSerializable(typeof(ListVersionsOutput))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext;

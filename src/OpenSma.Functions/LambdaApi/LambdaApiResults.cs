@@ -30,8 +30,11 @@ internal static class LambdaApiResults
         MemorySize = f.Definition.MemorySize,
         LastModified = f.LastModified.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture) + "+0000",
         CodeSha256 = f.CodeSha256,
+        Version = f.Version,
         Environment = f.Definition.Environment.Count == 0 ? null : new EnvironmentOutput(new Dictionary<string, string>(f.Definition.Environment)),
     };
+
+    public static AliasConfigurationOutput Alias(FunctionAlias a) => new(a.Arn, a.Name, a.FunctionVersion, a.Description, a.RevisionId);
 
     private sealed class ErrorResult(int status, string code, LambdaErrorOutput body) : IResult
     {

@@ -42,6 +42,8 @@ internal static class LambdaFunctionEndpoints
         try
         {
             var entry = host.Registry.Put(definition, code.ZipBytes);
+            if (input.Publish)
+                entry = host.Registry.Publish(entry.Name) ?? entry;
             return Results.Json(LambdaApiResults.Configuration(entry), LambdaJsonContext.Default.FunctionConfigurationOutput,
                 statusCode: StatusCodes.Status201Created);
         }
@@ -51,9 +53,9 @@ internal static class LambdaFunctionEndpoints
         }
     }
 
-    public static IResult Get(FunctionHost host, string functionName)
+    public static IResult Get(FunctionHost host, string functionName, string? qualifier)
     {
-        if (!host.Registry.TryGet(functionName, out var f))
+        if (!host.Registry.TryGet(functionName, qualifier, out var f))
             return NotFound(host, functionName);
         var concurrency = f.Definition.ReservedConcurrency is { } c ? new ConcurrencyOutput(c) : null;
         var output = new GetFunctionOutput(LambdaApiResults.Configuration(f),
@@ -61,8 +63,8 @@ internal static class LambdaFunctionEndpoints
         return Results.Json(output, LambdaJsonContext.Default.GetFunctionOutput);
     }
 
-    public static IResult GetConfiguration(FunctionHost host, string functionName) =>
-        host.Registry.TryGet(functionName, out var f)
+    public static IResult GetConfiguration(FunctionHost host, string functionName, string? qualifier) =>
+        host.Registry.TryGet(functionName, qualifier, out var f)
             ? Results.Json(LambdaApiResults.Configuration(f), LambdaJsonContext.Default.FunctionConfigurationOutput)
             : NotFound(host, functionName);
 
@@ -87,6 +89,8 @@ internal static class LambdaFunctionEndpoints
         try
         {
             var entry = host.Registry.Put(current.Definition with { CodeDirectory = code.Directory, ZipFile = null }, code.ZipBytes);
+            if (input.Publish)
+                entry = host.Registry.Publish(entry.Name) ?? entry;
             return Results.Json(LambdaApiResults.Configuration(entry), LambdaJsonContext.Default.FunctionConfigurationOutput);
         }
         catch (FunctionConfigurationException e)
@@ -138,10 +142,10 @@ internal static class LambdaFunctionEndpoints
             ? NotFound(host, functionName)
             : Results.NoContent();
 
-    private static IResult NotFound(FunctionHost host, string functionName) =>
+    internal static IResult NotFound(FunctionHost host, string functionName) =>
         LambdaApiResults.NotFound(functionName, host.Options.AccountId, host.Options.Region);
 
-    private static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
+    internal static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext http, JsonTypeInfo<T> type)
         where T : class
     {
         try

@@ -17,15 +17,18 @@ internal static class LambdaInvokeEndpoint
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
         var payload = buffer.Length == 0 ? "{}"u8.ToArray() : buffer.ToArray();
+        string? transactionId;
         try
         {
-            using var _ = JsonDocument.Parse(payload);
+            using var document = JsonDocument.Parse(payload);
+            transactionId = SmaTransactionId(document.RootElement);
         }
         catch (JsonException)
         {
             return LambdaApiResults.Error(StatusCodes.Status400BadRequest, "InvalidRequestContentException", "Could not parse request body into json");
         }
-        if (!host.Registry.TryGet(functionName, out _))
+        var qualifier = http.Request.Query.TryGetValue("Qualifier", out var q) && q.Count > 0 ? q.ToString() : null;
+        if (!host.Registry.TryGet(functionName, qualifier, out _))
             return LambdaApiResults.NotFound(functionName, host.Options.AccountId, host.Options.Region);
 
         var invocationType = http.Request.Headers["X-Amz-Invocation-Type"].ToString();
@@ -35,7 +38,7 @@ internal static class LambdaInvokeEndpoint
                 return Results.StatusCode(StatusCodes.Status204NoContent);
             case "Event":
                 // Asynchronous invocation: accepted now, run in the background, result kept only in the logs.
-                _ = host.InvokeAsync(functionName, payload, transactionId: null, CancellationToken.None);
+                _ = host.InvokeAsync(functionName, qualifier, payload, transactionId, CancellationToken.None);
                 return Results.StatusCode(StatusCodes.Status202Accepted);
             case "" or "RequestResponse":
                 break;
@@ -43,7 +46,7 @@ internal static class LambdaInvokeEndpoint
                 return LambdaApiResults.InvalidParameter($"Invalid InvocationType: {invocationType}");
         }
 
-        var result = await host.InvokeAsync(functionName, payload, transactionId: null, http.RequestAborted).ConfigureAwait(false);
+        var result = await host.InvokeAsync(functionName, qualifier, payload, transactionId, http.RequestAborted).ConfigureAwait(false);
         switch (result.Status)
         {
             case FunctionInvocationStatus.Throttled:
@@ -53,7 +56,7 @@ internal static class LambdaInvokeEndpoint
                 return LambdaApiResults.NotFound(functionName, host.Options.AccountId, host.Options.Region);
         }
         var headers = http.Response.Headers;
-        headers["X-Amz-Executed-Version"] = "$LATEST";
+        headers["X-Amz-Executed-Version"] = result.Version;
         headers["x-amzn-RequestId"] = result.RequestId;
         if (result.Status != FunctionInvocationStatus.Succeeded)
             headers["X-Amz-Function-Error"] = "Unhandled";
@@ -61,6 +64,14 @@ internal static class LambdaInvokeEndpoint
             headers["X-Amz-Log-Result"] = LogTail(result);
         return Results.Bytes(result.Payload.ToArray(), "application/json");
     }
+
+    /// <summary>An SMA event invoked by hand (aws lambda invoke) is logged under its own TransactionId, as the engine's are.</summary>
+    private static string? SmaTransactionId(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("CallDetails", out var details) && details.ValueKind == JsonValueKind.Object
+        && details.TryGetProperty("TransactionId", out var id) && id.ValueKind == JsonValueKind.String
+            ? id.GetString()
+            : null;
 
     private static string LogTail(FunctionInvocationResult result)
     {

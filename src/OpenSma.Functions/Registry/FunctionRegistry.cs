@@ -12,6 +12,7 @@ namespace OpenSma.Functions.Registry;
 public sealed class FunctionRegistry
 {
     private readonly ConcurrentDictionary<string, RegisteredFunction> _functions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FunctionVersions> _versions = new(StringComparer.Ordinal);
     private readonly string _region;
     private readonly string _accountId;
     private readonly string _workDirectory;
@@ -61,17 +62,185 @@ public sealed class FunctionRegistry
         }
     }
 
-    /// <summary>Looks a function up by name, full ARN or partial ARN.</summary>
-    public bool TryGet(string nameOrArn, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RegisteredFunction? function)
+    /// <summary>
+    /// Looks a function up by name, full ARN or partial ARN. A qualifier picks the version: none or
+    /// <c>$LATEST</c> the editable one, a number a published version, anything else an alias.
+    /// </summary>
+    public bool TryGet(string nameOrArn, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RegisteredFunction? function) =>
+        TryGet(nameOrArn, qualifier: null, out function);
+
+    /// <param name="qualifier">A separate qualifier (the API's <c>Qualifier</c> parameter); one in the ARN wins.</param>
+    public bool TryGet(string nameOrArn, string? qualifier, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RegisteredFunction? function)
     {
         function = null;
-        return LambdaArn.TryParse(nameOrArn, out var arn) && _functions.TryGetValue(arn.FunctionName, out function);
+        if (!LambdaArn.TryParse(nameOrArn, out var arn) || !_functions.TryGetValue(arn.FunctionName, out var latest))
+            return false;
+        var wanted = arn.Qualifier ?? qualifier;
+        if (wanted is null or RegisteredFunction.Latest)
+        {
+            function = latest;
+            return true;
+        }
+        // A function that never had a version published or an alias made answers every qualifier with
+        // $LATEST, so an SMA configuration copied from AWS (function:NAME:live) runs unchanged.
+        if (!_versions.TryGetValue(arn.FunctionName, out var versions))
+        {
+            function = latest;
+            return true;
+        }
+        lock (versions.Gate)
+        {
+            if (versions.IsEmpty)
+            {
+                function = latest;
+                return true;
+            }
+            if (versions.TryGetAlias(wanted, out var alias))
+                wanted = alias.FunctionVersion;
+            if (wanted == RegisteredFunction.Latest)
+            {
+                function = latest;
+                return true;
+            }
+            return versions.TryGetVersion(wanted, out function);
+        }
     }
 
     public IReadOnlyList<RegisteredFunction> List() => [.. _functions.Values.OrderBy(f => f.Name, StringComparer.Ordinal)];
 
-    public bool Remove(string nameOrArn) =>
-        LambdaArn.TryParse(nameOrArn, out var arn) && _functions.TryRemove(arn.FunctionName, out _);
+    public bool Remove(string nameOrArn)
+    {
+        if (!LambdaArn.TryParse(nameOrArn, out var arn) || !_functions.TryRemove(arn.FunctionName, out _))
+            return false;
+        _versions.TryRemove(arn.FunctionName, out _);
+        return true;
+    }
+
+    /// <summary>
+    /// PublishVersion: an immutable snapshot of $LATEST's code and configuration, numbered 1, 2, ...
+    /// When nothing changed since the last published version, that version is returned instead.
+    /// </summary>
+    /// <returns>Null when there is no such function.</returns>
+    public RegisteredFunction? Publish(string name, string? description = null)
+    {
+        if (!_functions.TryGetValue(name, out var latest))
+            return null;
+        var versions = _versions.GetOrAdd(name, _ => new FunctionVersions());
+        lock (versions.Gate)
+        {
+            var current = latest.WatchCode ? CodeFingerprint.Compute(latest.CodeRoot).Hash : latest.CodeSha256;
+            if (versions.Unchanged(latest, current) is { } same)
+                return same;
+            var number = versions.NextNumber;
+            var version = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var root = latest.WatchCode ? Snapshot(latest.CodeRoot, name, version) : latest.CodeRoot;
+            var sha = latest.WatchCode ? CodeFingerprint.Compute(root).Hash : latest.CodeSha256;
+            var definition = description is null ? latest.Definition : latest.Definition with { Description = description };
+            var entry = latest with
+            {
+                Definition = definition,
+                Arn = latest.Arn + ":" + version,
+                CodeRoot = root,
+                WatchCode = false,
+                CodeSha256 = sha,
+                LastModified = _timeProvider.GetUtcNow(),
+                Version = version,
+            };
+            versions.Add(number, entry, latest, current);
+            return entry;
+        }
+    }
+
+    /// <summary>$LATEST then the published versions, oldest first (ListVersionsByFunction).</summary>
+    public IReadOnlyList<RegisteredFunction>? ListVersions(string name)
+    {
+        if (!_functions.TryGetValue(name, out var latest))
+            return null;
+        if (!_versions.TryGetValue(name, out var versions))
+            return [latest];
+        lock (versions.Gate)
+            return [latest, .. versions.Versions];
+    }
+
+    public IReadOnlyList<FunctionAlias>? ListAliases(string name)
+    {
+        if (!_functions.ContainsKey(name))
+            return null;
+        if (!_versions.TryGetValue(name, out var versions))
+            return [];
+        lock (versions.Gate)
+            return versions.Aliases;
+    }
+
+    public FunctionAlias? GetAlias(string name, string alias)
+    {
+        if (!_functions.ContainsKey(name) || !_versions.TryGetValue(name, out var versions))
+            return null;
+        lock (versions.Gate)
+            return versions.TryGetAlias(alias, out var found) ? found : null;
+    }
+
+    /// <summary>CreateAlias (<paramref name="mustExist"/> false) or UpdateAlias (true).</summary>
+    /// <exception cref="FunctionConfigurationException">A bad alias name, an unknown version, or (create) an alias that exists.</exception>
+    /// <returns>Null when the function (or, for an update, the alias) does not exist.</returns>
+    public FunctionAlias? PutAlias(string name, string alias, string? functionVersion, string? description, bool mustExist)
+    {
+        if (!_functions.ContainsKey(name))
+            return null;
+        if (!IsValidAliasName(alias))
+            throw new FunctionConfigurationException($"Alias name '{alias}' must be 1-128 letters, digits, hyphens or underscores, and not only digits.");
+        var versions = _versions.GetOrAdd(name, _ => new FunctionVersions());
+        lock (versions.Gate)
+        {
+            var exists = versions.TryGetAlias(alias, out var current);
+            if (mustExist && !exists)
+                return null;
+            if (!mustExist && exists)
+                throw new AliasConflictException($"Alias already exists: {ArnFor(name)}:{alias}");
+            var target = functionVersion ?? current?.FunctionVersion
+                ?? throw new FunctionConfigurationException("FunctionVersion is required.");
+            if (target != RegisteredFunction.Latest && !versions.TryGetVersion(target, out _))
+                throw new FunctionConfigurationException($"Function version {target} of {name} does not exist.");
+            var entry = new FunctionAlias(name, alias, target, description ?? current?.Description ?? "",
+                $"{ArnFor(name)}:{alias}", Guid.NewGuid().ToString());
+            versions.PutAlias(entry);
+            return entry;
+        }
+    }
+
+    public bool DeleteAlias(string name, string alias)
+    {
+        if (!_versions.TryGetValue(name, out var versions))
+            return false;
+        lock (versions.Gate)
+            return versions.RemoveAlias(alias);
+    }
+
+    private static bool IsValidAliasName(string alias) =>
+        alias.Length is > 0 and <= 128 && alias.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && !alias.All(char.IsAsciiDigit);
+
+    /// <summary>Copies a code folder for a published version (without .git), so later edits leave the version alone.</summary>
+    private string Snapshot(string source, string name, string version)
+    {
+        var target = Path.Combine(_workDirectory, "code", $"{name}-v{version}-{Guid.NewGuid():N}"[..(name.Length + version.Length + 11)]);
+        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, dir);
+            if (!IsGit(relative))
+                Directory.CreateDirectory(Path.Combine(target, relative));
+        }
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (!IsGit(relative))
+                File.Copy(file, Path.Combine(target, relative), overwrite: true);
+        }
+        return target;
+
+        static bool IsGit(string relative) =>
+            relative == ".git" || relative.StartsWith(".git" + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
 
     /// <summary>Checks a definition as <see cref="Put"/> would, without registering it (for tools that write configuration files).</summary>
     /// <exception cref="FunctionConfigurationException">The definition is invalid or its code is missing.</exception>

@@ -13,7 +13,16 @@ public sealed record RegisteredFunction(
     DateTimeOffset LastModified,
     long Revision)
 {
+    /// <summary>Lambda's name for the unpublished, editable version.</summary>
+    public const string Latest = "$LATEST";
+
     public string Name => Definition.Name;
+
+    /// <summary><see cref="Latest"/>, or the number of a published (immutable) version.</summary>
+    public string Version { get; init; } = Latest;
+
+    /// <summary>Sandboxes are kept per function version: a published version runs its own snapshot of the code.</summary>
+    internal string PoolKey => Version == Latest ? Name : Name + ":" + Version;
 }
 
 /// <summary>A definition the registry cannot accept; the message says why.</summary>
@@ -24,4 +33,14 @@ public sealed class FunctionConfigurationException : Exception
     public FunctionConfigurationException() { }
 
     public FunctionConfigurationException(string message, Exception innerException) : base(message, innerException) { }
+}
+
+/// <summary>CreateAlias for a name that is taken (Lambda's ResourceConflictException).</summary>
+public sealed class AliasConflictException : Exception
+{
+    public AliasConflictException(string message) : base(message) { }
+
+    public AliasConflictException() { }
+
+    public AliasConflictException(string message, Exception innerException) : base(message, innerException) { }
 }

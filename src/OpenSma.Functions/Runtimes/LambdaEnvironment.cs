@@ -46,7 +46,7 @@ internal static class LambdaEnvironment
         env["AWS_EXECUTION_ENV"] = RuntimeCatalog.ExecutionEnvironment(d.Runtime);
         env["AWS_LAMBDA_FUNCTION_NAME"] = d.Name;
         env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = d.MemorySize.ToString(CultureInfo.InvariantCulture);
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST";
+        env["AWS_LAMBDA_FUNCTION_VERSION"] = function.Version;
         env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "on-demand";
         env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + d.Name;
         env["AWS_LAMBDA_LOG_STREAM_NAME"] = logStreamName;

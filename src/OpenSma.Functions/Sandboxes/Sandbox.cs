@@ -32,7 +32,7 @@ internal sealed class Sandbox : IRuntimeApiHandler, IAsyncDisposable
         _timeProvider = timeProvider;
         Output = new SandboxOutput(timeProvider);
         LogStreamName = string.Create(CultureInfo.InvariantCulture,
-            $"{timeProvider.GetUtcNow():yyyy/MM/dd}/[$LATEST]{Guid.NewGuid():N}");
+            $"{timeProvider.GetUtcNow():yyyy/MM/dd}/[{function.Version}]{Guid.NewGuid():N}");
     }
 
     public RegisteredFunction Function { get; }
