@@ -20,12 +20,12 @@ internal static class CallRateRun
     {
         var ours = await MeasureOursAsync(rate, calls);
         var reference = await MeasureReferenceAsync(rate, calls);
-        Console.WriteLine($"sipp uac -> OpenSma.Sip UAS : {ours.Rate:F0} calls/s, {ours.Successful} ok, {ours.Failed} failed ({calls} calls offered at {rate}/s)");
+        Console.WriteLine($"sipp uac -> OpenSma.Sip UAS : {ours.Rate:F0} calls/s, {ours.Successful} ok, {ours.Failed} failed ({calls} calls offered at {rate}/s), our process CPU {ours.CpuMicrosecondsPerCall:F0} us/call");
         Console.WriteLine($"sipp uac -> sipp uas (ref)  : {reference.Rate:F0} calls/s, {reference.Successful} ok, {reference.Failed} failed ({calls} calls offered at {rate}/s)");
         return ours.Failed == 0 ? 0 : 1;
     }
 
-    private sealed record Result(double Rate, int Successful, int Failed);
+    private sealed record Result(double Rate, int Successful, int Failed, double CpuMicrosecondsPerCall = double.NaN);
 
     private static async Task<Result> MeasureOursAsync(int rate, int calls)
     {
@@ -34,7 +34,12 @@ internal static class CallRateRun
         await using var endpoint = new SipEndpoint(new SipEndpointOptions { UdpEndPoints = [loopback], TcpEndPoints = [] });
         endpoint.IncomingCall = dialog => _ = dialog.AnswerAsync(Sdp, "application/sdp");
         await endpoint.StartAsync();
-        return await RunUacAsync(port, rate, calls);
+
+        // This process runs only our UAS during the sipp run, so its CPU time is the stack's cost.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var result = await RunUacAsync(port, rate, calls);
+        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        return result with { CpuMicrosecondsPerCall = used.TotalMilliseconds * 1000 / Math.Max(1, result.Successful) };
     }
 
     private static async Task<Result> MeasureReferenceAsync(int rate, int calls)

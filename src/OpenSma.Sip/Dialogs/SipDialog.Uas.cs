@@ -9,6 +9,9 @@ public sealed partial class SipDialog
     private ServerInviteTransaction? _inviteTransaction;
     private TaskCompletionSource<bool>? _answered;
 
+    /// <summary>The initial INVITE's server transaction (UAS dialogs only).</summary>
+    internal ServerInviteTransaction? InviteTransaction => _inviteTransaction;
+
     internal void AttachInvite(ServerInviteTransaction transaction)
     {
         _inviteTransaction = transaction;

@@ -302,7 +302,9 @@ internal sealed class SipUserAgent : ISipRequestHandler
     internal void Forget(SipDialog dialog)
     {
         _dialogs.Remove(dialog.Key);
-        foreach (var (tx, d) in _pendingInvites.Where(p => ReferenceEquals(p.Value, dialog)).ToList())
+
+        // By key: a scan of every pending INVITE per ended call grows with the number of calls up.
+        if (dialog.InviteTransaction is { } tx && _pendingInvites.TryGetValue(tx, out var pending) && ReferenceEquals(pending, dialog))
         {
             _pendingInvites.Remove(tx);
         }
