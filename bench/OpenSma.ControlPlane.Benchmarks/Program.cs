@@ -23,6 +23,8 @@ builder.Services.AddSingleton<ICallControl>(new RefusingCallControl());
 builder.Services.AddOpenSmaControlPlane(new ControlPlaneOptions
 {
     Store = ResourceStoreOptions.ForSqlite(dataDirectory),
+    // OPENSMA_BENCH_CACHE_READS=false measures the SQLite read path without the read cache.
+    CacheReads = Environment.GetEnvironmentVariable("OPENSMA_BENCH_CACHE_READS") is { } cache ? bool.Parse(cache) : null,
     SigV4 = new SigV4Options
     {
         Mode = SigV4Mode.Strict,

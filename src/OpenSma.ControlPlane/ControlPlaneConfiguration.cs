@@ -9,6 +9,7 @@ namespace OpenSma.ControlPlane;
 /// <c>ControlPlane</c> configuration section (opensma.json) onto <see cref="ControlPlaneOptions"/>:
 /// <code>
 /// "ControlPlane": {
+///   "CacheReads": true,                            // default: on for SQLite, off for PostgreSQL
 ///   "VoiceConnectorHostSuffix": "voiceconnector.example.net",
 ///   "PhoneNumbers": {
 ///     "OrderCompletionDelay": "00:00:30",          // TimeSpan; zero = orders complete at once
@@ -40,6 +41,7 @@ public static partial class ControlPlaneConfiguration
         var pools = numbers.GetSection("Pools").GetChildren().ToList();
         return options with
         {
+            CacheReads = Bool(section, "CacheReads") ?? options.CacheReads,
             VoiceConnectorHostSuffix = section["VoiceConnectorHostSuffix"] is { Length: > 0 } suffix
                 ? HostName(suffix, Path(section, "VoiceConnectorHostSuffix"))
                 : options.VoiceConnectorHostSuffix,
@@ -124,7 +126,7 @@ public static partial class ControlPlaneConfiguration
             : throw Invalid(section, key, $"'{text}' is not an integer between {min} and {max}");
     }
 
-    private static bool? Bool(IConfigurationSection section, string key)
+    private static bool? Bool(IConfiguration section, string key)
     {
         if (section[key] is not { } text)
         {

@@ -17,6 +17,11 @@ public sealed record ControlPlaneOptions
     /// <summary>The store to open when the host has not registered an <see cref="IResourceStore"/> itself.</summary>
     public ResourceStoreOptions? Store { get; init; }
 
+    /// <summary>Whether the store this registration opens keeps read results in memory until a write
+    /// (<see cref="CachedResourceStore"/>). Null: on for SQLite, which this process owns; off for
+    /// PostgreSQL, which other servers may write too.</summary>
+    public bool? CacheReads { get; init; }
+
     public SigV4Options SigV4 { get; init; } = new();
 
     /// <summary>Voice connectors get the outbound host name <c>&lt;id&gt;.&lt;suffix&gt;</c>; inbound SIP

@@ -14,7 +14,8 @@ public static class ControlPlaneServiceCollectionExtensions
     /// <summary>
     /// Registers what the Chime SDK Voice API needs. The host must also register the engine's
     /// <see cref="OpenSma.Engine.Control.ICallControl"/>. When no <see cref="IResourceStore"/> is
-    /// registered, the store named by <see cref="ControlPlaneOptions.Store"/> is opened.
+    /// registered, the store named by <see cref="ControlPlaneOptions.Store"/> is opened (behind a read cache
+    /// when <see cref="ControlPlaneOptions.CacheReads"/> allows).
     /// </summary>
     public static IServiceCollection AddOpenSmaControlPlane(this IServiceCollection services, ControlPlaneOptions options)
     {
@@ -27,8 +28,10 @@ public static class ControlPlaneServiceCollectionExtensions
             var storeOptions = options.Store
                 ?? throw new InvalidOperationException("Register an IResourceStore or set ControlPlaneOptions.Store.");
             // Opening runs migrations once at startup; the container's factories are synchronous.
-            return ResourceStoreFactory.OpenAsync(storeOptions, sp.GetRequiredService<TimeProvider>(), CancellationToken.None)
+            var store = ResourceStoreFactory.OpenAsync(storeOptions, sp.GetRequiredService<TimeProvider>(), CancellationToken.None)
                 .GetAwaiter().GetResult();
+            var cache = options.CacheReads ?? string.Equals(storeOptions.Provider, ResourceStoreOptions.Sqlite, StringComparison.OrdinalIgnoreCase);
+            return cache ? new CachedResourceStore(store) : store;
         });
         services.AddSingleton<ApiContext>();
         services.AddSingleton<CallRateLimiter>();

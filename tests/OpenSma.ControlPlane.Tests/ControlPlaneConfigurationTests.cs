@@ -12,6 +12,7 @@ public sealed class ControlPlaneConfigurationTests
 
     private const string Configured = """
         { "ControlPlane": {
+            "CacheReads": false,
             "VoiceConnectorHostSuffix": "trunks.example.net",
             "PhoneNumbers": {
               "OrderCompletionDelay": "00:02:00",
@@ -27,6 +28,7 @@ public sealed class ControlPlaneConfigurationTests
     {
         var options = ControlPlaneConfiguration.Bind(new ControlPlaneOptions(), Section(Configured));
 
+        Assert.False(options.CacheReads);
         Assert.Equal("trunks.example.net", options.VoiceConnectorHostSuffix);
         Assert.Equal(TimeSpan.FromMinutes(2), options.PhoneNumbers.OrderCompletionDelay);
         Assert.Equal(TimeSpan.FromDays(1), options.PhoneNumbers.DeletionRetention);
@@ -47,6 +49,7 @@ public sealed class ControlPlaneConfigurationTests
         var options = ControlPlaneConfiguration.Bind(defaults, Section("""{ "ControlPlane": { "AwsRegion": "eu-west-1" } }"""));
 
         Assert.False(options.Quotas.Enabled);
+        Assert.Null(options.CacheReads);
         Assert.Equal(TimeSpan.Zero, options.PhoneNumbers.OrderCompletionDelay);
         Assert.Same(PhoneNumberPool.Defaults, options.PhoneNumbers.Pools);
         Assert.Equal(defaults.VoiceConnectorHostSuffix, options.VoiceConnectorHostSuffix);
@@ -70,6 +73,16 @@ public sealed class ControlPlaneConfigurationTests
             ControlPlaneConfiguration.Bind(new ControlPlaneOptions(), Section($$"""{ "ControlPlane": {{controlPlane}} }""")));
 
         Assert.StartsWith(key + " ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddOpenSmaControlPlane_SqliteByDefault_CachesReadsUnlessTurnedOff()
+    {
+        await using var cached = await ControlPlaneServer.StartAsync();
+        await using var uncached = await ControlPlaneServer.StartAsync(o => o with { CacheReads = false });
+
+        Assert.IsType<OpenSma.Storage.Resources.CachedResourceStore>(cached.Store);
+        Assert.IsNotType<OpenSma.Storage.Resources.CachedResourceStore>(uncached.Store);
     }
 
     [Fact]

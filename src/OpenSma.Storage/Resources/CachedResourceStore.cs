@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+
+namespace OpenSma.Storage.Resources;
+
+/// <summary>
+/// Keeps read results of another store in memory until something is written. Configuration is
+/// read far more often than it changes (every API read, every inbound call's rule lookup), and
+/// each read of the SQL store costs a pooled connection, a query and a JSON parse.
+/// <para>
+/// Every write goes straight to the inner store; when it returns (whatever its outcome) the
+/// written kind's generation grows, which invalidates every cached read of that kind. A read
+/// records the generation it saw <em>before</em> asking the inner store, so a read that raced
+/// with a write is never served afterwards. Cached values are immutable records, shared as they
+/// are. Only correct when every writer goes through this instance: use it for a store that one
+/// process owns (the embedded SQLite file), not for a database that several servers share.
+/// </para>
+/// </summary>
+public sealed class CachedResourceStore(IResourceStore inner, int maxEntries = 10_000) : IResourceStore, IDisposable, IAsyncDisposable
+{
+    private const string TagsKind = "\u0001tags";
+    private const string SettingsKind = "\u0001settings";
+    private readonly ConcurrentDictionary<string, Generation> _generations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<CacheKey, Entry> _entries = new();
+
+    public IResourceStore Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
+
+    public ValueTask<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> =>
+        ReadAsync(new CacheKey(T.Kind, Operation.Get, id, 0, 0), () => Inner.GetAsync<T>(id, cancellationToken));
+
+    public ValueTask<Stored<T>?> FindByKeyAsync<T>(string uniqueKey, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> =>
+        ReadAsync(new CacheKey(T.Kind, Operation.FindByKey, uniqueKey, 0, 0), () => Inner.FindByKeyAsync<T>(uniqueKey, cancellationToken));
+
+    public ValueTask<IReadOnlyList<Stored<T>>> ListAsync<T>(long afterSequence, int limit, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> =>
+        ReadAsync(new CacheKey(T.Kind, Operation.List, "", afterSequence, limit), () => Inner.ListAsync<T>(afterSequence, limit, cancellationToken))!;
+
+    public ValueTask<WriteResult> InsertAsync<T>(T document, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> =>
+        WriteAsync(T.Kind, () => Inner.InsertAsync(document, cancellationToken));
+
+    public ValueTask<WriteResult> UpdateAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> =>
+        WriteAsync(T.Kind, () => Inner.UpdateAsync(document, expectedVersion, cancellationToken));
+
+    public ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> =>
+        WriteAsync(T.Kind, () => Inner.DeleteAsync<T>(id, expectedVersion, cancellationToken));
+
+    public ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken) =>
+        ReadAsync(new CacheKey(TagsKind, Operation.Get, resourceArn, 0, 0), () => Inner.GetTagsAsync(resourceArn, cancellationToken))!;
+
+    public async ValueTask PutTagsAsync(string resourceArn, IReadOnlyList<ResourceTag> tags, CancellationToken cancellationToken) =>
+        await WriteAsync(TagsKind, async () =>
+        {
+            await Inner.PutTagsAsync(resourceArn, tags, cancellationToken).ConfigureAwait(false);
+            return default(WriteResult);
+        }).ConfigureAwait(false);
+
+    public async ValueTask RemoveTagsAsync(string resourceArn, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        await WriteAsync(TagsKind, async () =>
+        {
+            await Inner.RemoveTagsAsync(resourceArn, keys, cancellationToken).ConfigureAwait(false);
+            return default(WriteResult);
+        }).ConfigureAwait(false);
+
+    public ValueTask<string?> GetSettingAsync(string name, CancellationToken cancellationToken) =>
+        ReadAsync(new CacheKey(SettingsKind, Operation.Get, name, 0, 0), () => Inner.GetSettingAsync(name, cancellationToken));
+
+    public async ValueTask PutSettingAsync(string name, string value, CancellationToken cancellationToken) =>
+        await WriteAsync(SettingsKind, async () =>
+        {
+            await Inner.PutSettingAsync(name, value, cancellationToken).ConfigureAwait(false);
+            return default(WriteResult);
+        }).ConfigureAwait(false);
+
+    public void Dispose()
+    {
+        _entries.Clear();
+        (Inner as IDisposable)?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _entries.Clear();
+        switch (Inner)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
+    private Generation GenerationOf(string kind) => _generations.GetOrAdd(kind, static _ => new Generation());
+
+    private ValueTask<T> ReadAsync<T>(CacheKey key, Func<ValueTask<T>> read)
+    {
+        var generation = GenerationOf(key.Kind);
+        var seen = Volatile.Read(ref generation.Value);
+        if (_entries.TryGetValue(key, out var entry) && entry.Generation == seen)
+        {
+            return ValueTask.FromResult((T)entry.Value!);
+        }
+
+        return MissAsync(key, seen, read);
+    }
+
+    private async ValueTask<T> MissAsync<T>(CacheKey key, long seen, Func<ValueTask<T>> read)
+    {
+        var value = await read().ConfigureAwait(false);
+        if (_entries.Count >= maxEntries)
+        {
+            // A crude bound: entries are cheap to rebuild, and a full cache means many distinct pages or ids.
+            _entries.Clear();
+        }
+
+        _entries[key] = new Entry(seen, value);
+        return value;
+    }
+
+    private async ValueTask<WriteResult> WriteAsync(string kind, Func<ValueTask<WriteResult>> write)
+    {
+        try
+        {
+            return await write().ConfigureAwait(false);
+        }
+        finally
+        {
+            // After the write has reached the database: a read that started earlier recorded the older generation.
+            Interlocked.Increment(ref GenerationOf(kind).Value);
+        }
+    }
+
+    private enum Operation
+    {
+        Get,
+        FindByKey,
+        List,
+    }
+
+    private readonly record struct CacheKey(string Kind, Operation Operation, string Key, long After, int Limit);
+
+    private sealed record Entry(long Generation, object? Value);
+
+    private sealed class Generation
+    {
+        public long Value;
+    }
+}
