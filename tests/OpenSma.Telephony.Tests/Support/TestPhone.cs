@@ -11,7 +11,7 @@ using OpenSma.Telephony.Legs;
 
 namespace OpenSma.Telephony.Tests.Support;
 
-internal enum PhoneAnswer
+public enum PhoneAnswer
 {
     Answer,
     Busy,
