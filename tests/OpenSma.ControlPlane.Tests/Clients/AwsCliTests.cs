@@ -78,4 +78,40 @@ public sealed class AwsCliTests : IAsyncLifetime
         Assert.Equal(transactionId, updated.TransactionId);
         Assert.Equal("hangup", updated.Arguments["action"]);
     }
+
+    [Fact]
+    public async Task AwsCli_ProxySessionsAndVoiceProfileDomains_Work()
+    {
+        var vc = await AwsJsonAsync("create-voice-connector", "--name", "cli-proxy", "--no-require-encryption");
+        var vcId = vc.GetProperty("VoiceConnector").GetProperty("VoiceConnectorId").GetString()!;
+        await AwsJsonAsync("create-phone-number-order", "--product-type", "VoiceConnector", "--e164-phone-numbers", "+13125550170");
+        await AwsJsonAsync("associate-phone-numbers-with-voice-connector", "--voice-connector-id", vcId, "--e164-phone-numbers", "+13125550170");
+        var proxy = await AwsJsonAsync("put-voice-connector-proxy", "--voice-connector-id", vcId,
+            "--default-session-expiry-minutes", "15", "--phone-number-pool-countries", "US");
+        var session = await AwsJsonAsync("create-proxy-session", "--voice-connector-id", vcId,
+            "--participant-phone-numbers", "+15035550021", "+15035550022", "--capabilities", "Voice");
+        var sessionId = session.GetProperty("ProxySession").GetProperty("ProxySessionId").GetString()!;
+        var listed = await AwsJsonAsync("list-proxy-sessions", "--voice-connector-id", vcId, "--status", "Open");
+        var deleted = await AwsAsync("delete-proxy-session", "--voice-connector-id", vcId, "--proxy-session-id", sessionId);
+        var domain = await AwsJsonAsync("create-voice-profile-domain", "--name", "cli-domain",
+            "--server-side-encryption-configuration", "KmsKeyArn=arn:aws:kms:us-east-1:123456789012:key/cli");
+        var domainId = domain.GetProperty("VoiceProfileDomain").GetProperty("VoiceProfileDomainId").GetString()!;
+        var domains = await AwsJsonAsync("list-voice-profile-domains");
+        var tone = await AwsAsync("start-voice-tone-analysis-task", "--voice-connector-id", vcId, "--transaction-id", "t-1", "--language-code", "en-US");
+        var e911 = await AwsAsync("validate-e911-address", "--aws-account-id", "123456789012", "--street-number", "410",
+            "--street-info", "Terry Ave N", "--city", "Seattle", "--state", "WA", "--country", "US", "--postal-code", "98109");
+        var deleteDomain = await AwsAsync("delete-voice-profile-domain", "--voice-profile-domain-id", domainId);
+
+        Assert.Equal(15, proxy.GetProperty("Proxy").GetProperty("DefaultSessionExpiryMinutes").GetInt32());
+        var participants = session.GetProperty("ProxySession").GetProperty("Participants");
+        Assert.Equal("+13125550170", participants[0].GetProperty("ProxyPhoneNumber").GetString());
+        Assert.Equal("+13125550170", participants[1].GetProperty("ProxyPhoneNumber").GetString());
+        Assert.Equal(sessionId, Assert.Single(listed.GetProperty("ProxySessions").EnumerateArray()).GetProperty("ProxySessionId").GetString());
+        Assert.Equal(0, deleted.ExitCode);
+        Assert.Equal(domainId, Assert.Single(domains.GetProperty("VoiceProfileDomains").EnumerateArray()).GetProperty("VoiceProfileDomainId").GetString());
+        Assert.Contains("(BadRequestException)", tone.StdErr, StringComparison.Ordinal);
+        Assert.Contains("Voice analytics is not enabled", tone.StdErr, StringComparison.Ordinal);
+        Assert.Contains("(BadRequestException)", e911.StdErr, StringComparison.Ordinal);
+        Assert.Equal(0, deleteDomain.ExitCode);
+    }
 }
