@@ -136,6 +136,13 @@ public sealed partial class SipDialog
         }
 
         var hop = _routeSet.Count > 0 && _routeSet[0].Uri.Parameters.Contains("lr") ? _routeSet[0].Uri : RemoteTarget;
+        if (!System.Net.IPAddress.TryParse(hop.Host.Trim('[', ']'), out _))
+        {
+            // A host name would mean a blocking DNS lookup under the stack's gate, stalling every
+            // call; the flow the dialog was set up on reaches the same peer (or its proxy).
+            return Flow;
+        }
+
         return _ua.Core.Route(hop, Flow.Transport.Protocol) ?? Flow;
     }
 

@@ -224,4 +224,21 @@ public sealed class UasDialogTests
         var response = h.SentResponse(501);
         Assert.Contains("INVITE", response.Headers.Get("Allow"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task HangUp_RouteToHostName_GoesOverTheDialogFlowWithoutDns()
+    {
+        var (h, dialog, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        h.Sent();
+
+        // The route set's first hop is proxy.example.com: no lookup, the BYE goes where the INVITE came from.
+        var hangUp = dialog.HangUpAsync();
+        var (bye, to) = Assert.Single(h.Transport.TakeSent());
+        Assert.Equal("BYE", Assert.IsType<SipRequest>(bye).Method);
+        Assert.Equal(EndpointHarness.Peer, to);
+        Assert.Equal("<sip:proxy.example.com;lr>", bye.Headers.Get("Route"));
+        h.Receive(SipResponses.Create((SipRequest)bye, 200));
+        await hangUp.WaitAsync(TimeSpan.FromSeconds(10));
+    }
 }
