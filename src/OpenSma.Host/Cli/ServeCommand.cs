@@ -16,6 +16,8 @@ using OpenSma.Functions.Hosting;
 using OpenSma.Functions.LambdaApi;
 using OpenSma.Sip;
 using OpenSma.Storage.Objects;
+using OpenSma.Storage.Resources;
+using OpenSma.Telephony;
 
 namespace OpenSma.Host.Cli;
 
@@ -31,10 +33,12 @@ internal static class ServeCommand
         var apiUrl = new Option<string>("--api-url") { Description = "Where the Chime SDK Voice and Lambda APIs listen.", DefaultValueFactory = _ => "http://127.0.0.1:8686" };
         var sipPort = new Option<int>("--sip-port") { Description = "SIP port for UDP and TCP; 0 disables SIP.", DefaultValueFactory = _ => 5060 };
         var sipAddress = new Option<string>("--sip-address") { Description = "Address SIP binds to.", DefaultValueFactory = _ => "0.0.0.0" };
-        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): ControlPlane (account, region, SigV4 mode and keys), Store (sqlite or postgresql), Functions." };
+        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): ControlPlane (account, region, SigV4 mode and keys), Store (sqlite or postgresql), Functions, Telephony (RTP ports, advertised address, trunk checks)." };
+        var advertised = new Option<string?>("--advertised-address") { Description = "IP address peers reach this host at, written into SIP Via/Contact and SDP (default: Telephony:AdvertisedAddress, else the primary IPv4 address)." };
+        var rtpPorts = new Option<string?>("--rtp-ports") { Description = "UDP port range for RTP/RTCP, e.g. 20000-29999 (default: Telephony:RtpPortMin-RtpPortMax)." };
         var command = new Command("serve", "Run OpenSMA with embedded defaults until Ctrl-C: call engine, Chime SDK Voice API, Lambda API and local functions, SIP endpoint, SQLite store and bucket folders under --data-dir.")
         {
-            apiUrl, sipPort, sipAddress, config,
+            apiUrl, sipPort, sipAddress, config, advertised, rtpPorts,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -42,9 +46,11 @@ internal static class ServeCommand
             Directory.CreateDirectory(dir);
             var url = result.GetValue(apiUrl)!;
             IConfiguration? configuration;
+            TelephonyOptions telephony;
             try
             {
                 configuration = ServeConfiguration.Load(result.GetValue(config));
+                telephony = ServeConfiguration.Telephony(configuration, result.GetValue(advertised), result.GetValue(rtpPorts));
             }
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
             {
@@ -52,7 +58,14 @@ internal static class ServeCommand
                 return 2;
             }
 
-            await using var app = Build(dir, url, result.GetValue(sipAddress)!, result.GetValue(sipPort), configuration);
+            // RTP callbacks are short and never block: running them on the socket thread saves a
+            // thread-pool hop per packet (docs/performance.md). Read when the first socket is made.
+            if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+            {
+                Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+            }
+
+            await using var app = Build(dir, url, result.GetValue(sipAddress)!, result.GetValue(sipPort), configuration, telephony);
             await app.StartAsync(cancellationToken);
             await Console.Out.WriteLineAsync($"OpenSMA serving: API {url}, data directory {dir}");
             try
@@ -69,7 +82,7 @@ internal static class ServeCommand
         return command;
     }
 
-    internal static WebApplication Build(string dataDirectory, string apiUrl, string sipAddress, int sipPort, IConfiguration? configuration = null)
+    internal static WebApplication Build(string dataDirectory, string apiUrl, string sipAddress, int sipPort, IConfiguration? configuration = null, TelephonyOptions? telephony = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(apiUrl);
@@ -78,9 +91,32 @@ internal static class ServeCommand
         var time = TimeProvider.System;
         services.AddSingleton(time);
         services.AddSingleton<IObjectStore>(new FolderObjectStore(Path.Combine(dataDirectory, "buckets")));
-        // Until SIP legs are routed (telephony), outbound calls ring virtual phones that answer.
-        services.AddSingleton(sp => new VirtualNetwork(time) { RetainLegs = false });
-        services.AddSingleton<ICallLegFactory>(sp => sp.GetRequiredService<VirtualNetwork>());
+        if (sipPort > 0)
+        {
+            // Real telephony: outbound legs are SIP calls, inbound INVITEs are routed by SIP rules.
+            var telephonyOptions = telephony ?? ServeConfiguration.Telephony(configuration);
+            var endpoint = new IPEndPoint(IPAddress.Parse(sipAddress), sipPort);
+            services.AddSingleton(sp => new SipEndpoint(
+                new SipEndpointOptions { UdpEndPoints = [endpoint], TcpEndPoints = [endpoint], AdvertisedHost = telephonyOptions.AdvertisedAddress },
+                time,
+                sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton(sp => new SipTelephony(
+                sp.GetRequiredService<SipEndpoint>(),
+                sp.GetRequiredService<IResourceStore>(),
+                telephonyOptions,
+                time,
+                sp.GetRequiredService<ILoggerFactory>(),
+                telephonyOptions.AdvertisedAddress ?? (endpoint.Address.Equals(IPAddress.Any) ? null : sipAddress)));
+            services.AddSingleton<ICallLegFactory>(sp => sp.GetRequiredService<SipTelephony>().LegFactory);
+            services.AddHostedService<SipService>();
+        }
+        else
+        {
+            // Without SIP, outbound calls ring virtual phones that answer.
+            services.AddSingleton(sp => new VirtualNetwork(time) { RetainLegs = false });
+            services.AddSingleton<ICallLegFactory>(sp => sp.GetRequiredService<VirtualNetwork>());
+        }
+
         services.AddSingleton(sp => new HttpHandlerResolver());
         services.AddSingleton(sp => new CallEngine(
             new EngineOptions(),
@@ -99,16 +135,6 @@ internal static class ServeCommand
             o.Region = controlPlane.AwsRegion;
             o.AccountId = controlPlane.AwsAccountId;
         });
-        if (sipPort > 0)
-        {
-            var endpoint = new IPEndPoint(IPAddress.Parse(sipAddress), sipPort);
-            services.AddSingleton(sp => new SipEndpoint(
-                new SipEndpointOptions { UdpEndPoints = [endpoint], TcpEndPoints = [endpoint] },
-                time,
-                sp.GetRequiredService<ILoggerFactory>()));
-            services.AddHostedService<SipService>();
-        }
-
         var app = builder.Build();
         app.MapChimeSdkVoiceApi();
         app.MapLambdaApi();
@@ -122,10 +148,19 @@ internal static class ServeCommand
         return app;
     }
 
-    private sealed class SipService(SipEndpoint sip) : IHostedService
+    /// <summary>Starts SIP with the inbound router attached to the engine; stops it with the host.</summary>
+    private sealed class SipService(SipEndpoint sip, SipTelephony telephony, CallEngine engine) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => sip.StartAsync(cancellationToken);
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            telephony.Attach(engine);
+            return sip.StartAsync(cancellationToken);
+        }
 
-        public Task StopAsync(CancellationToken cancellationToken) => sip.StopAsync(cancellationToken);
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await sip.StopAsync(cancellationToken);
+            telephony.Dispose();
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using OpenSma.ControlPlane;
 using OpenSma.Storage.Resources;
+using OpenSma.Telephony;
 
 namespace OpenSma.Host.Cli;
 
@@ -10,7 +11,10 @@ namespace OpenSma.Host.Cli;
 /// { "ControlPlane": { "AwsAccountId": "...", "AwsRegion": "...",
 ///                     "SigV4": { "Mode": "Strict", "Credentials": { "AKID...": "secret" } } },
 ///   "Store": { "Provider": "postgresql", "ConnectionString": "Host=...;Username=...;Database=..." },
-///   "Functions": { "Functions": [ ... ] } }
+///   "Functions": { "Functions": [ ... ] },
+///   "Telephony": { "RtpPortMin": 20000, "RtpPortMax": 29999, "AdvertisedAddress": "203.0.113.7",
+///                  "RtpInactivityTimeoutSeconds": 30, "OutboundRingTimeoutSeconds": 120,
+///                  "RequireTrunkAuthorization": false, "DefaultVoiceConnector": "my-trunk" } }
 /// </code>
 /// Anything absent keeps its embedded default (SigV4 dev mode, SQLite in the data directory).
 /// </summary>
@@ -51,6 +55,52 @@ internal static class ServeConfiguration
             var other => throw new InvalidOperationException($"Store:Provider '{other}' is not sqlite or postgresql."),
         };
     }
+
+    /// <summary>The Telephony section: RTP ports, the advertised address, timeouts and trunk checks.</summary>
+    public static TelephonyOptions Telephony(IConfiguration? configuration, string? advertisedAddress = null, string? rtpPorts = null)
+    {
+        var section = configuration?.GetSection("Telephony");
+        var defaults = new TelephonyOptions();
+        var (min, max) = (Int(section, "RtpPortMin") ?? defaults.RtpPortMin, Int(section, "RtpPortMax") ?? defaults.RtpPortMax);
+        if (rtpPorts is not null)
+        {
+            var parts = rtpPorts.Split('-', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || !int.TryParse(parts[0], out min) || !int.TryParse(parts[1], out max))
+            {
+                throw new InvalidOperationException($"--rtp-ports '{rtpPorts}' is not a range like 20000-29999.");
+            }
+        }
+
+        if (min < 1024 || max > 65535 || max <= min)
+        {
+            throw new InvalidOperationException($"The RTP port range {min}-{max} must lie within 1024-65535 and hold at least one pair.");
+        }
+
+        var address = advertisedAddress ?? section?["AdvertisedAddress"];
+        if (address is not null && !System.Net.IPAddress.TryParse(address, out _))
+        {
+            throw new InvalidOperationException($"Telephony:AdvertisedAddress '{address}' is not an IP address.");
+        }
+
+        return defaults with
+        {
+            RtpPortMin = min,
+            RtpPortMax = max,
+            AdvertisedAddress = address,
+            RtpBindAddress = section?["RtpBindAddress"] ?? defaults.RtpBindAddress,
+            RtpInactivityTimeout = Int(section, "RtpInactivityTimeoutSeconds") is { } idle ? TimeSpan.FromSeconds(idle) : defaults.RtpInactivityTimeout,
+            OutboundRingTimeout = Int(section, "OutboundRingTimeoutSeconds") is { } ring ? TimeSpan.FromSeconds(ring) : defaults.OutboundRingTimeout,
+            RequireTrunkAuthorization = section?["RequireTrunkAuthorization"] is { } require
+                ? bool.TryParse(require, out var flag) ? flag : throw new InvalidOperationException($"Telephony:RequireTrunkAuthorization '{require}' is not true or false.")
+                : defaults.RequireTrunkAuthorization,
+            DefaultVoiceConnector = section?["DefaultVoiceConnector"],
+        };
+    }
+
+    private static int? Int(IConfigurationSection? section, string key) =>
+        section?[key] is not { } text ? null
+        : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+        : throw new InvalidOperationException($"Telephony:{key} '{text}' is not a whole number.");
 
     public static IConfiguration? Load(string? path)
     {
