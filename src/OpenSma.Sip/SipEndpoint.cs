@@ -40,6 +40,7 @@ public sealed class SipEndpoint : IAsyncDisposable
         _ua = new SipUserAgent(_core, Registrar, authenticator)
         {
             AuthenticateInvites = _options.AuthenticateInvites,
+            SessionExpiresSeconds = _options.SessionExpiresSeconds,
             Locator = new SipServerLocator(dns, _core.FindTransport),
         };
         _givenTransports = transports?.ToList();

@@ -52,6 +52,12 @@ public sealed record SipEndpointOptions
     /// <summary>Replaces the built-in DNS client (tests, or a host with its own resolver).</summary>
     public Resolution.ISipDnsResolver? DnsResolver { get; init; }
 
+    /// <summary>
+    /// Session interval (RFC 4028, at least 90 s) our 2xx asks for when a caller supports session
+    /// timers but requested none, so dead calls end by themselves; null leaves such calls without.
+    /// </summary>
+    public int? SessionExpiresSeconds { get; init; }
+
     /// <summary>Also challenge INVITEs (softphones calling in); trunks usually are not challenged.</summary>
     public bool AuthenticateInvites { get; init; }
 }

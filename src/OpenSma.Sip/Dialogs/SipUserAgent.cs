@@ -35,6 +35,9 @@ internal sealed class SipUserAgent : ISipRequestHandler
 
     public bool AuthenticateInvites { get; init; }
 
+    /// <summary>The session interval we ask for when a caller supports timers but requested none.</summary>
+    public int? SessionExpiresSeconds { get; init; }
+
     /// <summary>The application: receives each new incoming call as an early UAS dialog.</summary>
     public Action<SipDialog>? IncomingCall { get; set; }
 
@@ -130,11 +133,21 @@ internal sealed class SipUserAgent : ISipRequestHandler
             var callerRefreshes = invite.HasOptionTag(SipHeaderNames.Supported, "timer") && requested.Refresher != "uas";
             dialog.UseSessionTimer(requested with { Refresher = callerRefreshes ? "uac" : "uas" });
         }
+        else if (SessionExpiresSeconds is { } wanted && invite.HasOptionTag(SipHeaderNames.Supported, "timer"))
+        {
+            // §9: a UAS may ask for a timer the caller did not request, never below its Min-SE.
+            var minimum = Math.Max(SipSessionExpires.MinimumSeconds, MinSE(invite));
+            dialog.UseSessionTimer(new SipSessionExpires(Math.Max(wanted, minimum), "uac"));
+        }
 
         _dialogs[dialog.Key] = dialog;
         _pendingInvites[transaction] = dialog;
         application(dialog);
     }
+
+    private static int MinSE(SipRequest request) =>
+        request.Headers.Get(SipHeaderNames.MinSE) is { } value
+        && int.TryParse(value.Split(';')[0].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
 
     /// <summary>
     /// RFC 3261 §8.2.3: a body we cannot read gets 415 with Accept; an Accept that rules out SDP

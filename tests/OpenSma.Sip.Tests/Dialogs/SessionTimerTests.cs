@@ -191,4 +191,19 @@ public sealed class SessionTimerTests
         h.Time.Advance(TimeSpan.FromSeconds(60));
         Assert.Equal("UPDATE", Assert.IsType<SipRequest>(Assert.Single(h.Sent())).Method);
     }
+
+    [Theory]
+    [InlineData("Supported: timer\r\n", "600;refresher=uac")]
+    [InlineData("Supported: timer\r\nMin-SE: 900\r\n", "900;refresher=uac")]
+    [InlineData("", null)]
+    public void Uas_ConfiguredInterval_RequestedOnlyFromCallersThatSupportTimers(string extra, string? expected)
+    {
+        var h = new EndpointHarness(new SipEndpointOptions { SessionExpiresSeconds = 600 });
+        h.AttachApplication(d => d.AnswerAsync());
+        h.Receive(EndpointHarness.Invite(extra: extra));
+        var ok = h.SentResponse(200);
+        Assert.Equal(expected, ok.Headers.Get("Session-Expires"));
+        Assert.Equal(expected is not null, ok.HasOptionTag("Require", "timer"));
+        Assert.Equal(expected is null ? null : int.Parse(expected.Split(';')[0], System.Globalization.CultureInfo.InvariantCulture), Assert.Single(h.Calls).SessionIntervalSeconds);
+    }
 }
