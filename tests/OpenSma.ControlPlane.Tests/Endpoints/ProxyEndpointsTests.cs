@@ -126,6 +126,20 @@ public sealed class ProxyEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateSession_ConcurrentForOneParticipant_NeverSharesAProxyNumber()
+    {
+        await PutProxyAsync();
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => CreateSessionAsync("+15035550001", $"+1503555010{i}")));
+
+        var created = attempts.Where(a => a.Response.StatusCode == HttpStatusCode.Created).ToList();
+        Assert.Equal(3, created.Count);
+        Assert.Equal(3, attempts.Count(a => a.Response.StatusCode == HttpStatusCode.BadRequest));
+        var numbers = created.Select(a => a.Body.GetProperty("ProxySession").GetProperty("Participants")[0].GetProperty("ProxyPhoneNumber").GetString()).ToList();
+        Assert.Equal(ProxyNumbers.Order(StringComparer.Ordinal), numbers.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Session_AfterExpiry_IsClosedAndCallsReachTheFallbackNumber()
     {
         await PutProxyAsync(expiry: 10);
