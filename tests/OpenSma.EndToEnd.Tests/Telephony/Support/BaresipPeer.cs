@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using OpenSma.Media.Audio;
+
+namespace OpenSma.EndToEnd.Tests.Telephony.Support;
+
+/// <summary>
+/// A baresip softphone (apt baresip-core) in its own config directory, SIP port and RTP block
+/// (34000-35999): its microphone is a WAV file, it records what it hears (sndfile), and it takes
+/// commands and key presses through its UDP console (cons). Killed on dispose.
+/// </summary>
+internal sealed partial class BaresipPeer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly UdpClient _console = new();
+
+    private BaresipPeer(Process process, string recordings, int sipPort, int consolePort)
+    {
+        _process = process;
+        RecordingDirectory = recordings;
+        SipPort = sipPort;
+        ConsolePort = consolePort;
+    }
+
+    public string RecordingDirectory { get; }
+
+    public int SipPort { get; }
+
+    public int ConsolePort { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <param name="accounts">baresip account lines, e.g. <c>&lt;sip:+15551230000@127.0.0.1&gt;;regint=0;answermode=auto;audio_codecs=PCMU,PCMA</c>.</param>
+    public static BaresipPeer Start(string workDirectory, string name, IEnumerable<string> accounts, string microphoneWav)
+    {
+        var config = Path.Combine(workDirectory, name);
+        var recordings = Path.Combine(workDirectory, name + "-rec");
+        Directory.CreateDirectory(config);
+        Directory.CreateDirectory(recordings);
+        var sipPort = PortPool.FreeUdpAndTcpPort();
+        var consolePort = PortPool.FreeUdpPort();
+        var rtp = PortPool.RtpBlock();
+        File.WriteAllText(Path.Combine(config, "config"), string.Join('\n',
+            "poll_method epoll",
+            $"sip_listen 127.0.0.1:{sipPort}",
+            "net_interface 127.0.0.1",
+            "call_local_timeout 120",
+            "audio_player alsa,null",
+            "audio_alert alsa,null",
+            $"audio_source aufile,{microphoneWav}",
+            "ausrc_srate 8000",
+            "auplay_srate 8000",
+            "ausrc_channels 1",
+            "auplay_channels 1",
+            "audio_level no",
+            $"rtp_ports {rtp}-{rtp + 19}",
+            "rtcp_mux no",
+            "jitter_buffer_delay 5-10",
+            "rtp_stats no",
+            "statmode_default off",
+            "module_path /usr/lib/baresip/modules",
+            "module g711.so",
+            "module aufile.so",
+            "module alsa.so",
+            "module sndfile.so",
+            "module cons.so",
+            "module_tmp uuid.so",
+            "module_tmp account.so",
+            "module_app menu.so",
+            $"snd_path {recordings}",
+            $"cons_listen 127.0.0.1:{consolePort}",
+            string.Empty));
+        File.WriteAllText(Path.Combine(config, "accounts"), string.Join('\n', accounts) + "\n");
+
+        // -t is only a safety net: tests end calls by command and kill the process in finally.
+        var start = new ProcessStartInfo("baresip")
+        {
+            ArgumentList = { "-f", config, "-t", "180" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(start)!;
+        var peer = new BaresipPeer(process, recordings, sipPort, consolePort);
+        process.OutputDataReceived += (_, e) => peer.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => peer.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return peer;
+    }
+
+    /// <summary>Waits until baresip has opened its UDP console (its banner is printed by then).</summary>
+    public Task WaitUntilReadyAsync(TimeSpan timeout) => WaitForTextAsync("baresip is ready", timeout);
+
+    public Task CommandAsync(string command) => SendAsync(Encoding.ASCII.GetBytes(command + "\n"));
+
+    /// <summary>Presses keys as DTMF (RFC 4733): each key, then the key release byte 0x04.</summary>
+    public async Task PressAsync(string keys)
+    {
+        foreach (var key in keys)
+        {
+            await SendAsync([(byte)key]);
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            await SendAsync([4]);
+            await Task.Delay(TimeSpan.FromMilliseconds(350));
+        }
+    }
+
+    public async Task WaitForAsync(Func<string, bool> condition, TimeSpan timeout, string what)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (!condition(Log))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"baresip exited before {what}:\n{Log}");
+            }
+
+            try
+            {
+                await Task.Delay(100, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"baresip never showed {what}:\n{Log}");
+            }
+        }
+    }
+
+    public Task WaitForTextAsync(string text, TimeSpan timeout) => WaitForAsync(log => log.Contains(text, StringComparison.Ordinal), timeout, $"'{text}'");
+
+    /// <summary>RFC 4733 digits baresip received, once per press.</summary>
+    public string ReceivedDigits => string.Concat(ReceivedEvent().Matches(Log).Select(m => m.Groups[1].Value));
+
+    /// <summary>The audio baresip received during its call(s) (sndfile's *-dec.wav; the longest one).</summary>
+    public PcmAudio Heard()
+    {
+        var file = Directory.GetFiles(RecordingDirectory, "*-dec.wav").OrderByDescending(f => new FileInfo(f).Length).FirstOrDefault()
+            ?? throw new InvalidOperationException("baresip recorded nothing:\n" + Log);
+        return WavReader.Decode(File.ReadAllBytes(file)).Audio ?? throw new InvalidOperationException("unreadable recording " + file);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                await CommandAsync("/quit");
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or SocketException or InvalidOperationException)
+        {
+        }
+        finally
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+            _console.Dispose();
+        }
+    }
+
+    private Task SendAsync(byte[] data) => _console.SendAsync(data, data.Length, new IPEndPoint(IPAddress.Loopback, ConsolePort));
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    [GeneratedRegex(@"received event: '(.)' \(end=0\)")]
+    private static partial Regex ReceivedEvent();
+}

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using OpenSma.EndToEnd.Tests.Support;
+
+namespace OpenSma.EndToEnd.Tests.Telephony.Support;
+
+/// <summary>
+/// The real <c>opensma serve</c> executable on loopback: its own data directory, a free API port and
+/// a free SIP port. Killed (with its children) on dispose; its output is kept for failure messages.
+/// </summary>
+internal sealed class ServeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IReadOnlyList<int> _baseline = [];
+
+    private ServeProcess(string dataDirectory, string apiUrl, int sipPort, Process process)
+    {
+        DataDirectory = dataDirectory;
+        ApiUrl = apiUrl;
+        SipPort = sipPort;
+        _process = process;
+    }
+
+    public string DataDirectory { get; }
+
+    public string ApiUrl { get; }
+
+    public int SipPort { get; }
+
+    public int Pid => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts serve and waits until it says it is serving; <paramref name="config"/> is written to a config file when given.</summary>
+    public static async Task<ServeProcess> StartAsync(string workDirectory, object? config = null)
+    {
+        var dataDirectory = Path.Combine(workDirectory, "serve-data");
+        Directory.CreateDirectory(dataDirectory);
+        var apiUrl = $"http://127.0.0.1:{TestProcess.FreePort()}";
+        var sipPort = PortPool.FreeUdpAndTcpPort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workDirectory,
+        };
+        foreach (var arg in new[] { TestProcess.Opensma, "serve", "--data-dir", dataDirectory, "--api-url", apiUrl, "--sip-address", "127.0.0.1", "--sip-port", sipPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (config is not null)
+        {
+            var path = Path.Combine(workDirectory, "opensma.json");
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config));
+            start.ArgumentList.Add("--config");
+            start.ArgumentList.Add(path);
+        }
+
+        var process = Process.Start(start)!;
+        var serve = new ServeProcess(dataDirectory, apiUrl, sipPort, process);
+        process.OutputDataReceived += (_, e) => serve.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => serve.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await Task.WhenAny(serve._ready.Task, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        if (!serve._ready.Task.IsCompleted)
+        {
+            await serve.DisposeAsync();
+            throw new InvalidOperationException("opensma serve did not start:\n" + serve.Output);
+        }
+
+        serve._baseline = await serve.MediaPortsAsync();
+        return serve;
+    }
+
+    /// <summary>Sockets the serve process holds now (SIP, HTTP, RTP of live calls...), from /proc.</summary>
+    public int OpenSockets()
+    {
+        try
+        {
+            return Directory.GetFiles($"/proc/{Pid}/fd").Count(fd =>
+            {
+                var target = new FileInfo(fd).LinkTarget;
+                return target is not null && target.StartsWith("socket:", StringComparison.Ordinal);
+            });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>UDP ports the serve process has bound now, other than its SIP port: RTP/RTCP of live legs (from <c>ss</c>).</summary>
+    public async Task<IReadOnlyList<int>> MediaPortsAsync()
+    {
+        var (_, stdout, _) = await TestProcess.RunAsync("ss", ["-H", "-u", "-a", "-n", "-p"], TimeSpan.FromSeconds(30));
+        var ports = new List<int>();
+        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!line.Contains($"pid={Pid},", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var local = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
+            if (int.TryParse(local[(local.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port) && port != SipPort)
+            {
+                ports.Add(port);
+            }
+        }
+
+        return ports;
+    }
+
+    /// <summary>Waits until serve holds no media ports (every leg released): only what it held right after start; fails with what is still bound.</summary>
+    public async Task AssertMediaReleasedAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        IReadOnlyList<int> held;
+        while ((held = [.. (await MediaPortsAsync()).Except(_baseline)]).Count > 0)
+        {
+            try
+            {
+                await Task.Delay(250, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"serve still holds UDP ports {string.Join(", ", held)}");
+            }
+        }
+    }
+
+    /// <summary>The AWS CLI against this server; fails the test with stderr when the command fails.</summary>
+    public async Task<JsonElement> AwsAsync(params string[] args)
+    {
+        var (exit, stdout, stderr) = await TestProcess.AwsChimeAsync(ApiUrl, "AKIDEXAMPLE", "secret", args);
+        Assert.True(exit == 0, $"aws {string.Join(' ', args)} failed: {stderr}");
+        return stdout.Length == 0 ? default : JsonDocument.Parse(stdout).RootElement.Clone();
+    }
+
+    /// <summary>Creates an SMA whose endpoint is <paramref name="handlerUrl"/> and a SIP rule sending <paramref name="number"/> to it; returns the SMA id.</summary>
+    public async Task<string> CreateSmaWithRuleAsync(string handlerUrl, string number)
+    {
+        var sma = await AwsAsync("create-sip-media-application", "--aws-region", "us-east-1", "--name", "e2e-" + Guid.NewGuid().ToString("N")[..8], "--endpoints", $"LambdaArn={handlerUrl}");
+        var smaId = sma.GetProperty("SipMediaApplication").GetProperty("SipMediaApplicationId").GetString()!;
+        await AwsAsync(
+            "create-sip-rule", "--name", "rule-" + number.TrimStart('+'), "--trigger-type", "ToPhoneNumber", "--trigger-value", number,
+            "--target-applications", $"SipMediaApplicationId={smaId},Priority=1,AwsRegion=us-east-1");
+        return smaId;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line.Contains("OpenSMA serving", StringComparison.Ordinal))
+        {
+            _ready.TrySetResult();
+        }
+    }
+}

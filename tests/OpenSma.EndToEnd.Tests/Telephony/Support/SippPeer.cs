@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using OpenSma.EndToEnd.Tests.Support;
+
+namespace OpenSma.EndToEnd.Tests.Telephony.Support;
+
+/// <summary>
+/// One sipp process (apt sip-tester) running a scenario from <c>Telephony/Scenarios</c>, in its own
+/// scratch folder, with its SIP port and media port chosen free. Exit codes are sipp's: 0 every
+/// call passed, 1 a call failed, 255 fatal or global timeout. Killed on dispose.
+/// </summary>
+internal sealed class SippPeer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _folder;
+    private readonly Task<string> _stdout;
+    private readonly Task<string> _stderr;
+
+    private SippPeer(Process process, string folder, int sipPort)
+    {
+        _process = process;
+        _folder = folder;
+        SipPort = sipPort;
+        _stdout = process.StandardOutput.ReadToEndAsync();
+        _stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    public int SipPort { get; }
+
+    public static string Scenario(string name) =>
+        Path.Combine(TestProcess.RepoRoot, "tests", "OpenSma.EndToEnd.Tests", "Telephony", "Scenarios", name);
+
+    /// <summary>Starts sipp with the scenario; <paramref name="remote"/> is host:port for a UAC, null for a UAS.</summary>
+    public static async Task<SippPeer> StartAsync(string workDirectory, string scenario, string? remote, IEnumerable<string> extra, TimeSpan globalTimeout)
+    {
+        var folder = Directory.CreateTempSubdirectory("sipp-").FullName;
+        var port = PortPool.FreeUdpAndTcpPort();
+        var media = PortPool.RtpBlock();
+        var start = new ProcessStartInfo("sipp")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var args = new List<string>();
+        if (remote is not null)
+        {
+            args.Add(remote);
+        }
+
+        args.AddRange([
+            "-sf", Scenario(scenario), "-i", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-mi", "127.0.0.1", "-mp", media.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-m", "1", "-timeout", $"{(int)globalTimeout.TotalSeconds}s", "-timeout_error", "-nostdin", "-trace_err",
+        ]);
+        args.AddRange(extra);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        _ = workDirectory;
+        var peer = new SippPeer(Process.Start(start)!, folder, port);
+        // A UAS must be listening before anyone calls it.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!IsBound(port) && !peer._process.HasExited)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+
+        return peer;
+    }
+
+    /// <summary>Waits for sipp to finish; returns its exit code, output and error log.</summary>
+    public async Task<(int Exit, string Output)> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        var errors = string.Join("\n", Directory.EnumerateFiles(_folder, "*_errors.log").Select(File.ReadAllText));
+        return (_process.ExitCode, await _stdout + await _stderr + "\n" + errors);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static bool IsBound(int port)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return false;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+}
