@@ -41,6 +41,11 @@ internal sealed class S3Authenticator(S3ApiOptions options, TimeProvider timePro
             return null;
         }
 
+        if (request.Query.ContainsKey("AWSAccessKeyId"))
+        {
+            throw new S3ErrorException(new S3Error("InvalidRequest", 400, "Signature Version 2 is not supported; presign with SigV4 (s3v4)."));
+        }
+
         throw new S3ErrorException(S3Error.AccessDenied("Anonymous requests are not allowed: sign the request with SigV4."));
     }
 

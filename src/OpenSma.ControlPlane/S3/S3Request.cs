@@ -25,7 +25,10 @@ internal sealed record S3Request(string? Bucket, string? Key, string RawTarget)
             return credential.EndsWith("/s3/aws4_request", StringComparison.Ordinal);
         }
 
-        return VirtualHostBucket(request, options) is not null || request.Headers.ContainsKey(ContentSha256Header);
+        // A SigV2 presigned URL: claimed so that it gets an S3 answer saying SigV2 is not supported.
+        return request.Query.ContainsKey("AWSAccessKeyId")
+            || VirtualHostBucket(request, options) is not null
+            || request.Headers.ContainsKey(ContentSha256Header);
     }
 
     public static S3Request Parse(HttpContext context, S3ApiOptions options)
