@@ -11,9 +11,11 @@ namespace OpenSma.Media.Mixing;
 /// underrun the playout point waits and re-primes, so a burst of delayed packets plays late rather
 /// than being lost. A frame missing while later audio is queued (a lost packet), or an underrun,
 /// is concealed: the last complete frame is repeated with a gain fading from 1 to 0 over
-/// <see cref="ConcealmentFrames"/> frames, then silence. Audio further ahead than the depth drops
-/// the oldest, so latency stays bounded; a jump of more than two seconds is a new timeline (a new
-/// SSRC or a restarted sender) and resets the buffer. Frames without a timestamp
+/// <see cref="ConcealmentFrames"/> frames, then silence. A gap in the timestamps longer than the
+/// buffer's depth (silence suppression, a pause under a telephone-event) is collapsed: the next
+/// audio follows what is queued. Audio further ahead than the depth otherwise drops the oldest, so
+/// latency stays bounded; a jump of more than two seconds is a new timeline (a new SSRC or a
+/// restarted sender) and resets the buffer. Frames without a timestamp
 /// (<see cref="OnFrame(ReadOnlySpan{short})"/>) are appended in arrival order.
 /// </summary>
 public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
@@ -187,6 +189,16 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
         {
             offset += frame.Length - Capacity;
             frame = frame[^Capacity..];
+        }
+
+        if (offset > _end && offset + frame.Length > Capacity)
+        {
+            // The sender skipped more time than the buffer holds (silence suppression, a pause
+            // under a telephone-event, a stalled sender): collapse the gap so the new audio
+            // follows what is queued instead of sitting at the far end of the buffer, which
+            // would keep the latency at its maximum from then on.
+            _playTimestamp = unchecked(_playTimestamp + (uint)(offset - _end));
+            offset = _end;
         }
 
         var overflow = offset + frame.Length - Capacity;

@@ -193,4 +193,39 @@ public sealed class FrameBufferTests
             Assert.All(Read(buffer), s => Assert.Equal(expected, s));
         }
     }
+
+    [Fact]
+    public void OnFrame_GapLongerThanTheBuffer_IsCollapsed_SoLatencyDoesNotGrow()
+    {
+        var buffer = new FrameBuffer();
+        buffer.OnFrame(Frame(1), 0);
+        buffer.OnFrame(Frame(2), 160);
+        Assert.All(Read(buffer), s => Assert.Equal(1, s));
+
+        // 600 ms without audio (a telephone-event or silence suppression), then speech again.
+        buffer.OnFrame(Frame(3), 160 + 4960);
+        buffer.OnFrame(Frame(4), 160 + 5120);
+
+        Assert.Equal(480, buffer.BufferedSamples);
+        Assert.All(Read(buffer), s => Assert.Equal(2, s));
+        Assert.All(Read(buffer), s => Assert.Equal(3, s));
+        Assert.All(Read(buffer), s => Assert.Equal(4, s));
+        Assert.Equal(0, buffer.DroppedSamples);
+        Assert.Equal(0, buffer.ConcealedFrames);
+    }
+
+    [Fact]
+    public void OnFrame_GapWithinTheBuffer_IsConcealedInTime()
+    {
+        var buffer = new FrameBuffer();
+        buffer.OnFrame(Frame(1000), 0);
+        buffer.OnFrame(Frame(1000), 160);
+        buffer.OnFrame(Frame(5), 800);
+
+        var played = Enumerable.Range(0, 6).Select(_ => Read(buffer)[0]).ToList();
+
+        // Frames at 320, 480 and 640 are missing: faded copies of the last frame, then the audio at 800.
+        Assert.Equal([1000, 1000, 1000, 667, 333, 5], played.Select(v => (int)v));
+        Assert.Equal(3, buffer.ConcealedFrames);
+    }
 }
