@@ -1,0 +1,54 @@
+using System.Globalization;
+using OpenSma.Media.Audio;
+using OpenSma.Telephony.Benchmarks;
+
+// dotnet OpenSma.Telephony.Benchmarks.dll load [--rate 50] [--calls 500] [--concurrent 200] [--hold 20]
+if (args.Length == 0 || args[0] != "load")
+{
+    Console.Error.WriteLine("usage: load [--rate R] [--calls N] [--concurrent C] [--hold SECONDS]");
+    return 2;
+}
+
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+var rate = Arg("--rate", 50);
+var calls = Arg("--calls", 500);
+var concurrent = Arg("--concurrent", 200);
+var hold = Arg("--hold", 20);
+Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+
+// 1. Reference ceiling: sipp's built-in uac against sipp's built-in uas, no OpenSMA, same rate and count.
+var reference = await SippLoad.ReferenceAsync(rate, calls);
+Console.WriteLine($"reference  sipp uac -> sipp uas            : {reference.Rate:F1} calls/s, {reference.Ok} ok, {reference.Failed} failed");
+
+var data = Directory.CreateTempSubdirectory("opensma-telbench-").FullName;
+await using var serve = await ServeUnderTest.StartAsync(data);
+using var handler = new BenchHandler();
+var bucket = Path.Combine(data, "buckets", "prompts");
+Directory.CreateDirectory(bucket);
+await File.WriteAllBytesAsync(Path.Combine(bucket, "prompt.wav"), WavWriter.WriteMono(ToneGenerator.Beep(TimeSpan.FromSeconds(1), 700).Samples.Span));
+await File.WriteAllBytesAsync(Path.Combine(bucket, "long.wav"), WavWriter.WriteMono(ToneGenerator.Beep(TimeSpan.FromSeconds(60), 500).Samples.Span));
+await serve.CreateSmaAsync(handler.Url, BenchHandler.DigitsNumber);
+await serve.CreateSmaAsync(handler.Url, BenchHandler.MediaNumber);
+var portsAtStart = serve.MediaPorts();
+var (rssAtStart, _) = serve.Memory();
+
+// 2. Call rate: sipp places calls with RTP and one RFC 4733 digit; the SMA plays a prompt, collects the digit, hangs up.
+var cpu0 = serve.CpuTime();
+var load = await SippLoad.IntoServeAsync(serve.SipPort, BenchHandler.DigitsNumber, rate, calls);
+var cpu = (serve.CpuTime() - cpu0).TotalSeconds / load.Elapsed.TotalSeconds;
+Console.WriteLine($"opensma    sipp uac -> serve (digit flow)  : {load.Rate:F1} calls/s, {load.Ok} ok, {load.Failed} failed, {handler.DigitsCollected} digits collected, {handler.ActionFailures} action failures; serve CPU {cpu:F2} cores");
+
+// 3. Concurrency with media: scripted SIP phones hold calls hearing a prompt; RTP statistics from each phone.
+var media = await PhoneLoad.RunAsync(serve, concurrent, rate, TimeSpan.FromSeconds(hold));
+Console.WriteLine($"opensma    {concurrent} phones x {hold} s (media)    : {media.Answered} answered, {media.Failed} failed, peak {media.PeakLive} live; jitter p50 {media.JitterP50:F2} ms p99 {media.JitterP99:F2} ms; lost {media.Lost} of {media.Received + media.Lost} packets; serve CPU {media.Cpu:F2} cores; +{media.RssPerCallKb:F0} KB RSS per live call");
+
+// 4. After everything: ports and memory back?
+await Task.Delay(TimeSpan.FromSeconds(10));
+var (rssAfter, peak) = serve.Memory();
+Console.WriteLine($"after      media ports held {serve.MediaPorts()} (at start {portsAtStart}); RSS {rssAfter:F0} MB (at start {rssAtStart:F0} MB, peak {peak:F0} MB); {handler.Events} handler events");
+return 0;
