@@ -67,8 +67,9 @@ public sealed class CachingSpeechSynthesizer(ISpeechSynthesizer inner, long maxB
         SpeechResult result;
         try
         {
-            await Task.Yield();
-            result = await inner.SynthesizeAsync(request, CancellationToken.None);
+            // On the thread pool, not the first caller's context: that call's transaction may end
+            // while others still wait for this synthesis.
+            result = await Task.Run(() => inner.SynthesizeAsync(request, CancellationToken.None).AsTask());
         }
 #pragma warning disable CA1031 // A backend bug must become a failed result for every waiter, not an unobserved exception.
         catch (Exception ex)
