@@ -260,10 +260,20 @@ public sealed partial class SipCallLeg : ICallLeg
     }
 
     /// <summary>
-    /// VoiceFocus: the state is kept on the leg. The media plane has no noise-suppression stage to
-    /// switch yet, so the audio passes unchanged.
+    /// VoiceFocus (spec §7.16): noise suppression of the audio received from the far end, applied by
+    /// the RTP session before taps, recordings and the bridged leg get it (digits are detected before it).
     /// </summary>
-    public void SetVoiceFocus(bool enabled) => VoiceFocusEnabled = enabled;
+    public void SetVoiceFocus(bool enabled)
+    {
+        VoiceFocusEnabled = enabled;
+        if (_media is { } media)
+        {
+            media.Session.VoiceFocus = enabled;
+        }
+    }
+
+    /// <summary>The leg's RTP session (tests).</summary>
+    internal Media.Rtp.RtpSession? Session => _media?.Session;
 
     /// <summary>Gives back everything the leg holds. Idempotent; safe from any thread.</summary>
     private void Release()

@@ -143,6 +143,63 @@ public sealed class SipCallLegTests
         static string Origin(string sdp) => sdp.Split('\n').First(l => l.StartsWith("o=", StringComparison.Ordinal)).Split(' ')[1];
     }
 
+    [Fact]
+    public async Task VoiceFocusAction_SwitchesTheSessionsNoiseSuppressor()
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        var prompt = await rig.AddPromptAsync("short.wav", TimeSpan.FromMilliseconds(200));
+        rig.Handler.Script = e =>
+        {
+            var callId = (string)ScriptedHandler.LegA(e)["CallId"]!;
+            return ScriptedHandler.Type(e) switch
+            {
+                "NEW_INBOUND_CALL" => "[" + Rig.PlayAudio(prompt) + ",{\"Type\":\"VoiceFocus\",\"Parameters\":{\"Enable\":true,\"CallId\":\"" + callId + "\"}}]",
+                "ACTION_SUCCESSFUL" => """[{"Type":"Hangup","Parameters":{}}]""",
+                _ => null,
+            };
+        };
+        await using var phone = await rig.NewPhoneAsync();
+
+        var call = await phone.CallAsync(rig.SipAddress, Rig.Number);
+        await call.Ended.WaitAsync(Rig.Patience);
+
+        var leg = Assert.Single(rig.LegsSnapshot());
+        Assert.True(leg.VoiceFocusEnabled);
+        Assert.True(leg.Session!.VoiceFocus);
+        await rig.AssertAllReleasedAsync();
+    }
+
+    [Fact]
+    public async Task InBandDigits_FromAPhoneWithoutTelephoneEvent_ReachTheCollector()
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        var prompt = await rig.AddPromptAsync("menu.wav", TimeSpan.FromMilliseconds(300));
+        rig.Handler.Script = e => ScriptedHandler.Type(e) switch
+        {
+            "NEW_INBOUND_CALL" => "[{\"Type\":\"PlayAudioAndGetDigits\",\"Parameters\":{\"AudioSource\":" + Rig.Source(prompt)
+                + ",\"FailureAudioSource\":" + Rig.Source(prompt)
+                + ",\"MinNumberOfDigits\":2,\"MaxNumberOfDigits\":2,\"RepeatDurationInMilliseconds\":20000,\"InBetweenDigitsDurationInMilliseconds\":10000}}]",
+            "ACTION_SUCCESSFUL" => """[{"Type":"Hangup","Parameters":{}}]""",
+            _ => null,
+        };
+        // No telephone-event in the offer: the phone's digits are tones in the audio.
+        await using var phone = await TestPhone.StartAsync(OpenSma.Media.Sdp.MediaCapabilities.Default with { TelephoneEvent = false });
+
+        var call = await phone.CallAsync(rig.SipAddress, Rig.Number);
+        await call.WaitLoudFramesAsync(10);
+        // Tones in the audio; the call may end (handler's Hangup) before the last tone's tail has played.
+        _ = call.SendRfc4733Async("47");
+
+        var success = await rig.Handler.WaitForAsync("ACTION_SUCCESSFUL");
+        Assert.Equal("47", (string?)success["ActionData"]!["ReceivedDigits"]);
+        await call.Ended.WaitAsync(Rig.Patience);
+        await rig.AssertAllReleasedAsync();
+    }
+
     internal static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + Rig.Patience;
