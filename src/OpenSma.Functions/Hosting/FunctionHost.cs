@@ -130,7 +130,7 @@ public sealed class FunctionHost : IAsyncDisposable
         RegisteredFunction function, string invokedArn, string requestId, ReadOnlyMemory<byte> payload, string? transactionId)
     {
         var codeHash = function.WatchCode && _options.HotReload
-            ? CodeFingerprint.Compute(function.CodeRoot).Hash
+            ? CodeFingerprint.Quick(function.CodeRoot)
             : function.CodeSha256;
         var pool = _pools.GetOrAdd(function.PoolKey, _ => new FunctionPool(_options, _bootstrap, _timeProvider));
         var (sandbox, isNew) = pool.Acquire(function, codeHash);
