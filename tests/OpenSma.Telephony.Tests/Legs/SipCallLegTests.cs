@@ -200,6 +200,40 @@ public sealed class SipCallLegTests
         await rig.AssertAllReleasedAsync();
     }
 
+    [Fact]
+    public async Task RecordAudio_OnASipLeg_StoresWhatTheCallerSaid()
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        rig.Handler.Script = e => ScriptedHandler.Type(e) switch
+        {
+            "NEW_INBOUND_CALL" => """[{"Type":"RecordAudio","Parameters":{"DurationInSeconds":30,"RecordingTerminators":["#"],"RecordingDestination":{"Type":"S3","BucketName":"prompts","Prefix":"rec/"}}}]""",
+            "ACTION_SUCCESSFUL" => """[{"Type":"Hangup","Parameters":{}}]""",
+            _ => null,
+        };
+        await using var phone = await rig.NewPhoneAsync();
+
+        var call = await phone.CallAsync(rig.SipAddress, Rig.Number);
+        Assert.Equal(200, call.FinalStatus);
+        var played = await call.Play(OpenSma.Media.Audio.ToneGenerator.Beep(TimeSpan.FromSeconds(1), 600)).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(played == OpenSma.Media.Playback.PlaybackOutcome.Completed, "play: " + string.Join(",", rig.Handler.EventTypes));
+        // The terminator ends the recording and the handler hangs up while the digit is still being sent.
+        _ = call.SendRfc4733Async("#");
+
+        var success = await rig.Handler.WaitForAsync("ACTION_SUCCESSFUL");
+        var key = (string)success["ActionData"]!["RecordingDestination"]!["Key"]!;
+        Assert.StartsWith("rec/", key, StringComparison.Ordinal);
+        var stored = await rig.Objects.GetAsync(Rig.Bucket, key, CancellationToken.None);
+        var wav = OpenSma.Media.Audio.WavReader.Decode(stored.Content.Span);
+        var samples = wav.Audio!.Samples.ToArray();
+        var loud = Enumerable.Range(0, samples.Length / 160)
+            .Count(f => Math.Sqrt(samples.Skip(f * 160).Take(160).Average(x => (double)x * x)) > 1000);
+        Assert.InRange(loud, 35, 60);
+        await call.Ended.WaitAsync(Rig.Patience);
+        await rig.AssertAllReleasedAsync();
+    }
+
     internal static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + Rig.Patience;
