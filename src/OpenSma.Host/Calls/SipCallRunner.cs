@@ -50,8 +50,8 @@ internal static class SipCallRunner
             await callerSip.StartAsync(cancellationToken).ConfigureAwait(false);
 
             var trace = new LadderTrace(output, time, options.Json, options.Verbose);
-            var objects = new FolderObjectStore(Path.Combine(options.DataDirectory, "buckets"));
-            var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion }, time, objects, telephony.LegFactory, [http, .. extraResolvers])
+            var objects = options.OpenObjects();
+            var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion, Speech = options.Speech }, time, objects, telephony.LegFactory, [http, .. extraResolvers])
             {
                 DefaultTrace = trace,
             };

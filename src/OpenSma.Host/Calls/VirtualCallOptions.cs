@@ -1,4 +1,6 @@
+using OpenSma.Engine.Speech;
 using OpenSma.Engine.Virtual;
+using OpenSma.Storage.Objects;
 
 namespace OpenSma.Host.Calls;
 
@@ -28,6 +30,14 @@ internal sealed record VirtualCallOptions
     public required string DataDirectory { get; init; }
 
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Where prompts are read and recordings written; null means the folder store under <see cref="DataDirectory"/>.</summary>
+    public IObjectStore? Objects { get; init; }
+
+    /// <summary>The text-to-speech backend for Speak and SpeakAndGetDigits; null leaves them unconfigured.</summary>
+    public ISpeechSynthesizer? Speech { get; init; }
+
+    public IObjectStore OpenObjects() => Objects ?? new FolderObjectStore(Path.Combine(DataDirectory, "buckets"));
 
     public string SipMediaApplicationId { get; init; } = "local-sma";
 

@@ -32,7 +32,7 @@ internal static class VirtualCallRunner
             network.Register(number, party);
         }
 
-        var store = new FolderObjectStore(Path.Combine(options.DataDirectory, "buckets"));
+        var store = options.OpenObjects();
         // On virtual time the clock waits while a handler works in real time, so the engine's own
         // 5 s attempt timeout cannot fire then: the HTTP client enforces it in real time, and local
         // functions enforce their own timeout.
@@ -44,7 +44,7 @@ internal static class VirtualCallRunner
         }
 
         var trace = new LadderTrace(output, time, options.Json, options.Verbose);
-        var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion }, time, store, network, resolvers, activity: activity);
+        var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion, Speech = options.Speech }, time, store, network, resolvers, activity: activity);
 
         var application = new SipMediaApplicationRef(options.SipMediaApplicationId, options.AwsAccountId, options.AwsRegion, options.Handler);
         var caller = network.CreateInbound(options.From, options.To, options.Caller, options.SipHeaders);

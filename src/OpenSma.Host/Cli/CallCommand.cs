@@ -1,6 +1,10 @@
 using System.CommandLine;
+using OpenSma.ControlPlane.S3;
+using OpenSma.Engine.Speech;
 using OpenSma.Engine.Virtual;
 using OpenSma.Host.Calls;
+using OpenSma.Speech;
+using OpenSma.Storage.Objects;
 
 namespace OpenSma.Host.Cli;
 
@@ -10,6 +14,8 @@ namespace OpenSma.Host.Cli;
 /// </summary>
 internal static class CallCommand
 {
+    private static readonly HttpClient Http = new();
+
     public static Command Create(Option<string> dataDir)
     {
         var handler = new Option<string>("--handler")
@@ -39,7 +45,7 @@ internal static class CallCommand
         var json = new Option<bool>("--json") { Description = "Write the trace as JSON lines (one object per line) instead of the ladder." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print every event's full JSON." };
         var record = new Option<string?>("--record") { Description = "Directory to save what each virtual phone heard, as WAV (caller-heard.wav, NUMBER-heard.wav)." };
-        var config = new Option<string?>("--config") { Description = "Configuration file with local Lambda functions (section Functions); default opensma.json when present." };
+        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): local Lambda functions (Functions), bucket backends (Storage), text-to-speech (Speech)." };
         var maxDuration = new Option<string>("--max-duration") { Description = "Give up when the call is still up after this long (exit code 3).", DefaultValueFactory = _ => "10m" };
 
         var command = new Command("call", "Place a virtual call into an SMA handler and print the event/action ladder. Exit code 0: the call ended with every leg hung up; 1: the handler failed and the call was released; 2: bad options; 3: still up at --max-duration.")
@@ -57,8 +63,12 @@ internal static class CallCommand
                     cues.Add(new HangupCue(Durations.Parse(h, "--hangup-after")));
                 }
 
+                var dataDirectory = result.GetValue(dataDir)!;
+                var (objects, speech) = ReadConfiguration(result.GetValue(config), dataDirectory);
                 var options = new VirtualCallOptions
                 {
+                    Objects = objects,
+                    Speech = speech,
                     Handler = result.GetValue(handler)!,
                     From = result.GetValue(from)!,
                     To = result.GetValue(to)!,
@@ -69,7 +79,7 @@ internal static class CallCommand
                     Json = result.GetValue(json),
                     Verbose = result.GetValue(verbose),
                     RecordDirectory = result.GetValue(record),
-                    DataDirectory = result.GetValue(dataDir)!,
+                    DataDirectory = dataDirectory,
                     MaxDuration = Durations.Parse(result.GetValue(maxDuration)!, "--max-duration"),
                 };
                 if (result.GetValue(sip) && options.Fast)
@@ -92,6 +102,22 @@ internal static class CallCommand
             }
         });
         return command;
+    }
+
+    // The same Storage and Speech sections as serve (docs/storage.md, docs/speech.md).
+    private static (IObjectStore Objects, ISpeechSynthesizer? Speech) ReadConfiguration(string? path, string dataDirectory)
+    {
+        try
+        {
+            var configuration = ServeConfiguration.Load(path);
+            return (
+                ObjectStoreFactory.Create(StorageConfiguration.Read(configuration?.GetSection("Storage")), dataDirectory),
+                SpeechBackends.Create(SpeechOptions.Read(key => configuration?["Speech:" + key]), Http, TimeProvider.System));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
+        {
+            throw new CallScriptException(ex.Message);
+        }
     }
 
     private static Dictionary<string, string>? ParseHeaders(string[]? headers)

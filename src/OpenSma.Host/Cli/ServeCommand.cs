@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenSma.ControlPlane;
+using OpenSma.ControlPlane.S3;
 using OpenSma.Engine;
 using OpenSma.Engine.Control;
 using OpenSma.Engine.Invocation;
@@ -15,6 +16,7 @@ using OpenSma.Engine.Virtual;
 using OpenSma.Functions.Hosting;
 using OpenSma.Functions.LambdaApi;
 using OpenSma.Sip;
+using OpenSma.Speech;
 using OpenSma.Storage.Objects;
 using OpenSma.Storage.Resources;
 using OpenSma.Telephony;
@@ -33,7 +35,7 @@ internal static class ServeCommand
         var apiUrl = new Option<string>("--api-url") { Description = "Where the Chime SDK Voice and Lambda APIs listen.", DefaultValueFactory = _ => "http://127.0.0.1:8686" };
         var sipPort = new Option<int>("--sip-port") { Description = "SIP port for UDP and TCP; 0 disables SIP.", DefaultValueFactory = _ => 5060 };
         var sipAddress = new Option<string>("--sip-address") { Description = "Address SIP binds to.", DefaultValueFactory = _ => "0.0.0.0" };
-        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): ControlPlane (account, region, SigV4 mode and keys), Store (sqlite or postgresql), Functions, Telephony (RTP ports, advertised address, trunk checks)." };
+        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): ControlPlane (account, region, SigV4, pools, quotas), Store (sqlite or postgresql), Storage (bucket backends, S3, SMA access), Speech (espeak-ng or polly), Functions, Telephony (RTP ports, advertised address, trunk checks)." };
         var advertised = new Option<string?>("--advertised-address") { Description = "IP address peers reach this host at, written into SIP Via/Contact and SDP (default: Telephony:AdvertisedAddress, else the primary IPv4 address)." };
         var rtpPorts = new Option<string?>("--rtp-ports") { Description = "UDP port range for RTP/RTCP, e.g. 20000-29999 (default: Telephony:RtpPortMin-RtpPortMax)." };
         var command = new Command("serve", "Run OpenSMA with embedded defaults until Ctrl-C: call engine, Chime SDK Voice API, Lambda API and local functions, SIP endpoint, SQLite store and bucket folders under --data-dir.")
@@ -45,19 +47,6 @@ internal static class ServeCommand
             var dir = Path.GetFullPath(result.GetValue(dataDir)!);
             Directory.CreateDirectory(dir);
             var url = result.GetValue(apiUrl)!;
-            IConfiguration? configuration;
-            TelephonyOptions telephony;
-            try
-            {
-                configuration = ServeConfiguration.Load(result.GetValue(config));
-                telephony = ServeConfiguration.Telephony(configuration, result.GetValue(advertised), result.GetValue(rtpPorts));
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
-            {
-                await Console.Error.WriteLineAsync("opensma serve: " + ex.Message);
-                return 2;
-            }
-
             // RTP callbacks are short and never block: running them on the socket thread saves a
             // thread-pool hop per packet (docs/performance.md). Read when the first socket is made.
             if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
@@ -65,8 +54,27 @@ internal static class ServeCommand
                 Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
             }
 
-            await using var app = Build(dir, url, result.GetValue(sipAddress)!, result.GetValue(sipPort), configuration, telephony);
-            await app.StartAsync(cancellationToken);
+            WebApplication? app = null;
+            try
+            {
+                var configuration = ServeConfiguration.Load(result.GetValue(config));
+                var telephony = ServeConfiguration.Telephony(configuration, result.GetValue(advertised), result.GetValue(rtpPorts));
+                app = Build(dir, url, result.GetValue(sipAddress)!, result.GetValue(sipPort), configuration, telephony);
+                await app.StartAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
+            {
+                // A bad setting names its key; sections read when their service is made fail at start.
+                await Console.Error.WriteLineAsync("opensma serve: " + ex.Message);
+                if (app is not null)
+                {
+                    await app.DisposeAsync();
+                }
+
+                return 2;
+            }
+
+            await using var running = app;
             await Console.Out.WriteLineAsync($"OpenSMA serving: API {url}, data directory {dir}");
             try
             {
@@ -90,7 +98,8 @@ internal static class ServeCommand
         var services = builder.Services;
         var time = TimeProvider.System;
         services.AddSingleton(time);
-        services.AddSingleton<IObjectStore>(new FolderObjectStore(Path.Combine(dataDirectory, "buckets")));
+        // Buckets: folders under the data directory by default, S3 backends and access rules by configuration.
+        services.AddOpenSmaStorage(configuration?.GetSection("Storage"), dataDirectory);
         if (sipPort > 0)
         {
             // Real telephony: outbound legs are SIP calls, inbound INVITEs are routed by SIP rules.
@@ -119,7 +128,10 @@ internal static class ServeCommand
 
         services.AddSingleton(sp => new HttpHandlerResolver());
         services.AddSingleton(sp => new CallEngine(
-            new EngineOptions(),
+            new EngineOptions
+            {
+                Speech = SpeechBackends.Create(SpeechOptions.Read(key => configuration?["Speech:" + key]), new HttpClient(), time),
+            },
             time,
             sp.GetRequiredService<IObjectStore>(),
             sp.GetRequiredService<ICallLegFactory>(),
@@ -128,6 +140,7 @@ internal static class ServeCommand
         services.AddSingleton<ICallControl>(sp => sp.GetRequiredService<CallEngine>());
         var controlPlane = ServeConfiguration.ControlPlane(configuration, dataDirectory);
         services.AddOpenSmaControlPlane(controlPlane);
+        services.AddOpenSmaS3(new S3ApiOptions { SigV4 = controlPlane.SigV4, Region = controlPlane.AwsRegion });
         services.AddOpenSmaFunctions((IConfiguration?)configuration?.GetSection("Functions") ?? new ConfigurationBuilder().Build(), o =>
         {
             o.ServiceBaseUrl = new Uri(apiUrl);
@@ -136,6 +149,10 @@ internal static class ServeCommand
             o.AccountId = controlPlane.AwsAccountId;
         });
         var app = builder.Build();
+        // Made now rather than at the first call, so a bad Speech setting stops start-up.
+        _ = app.Services.GetRequiredService<CallEngine>();
+        // S3 requests (SigV4 scope "s3", presigned URLs) are answered before the Chime and Lambda routes.
+        app.UseOpenSmaS3();
         app.MapChimeSdkVoiceApi();
         app.MapLambdaApi();
         app.Lifetime.ApplicationStopping.Register(() =>

@@ -11,6 +11,8 @@ namespace OpenSma.Host.Cli;
 /// { "ControlPlane": { "AwsAccountId": "...", "AwsRegion": "...",
 ///                     "SigV4": { "Mode": "Strict", "Credentials": { "AKID...": "secret" } } },
 ///   "Store": { "Provider": "postgresql", "ConnectionString": "Host=...;Username=...;Database=..." },
+///   "Storage": { "Buckets": { ... } },   (bucket backends and SMA access rules: docs/storage.md)
+///   "Speech": { "Backend": "espeak-ng" },   (or polly: docs/speech.md)
 ///   "Functions": { "Functions": [ ... ] },
 ///   "Telephony": { "RtpPortMin": 20000, "RtpPortMax": 29999, "AdvertisedAddress": "203.0.113.7",
 ///                  "RtpInactivityTimeoutSeconds": 30, "OutboundRingTimeoutSeconds": 120,
@@ -35,13 +37,16 @@ internal static class ServeConfiguration
             throw new InvalidOperationException("ControlPlane:SigV4:Mode is Strict but no ControlPlane:SigV4:Credentials are configured.");
         }
 
-        return defaults with
-        {
-            AwsAccountId = section?["AwsAccountId"] ?? defaults.AwsAccountId,
-            AwsRegion = section?["AwsRegion"] ?? defaults.AwsRegion,
-            SigV4 = defaults.SigV4 with { Mode = mode, Credentials = credentials },
-            Store = Store(configuration, dataDirectory),
-        };
+        // Number pools, order delay, deletion retention, quotas and the read cache (docs/control-plane.md).
+        return ControlPlaneConfiguration.Bind(
+            defaults with
+            {
+                AwsAccountId = section?["AwsAccountId"] ?? defaults.AwsAccountId,
+                AwsRegion = section?["AwsRegion"] ?? defaults.AwsRegion,
+                SigV4 = defaults.SigV4 with { Mode = mode, Credentials = credentials },
+                Store = Store(configuration, dataDirectory),
+            },
+            section);
     }
 
     private static ResourceStoreOptions Store(IConfiguration? configuration, string dataDirectory)
