@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace OpenSma.Storage.Objects;
@@ -15,6 +16,12 @@ public sealed class FolderObjectStore : IObjectStore
 {
     private const string MetadataFolder = ".metadata";
     private const string TemporaryMarker = ".tmp-";
+
+    // File names stop at 255 bytes; S3 key segments do not (RecordAudio accepts a 979-byte prefix).
+    // A longer segment is stored as a chain of folders of at most MaxNameBytes, each but the last
+    // ending in ContinuationMarker, which keys may therefore not end a segment with.
+    private const int MaxNameBytes = 200;
+    private const string ContinuationMarker = ".~+";
     private readonly string _root;
 
     public FolderObjectStore(string root)
@@ -129,7 +136,7 @@ public sealed class FolderObjectStore : IObjectStore
             return new ObjectWriteResult(ObjectStatus.NoSuchBucket, null, $"bucket '{bucket}' does not exist");
         }
 
-        var path = Path.Combine(bucketPath, key);
+        var path = Path.Combine(bucketPath, ToRelativePath(key));
         try
         {
             if (Directory.Exists(path))
@@ -203,7 +210,7 @@ public sealed class FolderObjectStore : IObjectStore
 
         // Only the folder the prefix points into needs walking.
         var slash = prefix?.LastIndexOf('/') ?? -1;
-        var start = slash < 0 ? bucketPath : Path.Combine(bucketPath, prefix![..slash]);
+        var start = slash < 0 ? bucketPath : Path.Combine(bucketPath, ToRelativePath(prefix![..slash]));
         if (!Directory.Exists(start) || (slash >= 0 && !IsValidKey(prefix![..slash])))
         {
             return ValueTask.FromResult(new ObjectListResult(ObjectStatus.Ok, [], false, null));
@@ -212,7 +219,7 @@ public sealed class FolderObjectStore : IObjectStore
         var candidates = new List<(string Key, FileInfo File)>();
         foreach (var file in new DirectoryInfo(start).EnumerateFiles("*", SearchOption.AllDirectories))
         {
-            var key = Path.GetRelativePath(bucketPath, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            var key = ToKey(Path.GetRelativePath(bucketPath, file.FullName).Replace(Path.DirectorySeparatorChar, '/'));
             if (key.StartsWith(MetadataFolder + "/", StringComparison.Ordinal)
                 || file.Name.Contains(TemporaryMarker, StringComparison.Ordinal)
                 || (prefix is not null && !key.StartsWith(prefix, StringComparison.Ordinal))
@@ -267,7 +274,56 @@ public sealed class FolderObjectStore : IObjectStore
         }
     }
 
-    private string MetadataPath(string bucket, string key) => Path.Combine(_root, bucket, MetadataFolder, key + ".json");
+    private string MetadataPath(string bucket, string key) => Path.Combine(_root, bucket, MetadataFolder, ToRelativePath(key) + ".json");
+
+    /// <summary>The key's path under its bucket folder: long segments become folder chains.</summary>
+    internal static string ToRelativePath(string key)
+    {
+        if (Encoding.UTF8.GetByteCount(key) <= MaxNameBytes)
+        {
+            return key;
+        }
+
+        var path = new StringBuilder(key.Length + 16);
+        foreach (var segment in key.Split('/'))
+        {
+            if (path.Length > 0)
+            {
+                path.Append('/');
+            }
+
+            var rest = segment.AsSpan();
+            while (Encoding.UTF8.GetByteCount(rest) > MaxNameBytes)
+            {
+                var take = 0;
+                var bytes = 0;
+                while (true)
+                {
+                    var width = char.IsHighSurrogate(rest[take]) ? 2 : 1;
+                    var size = Encoding.UTF8.GetByteCount(rest.Slice(take, width));
+                    if (bytes + size > MaxNameBytes)
+                    {
+                        break;
+                    }
+
+                    bytes += size;
+                    take += width;
+                }
+
+                path.Append(rest[..take]).Append(ContinuationMarker).Append('/');
+                rest = rest[take..];
+            }
+
+            path.Append(rest);
+        }
+
+        return path.ToString();
+    }
+
+    internal static string ToKey(string relativePath) =>
+        relativePath.Contains(ContinuationMarker + "/", StringComparison.Ordinal)
+            ? relativePath.Replace(ContinuationMarker + "/", string.Empty, StringComparison.Ordinal)
+            : relativePath;
 
     private static void PruneEmptyFolders(string bucketPath, string folder)
     {
@@ -294,7 +350,7 @@ public sealed class FolderObjectStore : IObjectStore
             return (ObjectStatus.NoSuchBucket, null);
         }
 
-        var path = Path.Combine(bucketPath, key);
+        var path = Path.Combine(bucketPath, ToRelativePath(key));
         return File.Exists(path) ? (ObjectStatus.Ok, path) : (ObjectStatus.NoSuchKey, null);
     }
 
@@ -313,13 +369,13 @@ public sealed class FolderObjectStore : IObjectStore
         && char.IsAsciiLetterOrDigit(bucket[0])
         && char.IsAsciiLetterOrDigit(bucket[^1]);
 
-    /// <summary>Keys stay inside their bucket: no rooted paths, no '..' segments, no metadata folder.</summary>
+    /// <summary>Keys stay inside their bucket: no rooted paths, no '..' segments, no metadata folder, no segment ending in the continuation marker.</summary>
     public static bool IsValidKey(string key) =>
         key.Length is > 0 and <= 1024
         && !Path.IsPathRooted(key)
         && !key.Contains('\\', StringComparison.Ordinal)
         && !key.Contains('\0', StringComparison.Ordinal)
         && !key.Contains(TemporaryMarker, StringComparison.Ordinal)
-        && key.Split('/').All(s => s.Length > 0 && s != "." && s != "..")
+        && key.Split('/').All(s => s.Length > 0 && s != "." && s != ".." && !s.EndsWith(ContinuationMarker, StringComparison.Ordinal))
         && !key.StartsWith(MetadataFolder + "/", StringComparison.Ordinal);
 }

@@ -36,6 +36,38 @@ public sealed class FolderObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task PutAsync_SegmentLongerThanAFileName_StoredGotListedAndDeleted()
+    {
+        // RecordAudio allows a 979-byte prefix; file names stop at 255 bytes. Mixed widths check
+        // that chunks never split a character.
+        var prefix = string.Concat(Enumerable.Repeat("vm-é-😀-", 87)) + "/"; // 958 bytes
+        var key = prefix + "TX_CALL_1732400000000.wav";
+        var other = prefix[..600] + "z.wav";
+        Assert.True(Encoding.UTF8.GetByteCount(prefix) > 979 - 100);
+        Assert.Equal(ObjectStatus.Ok, (await _store.PutAsync("bucket-a", key, new byte[] { 1, 2 }, ObjectMetadata.Wav(), default)).Status);
+        Assert.Equal(ObjectStatus.Ok, (await _store.PutAsync("bucket-a", other, new byte[] { 3 }, ObjectMetadata.Default, default)).Status);
+
+        var got = await _store.GetAsync("bucket-a", key, default);
+        Assert.Equal([1, 2], got.Content.ToArray());
+        Assert.Equal("audio/wav", got.Metadata!.ContentType);
+        var listed = await _store.ListAsync("bucket-a", prefix[..300], null, 1000, default);
+        Assert.Equal(new[] { key, other }.Order(StringComparer.Ordinal), listed.Objects.Select(o => o.Key));
+        Assert.All(Directory.EnumerateFileSystemEntries(Path.Combine(_root, "bucket-a"), "*", SearchOption.AllDirectories),
+            p => Assert.True(Encoding.UTF8.GetByteCount(Path.GetFileName(p)) <= 255, p));
+
+        Assert.Equal(ObjectStatus.Ok, await _store.DeleteAsync("bucket-a", key, default));
+        Assert.Equal(ObjectStatus.NoSuchKey, (await _store.GetAsync("bucket-a", key, default)).Status);
+        Assert.Equal(ObjectStatus.Ok, (await _store.GetAsync("bucket-a", other, default)).Status);
+    }
+
+    [Fact]
+    public async Task PutAsync_SegmentEndingInContinuationMarker_IsInvalid()
+    {
+        var put = await _store.PutAsync("bucket-a", "a.~+/b", new byte[] { 1 }, ObjectMetadata.Default, default);
+        Assert.Equal(ObjectStatus.InvalidName, put.Status);
+    }
+
+    [Fact]
     public async Task HeadAsync_FileReplacedByHand_ETagChanges()
     {
         await _store.PutAsync("bucket-a", "p.wav", new byte[] { 1, 2, 3 }, ObjectMetadata.Wav(), default);
