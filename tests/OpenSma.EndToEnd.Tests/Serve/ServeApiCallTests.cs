@@ -10,7 +10,8 @@ namespace OpenSma.EndToEnd.Tests.Serve;
 /// <summary>
 /// The AWS CLI against <c>opensma serve</c>: an SMA created through the Chime SDK Voice API places a
 /// call with CreateSipMediaApplicationCall that reaches its HTTP handler through the engine, and
-/// UpdateSipMediaApplicationCall delivers CALL_UPDATE_REQUESTED with the arguments.
+/// UpdateSipMediaApplicationCall delivers CALL_UPDATE_REQUESTED with the arguments; a prompt put
+/// with <c>aws s3 cp</c> plays in a call and the call's recording is fetched back the same way.
 /// </summary>
 public sealed class ServeApiCallTests : IAsyncLifetime
 {
@@ -20,6 +21,7 @@ public sealed class ServeApiCallTests : IAsyncLifetime
     private Microsoft.AspNetCore.Builder.WebApplication? _app;
     private string _apiUrl = "";
     private string _handlerUrl = "";
+    private Func<JsonElement, string?> _reply = _ => null;
 
     public async Task InitializeAsync()
     {
@@ -89,6 +91,53 @@ public sealed class ServeApiCallTests : IAsyncLifetime
         Assert.Contains("NotFoundException", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AwsCliS3_PromptPutThenPlayed_RecordingListedAndFetched()
+    {
+        var prompt = Path.Combine(_dataDir, "welcome.wav");
+        Directory.CreateDirectory(_dataDir);
+        await File.WriteAllBytesAsync(prompt, Media.Audio.WavWriter.WriteMono(Media.Audio.ToneGenerator.Beep(TimeSpan.FromSeconds(1), 440).Samples.Span));
+        await S3Async("s3", "mb", "s3://e2e-audio");
+        await S3Async("s3", "cp", prompt, "s3://e2e-audio/prompts/welcome.wav");
+        _reply = e => Type(e) switch
+        {
+            "CALL_ANSWERED" => """
+                {"SchemaVersion":"1.0","Actions":[
+                  {"Type":"PlayAudio","Parameters":{"AudioSource":{"Type":"S3","BucketName":"e2e-audio","Key":"prompts/welcome.wav"}}},
+                  {"Type":"RecordAudio","Parameters":{"DurationInSeconds":2,"RecordingTerminators":["#"],"RecordingDestination":{"Type":"S3","BucketName":"e2e-audio","Prefix":"recordings/"}}}]}
+                """,
+            "ACTION_SUCCESSFUL" => """{"SchemaVersion":"1.0","Actions":[{"Type":"Hangup","Parameters":{"SipResponseCode":"0"}}]}""",
+            _ => null,
+        };
+
+        var sma = await AwsAsync("create-sip-media-application", "--aws-region", "us-east-1", "--name", "s3", "--endpoints", $"LambdaArn={_handlerUrl}");
+        await AwsAsync(
+            "create-sip-media-application-call", "--sip-media-application-id", sma.GetProperty("SipMediaApplication").GetProperty("SipMediaApplicationId").GetString()!,
+            "--from-phone-number", "+15559870000", "--to-phone-number", "+15551230000");
+        await WaitForAsync(() => _events.Any(e => Type(e) == "HANGUP"));
+
+        Assert.DoesNotContain(_events, e => Type(e) == "ACTION_FAILED");
+        var recorded = _events.Single(e => Type(e) == "ACTION_SUCCESSFUL").GetProperty("ActionData");
+        Assert.Equal("RecordAudio", recorded.GetProperty("Type").GetString());
+        var key = recorded.GetProperty("RecordingDestination").GetProperty("Key").GetString()!;
+        Assert.StartsWith("recordings/", key, StringComparison.Ordinal);
+
+        var listed = await S3Async("s3api", "list-objects-v2", "--bucket", "e2e-audio", "--prefix", "recordings/");
+        Assert.Contains(key, listed, StringComparison.Ordinal);
+        var fetched = Path.Combine(_dataDir, "fetched.wav");
+        await S3Async("s3", "cp", $"s3://e2e-audio/{key}", fetched);
+        var wav = Media.Audio.WavReader.Decode(await File.ReadAllBytesAsync(fetched));
+        Assert.Null(wav.Error);
+        Assert.InRange(wav.Audio!.Duration, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(2.5));
+    }
+
+    private async Task<string> S3Async(params string[] args)
+    {
+        var (exit, stdout, stderr) = await TestProcess.AwsAsync(_apiUrl, "AKIDEXAMPLE", "secret", args);
+        Assert.True(exit == 0, $"aws {string.Join(' ', args)} failed: {stderr}");
+        return stdout;
+    }
+
     private async Task ServeHandlerAsync()
     {
         while (_handler.IsListening)
@@ -106,7 +155,7 @@ public sealed class ServeApiCallTests : IAsyncLifetime
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var e = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
             _events.Enqueue(e);
-            var reply = Type(e) switch
+            var reply = _reply(e) ?? Type(e) switch
             {
                 "CALL_ANSWERED" => """{"SchemaVersion":"1.0","Actions":[{"Type":"Pause","Parameters":{"DurationInMilliseconds":30000}}]}""",
                 "CALL_UPDATE_REQUESTED" => """{"SchemaVersion":"1.0","Actions":[{"Type":"Hangup","Parameters":{"SipResponseCode":"0"}}]}""",

@@ -61,9 +61,13 @@ internal static class TestProcess
 
     /// <summary>The AWS CLI's chime-sdk-voice commands against an OpenSMA API address, signed with the given key.</summary>
     public static Task<ProcessResult> AwsChimeAsync(string apiUrl, string accessKeyId, string secret, params string[] args) =>
+        AwsAsync(apiUrl, accessKeyId, secret, ["chime-sdk-voice", .. args]);
+
+    /// <summary>Any AWS CLI command (<c>s3 cp ...</c>, <c>lambda invoke ...</c>) against an OpenSMA API address.</summary>
+    public static Task<ProcessResult> AwsAsync(string apiUrl, string accessKeyId, string secret, string[] args) =>
         RunAsync(
             "aws",
-            ["chime-sdk-voice", .. args, "--endpoint-url", apiUrl, "--output", "json"],
+            [.. args, "--endpoint-url", apiUrl, "--output", "json"],
             TimeSpan.FromMinutes(1),
             new Dictionary<string, string>
             {
