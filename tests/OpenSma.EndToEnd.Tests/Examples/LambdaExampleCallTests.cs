@@ -44,28 +44,30 @@ public sealed class LambdaExampleCallTests : IDisposable
     }
 
     [Fact]
-    public async Task NodeEsmExample_SpeakAndGetDigitsFailsWithoutTts_CallerHangsUp()
+    public async Task NodeEsmExample_MenuDigitDuringSpeech_ConnectsToSalesAndHangsUp()
     {
-        // No TTS backend yet: the menu fails, the handler leaves the call up, the caller hangs up.
-        var (exit, lines) = await CallAsync("node-esm", "nodejs22.x", "index.handler", "--hangup-after", "5s");
+        // The caller presses 1 while the menu is spoken (espeak-ng); the handler speaks its choice and hangs up.
+        var (exit, lines) = await CallAsync("node-esm", "nodejs22.x", "index.handler", "--digits", "1@1s", "--hangup-after", "60s");
 
         Assert.Equal(0, exit);
         var events = Events(lines);
-        Assert.Equal(["NEW_INBOUND_CALL", "ACTION_FAILED", "HANGUP"], events.Select(e => e.GetProperty("InvocationEventType").GetString()));
+        Assert.Equal(["NEW_INBOUND_CALL", "ACTION_SUCCESSFUL", "HANGUP"], events.Select(e => e.GetProperty("InvocationEventType").GetString()));
         Assert.Equal("SpeakAndGetDigits", events[1].GetProperty("ActionData").GetProperty("Type").GetString());
+        Assert.Equal("1", events[1].GetProperty("ActionData").GetProperty("ReceivedDigits").GetString());
         Assert.Equal("main", events[1].GetProperty("CallDetails").GetProperty("TransactionAttributes").GetProperty("menu").GetString());
+        Assert.Equal("sales", events[2].GetProperty("CallDetails").GetProperty("TransactionAttributes").GetProperty("menu").GetString());
     }
 
     [Fact]
-    public async Task PythonExample_CountsInAttributes_FailsSpeakTwice_ThenHangsUp()
+    public async Task PythonExample_CountsInAttributes_SpeaksTwice_ThenHangsUp()
     {
         var (exit, lines) = await CallAsync("python", "python3.11", "app.lambda_handler");
 
         Assert.Equal(0, exit);
         var events = Events(lines);
-        Assert.Equal(["NEW_INBOUND_CALL", "ACTION_FAILED", "ACTION_FAILED", "HANGUP"], events.Select(e => e.GetProperty("InvocationEventType").GetString()));
+        Assert.Equal(["NEW_INBOUND_CALL", "ACTION_SUCCESSFUL", "ACTION_SUCCESSFUL", "HANGUP"], events.Select(e => e.GetProperty("InvocationEventType").GetString()));
         Assert.Equal("2", events[2].GetProperty("CallDetails").GetProperty("TransactionAttributes").GetProperty("count").GetString());
-        Assert.Equal("SystemException", events[1].GetProperty("ActionData").GetProperty("ErrorType").GetString());
+        Assert.Equal("Speak", events[1].GetProperty("ActionData").GetProperty("Type").GetString());
         var logs = lines.Where(l => l.TryGetProperty("logs", out _)).SelectMany(l => l.GetProperty("logs").EnumerateArray()).Select(l => l.GetString()!).ToList();
         Assert.Contains(logs, l => l.Contains("NEW_INBOUND_CALL #1", StringComparison.Ordinal));
     }
