@@ -3,7 +3,6 @@ using OpenSma.ControlPlane.S3;
 using OpenSma.Engine.Speech;
 using OpenSma.Engine.Virtual;
 using OpenSma.Host.Calls;
-using OpenSma.Speech;
 using OpenSma.Storage.Objects;
 
 namespace OpenSma.Host.Cli;
@@ -112,7 +111,7 @@ internal static class CallCommand
             var configuration = ServeConfiguration.Load(path);
             return (
                 ObjectStoreFactory.Create(StorageConfiguration.Read(configuration?.GetSection("Storage")), dataDirectory),
-                SpeechBackends.Create(SpeechOptions.Read(key => configuration?["Speech:" + key]), Http, TimeProvider.System));
+                ServeConfiguration.Speech(configuration, Http, TimeProvider.System));
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
         {

@@ -16,7 +16,6 @@ using OpenSma.Engine.Virtual;
 using OpenSma.Functions.Hosting;
 using OpenSma.Functions.LambdaApi;
 using OpenSma.Sip;
-using OpenSma.Speech;
 using OpenSma.Storage.Objects;
 using OpenSma.Storage.Resources;
 using OpenSma.Telephony;
@@ -130,7 +129,7 @@ internal static class ServeCommand
         services.AddSingleton(sp => new CallEngine(
             new EngineOptions
             {
-                Speech = SpeechBackends.Create(SpeechOptions.Read(key => configuration?["Speech:" + key]), new HttpClient(), time),
+                Speech = ServeConfiguration.Speech(configuration, new HttpClient(), time),
             },
             time,
             sp.GetRequiredService<IObjectStore>(),

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using OpenSma.ControlPlane;
+using OpenSma.Engine.Speech;
+using OpenSma.Speech;
 using OpenSma.Storage.Resources;
 using OpenSma.Telephony;
 
@@ -48,6 +50,10 @@ internal static class ServeConfiguration
             },
             section);
     }
+
+    /// <summary>The Speech section (docs/speech.md): espeak-ng by default, or Polly; null only when configured off.</summary>
+    public static ISpeechSynthesizer? Speech(IConfiguration? configuration, HttpClient http, TimeProvider time) =>
+        SpeechBackends.Create(SpeechOptions.Read(key => configuration?["Speech:" + key]), http, time);
 
     private static ResourceStoreOptions Store(IConfiguration? configuration, string dataDirectory)
     {
