@@ -136,6 +136,26 @@ public sealed class SipEndpoint : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Live transactions, dialogs and registrar bindings. Cheap: three counts read under the stack's
+    /// gate plus one pass over the registrar's users; meant for a metrics scrape, not a per-packet path.
+    /// </summary>
+    public SipEndpointStatistics Statistics
+    {
+        get
+        {
+            int clients, servers, dialogs;
+            lock (_core.Gate)
+            {
+                clients = _core.Transactions.ClientCount;
+                servers = _core.Transactions.ServerCount;
+                dialogs = _ua.DialogCount;
+            }
+
+            return new SipEndpointStatistics(clients, servers, dialogs, Registrar?.BindingCount ?? 0);
+        }
+    }
+
     internal SipCore Core => _core;
 
     internal SipUserAgent UserAgent => _ua;

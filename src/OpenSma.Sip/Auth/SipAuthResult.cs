@@ -9,7 +9,15 @@ public readonly record struct SipAuthResult(SipAuthStatus Status, string? Userna
 
     public static SipAuthResult Stale => new(SipAuthStatus.Stale, null);
 
+    public static SipAuthResult Replayed => new(SipAuthStatus.Replayed, null);
+
     public bool IsAuthenticated => Status == SipAuthStatus.Authenticated;
+
+    /// <summary>
+    /// True when the password was right but the nonce cannot be used again (old, or its count
+    /// replayed): the new challenge carries stale=true so the client retries without asking its user.
+    /// </summary>
+    public bool NeedsStaleChallenge => Status is SipAuthStatus.Stale or SipAuthStatus.Replayed;
 
     public static SipAuthResult Ok(string username) => new(SipAuthStatus.Authenticated, username);
 }
@@ -19,11 +27,14 @@ public enum SipAuthStatus
     /// <summary>No credentials for our realm: challenge.</summary>
     Missing,
 
-    /// <summary>Wrong password, unknown user or a forged nonce: challenge again (or 403).</summary>
+    /// <summary>Wrong password, unknown user, a forged nonce or no qop: challenge again (or 403).</summary>
     Failed,
 
     /// <summary>Right password, old nonce: challenge with stale=true.</summary>
     Stale,
 
     Authenticated,
+
+    /// <summary>Right password, but the nonce-count did not grow (a replayed answer): challenge with stale=true.</summary>
+    Replayed,
 }

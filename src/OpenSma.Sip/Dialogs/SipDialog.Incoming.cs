@@ -7,6 +7,7 @@ namespace OpenSma.Sip.Dialogs;
 public sealed partial class SipDialog
 {
     private ServerInviteTransaction? _incomingReInvite;
+    private SipIncomingRequest? _incomingReInviteRequest;
 
     internal void OnRequest(SipRequest request, ServerTransaction tx)
     {
@@ -92,19 +93,36 @@ public sealed partial class SipDialog
             return;
         }
 
+        var incoming = new SipIncomingRequest(this, tx);
         _incomingReInvite = tx;
-        Emit(new SipDialogRequestReceived(new SipIncomingRequest(this, tx)));
+        _incomingReInviteRequest = incoming;
+        tx.AckTimedOut = _ => OnReInviteAckTimeout(incoming);
+        Emit(new SipDialogRequestReceived(incoming));
+    }
+
+    private void OnReInviteAckTimeout(SipIncomingRequest reInvite)
+    {
+        reInvite.CompleteAck(null);
+        if (State == SipDialogState.Confirmed)
+        {
+            // RFC 3261 §14.2: a 2xx to a re-INVITE that is never ACKed ends the dialog with BYE.
+            SendBye(reason: SipEndReason.AckTimeout);
+        }
     }
 
     internal void OnAck(SipRequest ack)
     {
         if (Role == SipDialogRole.Uas && ack.CSeq?.Number == InitialInvite.CSeq?.Number)
         {
-            OnInitialAck();
+            OnInitialAck(ack);
             return;
         }
 
-        _incomingReInvite?.OnAckFor2xx();
+        if (_incomingReInviteRequest is { } reInvite && reInvite.Request.CSeq?.Number == ack.CSeq?.Number)
+        {
+            _incomingReInvite?.OnAckFor2xx();
+            reInvite.CompleteAck(ack);
+        }
     }
 
     internal void RespondInDialog(ServerTransaction tx, int statusCode, ReadOnlyMemory<byte> body, string? contentType, IEnumerable<SipHeader>? headers)

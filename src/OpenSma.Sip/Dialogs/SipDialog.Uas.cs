@@ -1,3 +1,4 @@
+using OpenSma.Sip.Auth;
 using OpenSma.Sip.Messages;
 using OpenSma.Sip.Transactions;
 
@@ -8,6 +9,7 @@ public sealed partial class SipDialog
 {
     private ServerInviteTransaction? _inviteTransaction;
     private TaskCompletionSource<bool>? _answered;
+    private TaskCompletionSource<SipRequest?>? _initialAck;
 
     /// <summary>The initial INVITE's server transaction (UAS dialogs only).</summary>
     internal ServerInviteTransaction? InviteTransaction => _inviteTransaction;
@@ -82,8 +84,11 @@ public sealed partial class SipDialog
         RestartSessionTimer();
     }
 
-    /// <summary>Declines the INVITE with a final failure status (486 Busy Here, 603 Decline, ...).</summary>
-    public void Reject(int statusCode, string? reasonPhrase = null)
+    /// <summary>
+    /// Declines the INVITE with a final failure status (486 Busy Here, 603 Decline, ...), with
+    /// any extra headers the status calls for (Retry-After, Contact of a 3xx, Warning, ...).
+    /// </summary>
+    public void Reject(int statusCode, string? reasonPhrase = null, IEnumerable<SipHeader>? headers = null)
     {
         if (statusCode < 300)
         {
@@ -97,9 +102,25 @@ public sealed partial class SipDialog
                 return;
             }
 
-            RespondToInvite(statusCode, default, null, reasonPhrase);
+            RespondToInvite(statusCode, default, null, reasonPhrase, headers);
             Terminate(SipEndReason.Rejected, statusCode);
         }
+    }
+
+    /// <summary>
+    /// Rejects the INVITE with a digest challenge for <paramref name="realm"/> (RFC 3261 §22.2):
+    /// 401 with WWW-Authenticate, or with <paramref name="proxy"/> 407 with Proxy-Authenticate.
+    /// Pass the failed <see cref="SipAuthResult"/> so an old or replayed nonce is answered with
+    /// stale=true. The caller retries with a new INVITE, which arrives as a new incoming call;
+    /// check it with <see cref="SipDigestVerifier.Verify"/> using the same verifier and realm.
+    /// </summary>
+    public void RejectWithChallenge(SipDigestVerifier verifier, string realm, SipAuthResult result = default, bool proxy = false)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        ArgumentNullException.ThrowIfNull(realm);
+        var name = proxy ? SipHeaderNames.ProxyAuthenticate : SipHeaderNames.WwwAuthenticate;
+        var headers = verifier.CreateChallenges(realm, result.NeedsStaleChallenge).Select(v => new SipHeader(name, v)).ToList();
+        Reject(proxy ? 407 : 401, reasonPhrase: null, headers);
     }
 
     private void RespondToInvite(int statusCode, ReadOnlyMemory<byte> body, string? contentType, string? reason = null, IEnumerable<SipHeader>? extraHeaders = null)
@@ -150,13 +171,36 @@ public sealed partial class SipDialog
         Terminate(SipEndReason.Cancelled, 487);
     }
 
-    /// <summary>The ACK for our 2xx to the initial INVITE.</summary>
-    internal void OnInitialAck()
+    /// <summary>
+    /// Completes with the ACK for our 2xx to the initial INVITE (UAS dialogs), or null when the call
+    /// ended without one. When the INVITE carried no offer, our 2xx carried it and this ACK's body
+    /// is the caller's answer (RFC 3261 §13.2.1, RFC 3264). The same ACK is on <see cref="SipDialogConfirmed.Ack"/>.
+    /// </summary>
+    public Task<SipRequest?> InitialAck
+    {
+        get
+        {
+            lock (_ua.Core.Gate)
+            {
+                _initialAck ??= new TaskCompletionSource<SipRequest?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (State == SipDialogState.Terminated || Role == SipDialogRole.Uac)
+                {
+                    _initialAck.TrySetResult(null);
+                }
+
+                return _initialAck.Task;
+            }
+        }
+    }
+
+    /// <summary>The ACK for our 2xx to the initial INVITE (and its copies, when our 2xx was resent).</summary>
+    internal void OnInitialAck(SipRequest ack)
     {
         _inviteTransaction?.OnAckFor2xx();
         if (_answered?.TrySetResult(true) == true)
         {
-            Emit(new SipDialogConfirmed());
+            (_initialAck ??= new TaskCompletionSource<SipRequest?>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(ack);
+            Emit(new SipDialogConfirmed { Ack = ack });
         }
     }
 
@@ -175,6 +219,8 @@ public sealed partial class SipDialog
     partial void OnTerminated()
     {
         _answered?.TrySetResult(false);
+        _initialAck?.TrySetResult(null);
+        _incomingReInviteRequest?.CompleteAck(null);
         _heldAnswer = null;
         StopReliable();
         StopSessionTimer();

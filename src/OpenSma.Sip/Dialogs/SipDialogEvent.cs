@@ -6,7 +6,11 @@ namespace OpenSma.Sip.Dialogs;
 public abstract record SipDialogEvent;
 
 /// <summary>The dialog is confirmed: the ACK for our 2xx arrived (UAS), or the 2xx arrived and was ACKed (UAC).</summary>
-public sealed record SipDialogConfirmed : SipDialogEvent;
+public sealed record SipDialogConfirmed : SipDialogEvent
+{
+    /// <summary>UAS: the caller's ACK; its body is the answer when our 2xx carried the offer. Null for a UAC.</summary>
+    public SipRequest? Ack { get; init; }
+}
 
 /// <summary>A DTMF digit carried by INFO (application/dtmf-relay or application/dtmf); already answered 200.</summary>
 public sealed record SipDtmfReceived(char Digit, int DurationMs) : SipDialogEvent;

@@ -199,7 +199,7 @@ internal sealed class SipUserAgent : ISipRequestHandler
             return true;
         }
 
-        transaction.Respond(Authenticator.Challenge(request, toTag, stale: result.Status == SipAuthStatus.Stale));
+        transaction.Respond(Authenticator.Challenge(request, toTag, stale: result.NeedsStaleChallenge));
         return false;
     }
 

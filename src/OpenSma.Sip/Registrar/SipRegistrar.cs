@@ -39,6 +39,31 @@ public sealed class SipRegistrar
         }
     }
 
+    /// <summary>Unexpired bindings over all users (a count for metrics; expired ones are not purged here).</summary>
+    public int BindingCount
+    {
+        get
+        {
+            var now = _time.GetUtcNow();
+            var count = 0;
+            lock (_lock)
+            {
+                foreach (var list in _bindings.Values)
+                {
+                    foreach (var binding in list)
+                    {
+                        if (binding.ExpiresAt > now)
+                        {
+                            count++;
+                        }
+                    }
+                }
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Every user with at least one live binding.</summary>
     public IReadOnlyList<string> Users()
     {
