@@ -80,6 +80,11 @@ public sealed partial class SipInboundRouter
             return Refuse(dialog, 403, "Forbidden", why);
         }
 
+        if (await FindProxyRouteAsync(facts, ct).ConfigureAwait(false) is { } proxied)
+        {
+            return StartProxyCall(dialog, facts, facts.DialedNumber ?? facts.ToNumber!, proxied);
+        }
+
         var (rule, dialed) = await FindRuleAsync(facts, ct).ConfigureAwait(false);
         if (rule is null)
         {

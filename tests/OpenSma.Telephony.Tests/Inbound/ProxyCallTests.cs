@@ -1,0 +1,164 @@
+using System.Text;
+using OpenSma.Media.Audio;
+using OpenSma.Sip.Messages;
+using OpenSma.Sip.Dialogs;
+using OpenSma.Storage.Resources;
+using OpenSma.Telephony.Tests.Outbound;
+using OpenSma.Telephony.Tests.Support;
+
+namespace OpenSma.Telephony.Tests.Inbound;
+
+/// <summary>Proxy sessions over loopback: participant A calls their proxy number and reaches participant B through the trunk, with no SMA.</summary>
+public sealed class ProxyCallTests
+{
+    private const string Alice = "+15557654321";
+    private const string Bob = "+15559998888";
+    private const string AliceProxy = "+15550001111";
+    private const string BobProxy = "+15550002222";
+
+    [Fact]
+    public async Task ProxyCall_ParticipantDialsProxyNumber_OtherParticipantGetsTheCallFromTheirProxyNumber_AudioIsBridged_HangupFollows()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var bob = await TestPhone.StartAsync();
+        await SetUpSessionAsync(rig, bob, "Open");
+        await using var alice = await rig.NewPhoneAsync();
+
+        var a = await alice.CallAsync(rig.SipAddress, AliceProxy, from: Alice);
+
+        Assert.Equal(200, a.FinalStatus);
+        Assert.Contains(180, a.Provisionals);
+        Assert.True(bob.Incoming.TryPeek(out var b));
+        var invite = b.Dialog!.InitialInvite;
+        Assert.Equal(Bob, "+" + invite.RequestUri.User!.TrimStart('+'));
+        Assert.Equal(BobProxy, invite.From!.Uri.User);
+        Assert.Empty(rig.Handler.Events);
+
+        var bBefore = b.LoudFrames();
+        _ = a.Play(ToneGenerator.Beep(TimeSpan.FromSeconds(1), 500));
+        await b.WaitLoudFramesAsync(bBefore + 30);
+        var aBefore = a.LoudFrames();
+        _ = b.Play(ToneGenerator.Beep(TimeSpan.FromSeconds(1), 700));
+        await a.WaitLoudFramesAsync(aBefore + 30);
+
+        await a.HangUpAsync().WaitAsync(Rig.Patience);
+        Assert.Equal(SipEndReason.RemoteHangUp, (await b.Ended.WaitAsync(Rig.Patience)).Reason);
+        await rig.AssertAllReleasedAsync();
+    }
+
+    [Fact]
+    public async Task ProxyCall_OtherParticipantBusy_CallerGets486()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var bob = await TestPhone.StartAsync();
+        bob.AnswerWith = PhoneAnswer.Busy;
+        await SetUpSessionAsync(rig, bob, "Open");
+        await using var alice = await rig.NewPhoneAsync();
+
+        var a = await alice.CallAsync(rig.SipAddress, AliceProxy, from: Alice);
+
+        Assert.Equal(486, a.FinalStatus);
+        Assert.Single(bob.Incoming);
+        await rig.AssertAllReleasedAsync();
+    }
+
+    [Fact]
+    public async Task ProxyCall_CallerHangsUpWhileOtherParticipantRings_RingingLegIsCancelled()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var bob = await TestPhone.StartAsync();
+        bob.AnswerWith = PhoneAnswer.NeverAnswer;
+        await SetUpSessionAsync(rig, bob, "Open");
+        await using var alice = await rig.NewPhoneAsync();
+        using var hangUp = new CancellationTokenSource();
+        rig.Telephony.Inbound!.ProxyCallStarted += (_, _, _) => _ = CancelWhenRingingAsync(bob, hangUp);
+        using var media = alice.Media.TryOpenLeg()!;
+
+        var result = await alice.Sip.InviteAsync(
+            new SipInviteOptions
+            {
+                Target = SipUri.Sip(AliceProxy, "127.0.0.1", rig.SipAddress.Port),
+                From = new SipNameAddress(SipUri.Sip(Alice, "127.0.0.1")),
+                Body = Encoding.UTF8.GetBytes(media.CreateOffer().ToString()),
+                ContentType = "application/sdp",
+            },
+            hangUp.Token).WaitAsync(Rig.Patience);
+
+        Assert.Equal(487, result.FinalResponse.StatusCode);
+        Assert.True(bob.Incoming.TryPeek(out var b));
+        Assert.Equal(SipEndReason.Cancelled, (await b.Ended.WaitAsync(Rig.Patience)).Reason);
+        await rig.AssertAllReleasedAsync();
+    }
+
+    [Fact]
+    public async Task ProxyCall_CallerNotAParticipant_FallsThroughToTheSipRules()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var bob = await TestPhone.StartAsync();
+        await SetUpSessionAsync(rig, bob, "Open");
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(AliceProxy, false, "sma-1");
+        rig.Handler.Script = e => """[{"Type":"Hangup","Parameters":{"SipResponseCode":"603"}}]""";
+        await using var stranger = await rig.NewPhoneAsync();
+
+        var call = await stranger.CallAsync(rig.SipAddress, AliceProxy, from: "+15553334444");
+
+        Assert.Equal(603, call.FinalStatus);
+        Assert.Equal("NEW_INBOUND_CALL", ScriptedHandler.Type(rig.Handler.Events[0]));
+        Assert.Empty(bob.Incoming);
+    }
+
+    [Fact]
+    public async Task ProxyCall_SessionClosed_GoesToTheFallbackNumber()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var bob = await TestPhone.StartAsync();
+        bob.AnswerWith = PhoneAnswer.Decline;
+        await SetUpSessionAsync(rig, bob, "Closed", fallback: "+15556667777");
+        await using var alice = await rig.NewPhoneAsync();
+
+        var a = await alice.CallAsync(rig.SipAddress, AliceProxy, from: Alice);
+
+        Assert.Equal(603, a.FinalStatus);
+        Assert.True(bob.Incoming.TryPeek(out var b));
+        Assert.Equal("15556667777", b.Dialog!.InitialInvite.RequestUri.User!.TrimStart('+'));
+        Assert.Equal(AliceProxy, b.Dialog.InitialInvite.From!.Uri.User);
+        await rig.AssertAllReleasedAsync();
+    }
+
+    private static async Task CancelWhenRingingAsync(TestPhone bob, CancellationTokenSource hangUp)
+    {
+        var deadline = DateTime.UtcNow + Rig.Patience;
+        while (bob.Incoming.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await hangUp.CancelAsync();
+    }
+
+    /// <summary>A voice connector whose trunk reaches Bob's phone, both proxy numbers on it, and one session between Alice and Bob.</summary>
+    private static async Task SetUpSessionAsync(Rig rig, TestPhone bob, string status, string? fallback = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var connector = SipDialRouterTests.Trunk("vc-proxy", [new OriginationRoute("127.0.0.1", bob.Address.Port, "UDP", 1, 1)]);
+        Assert.True((await rig.Store.InsertAsync(connector, CancellationToken.None)).IsOk);
+        foreach (var number in new[] { AliceProxy, BobProxy })
+        {
+            var record = new PhoneNumber(
+                number, number, "US", "Local", "VoiceConnector", "Assigned",
+                [new PhoneNumberAssociation("VoiceConnectorId", connector.Id, now)], null, null, null, null, now, now, null);
+            Assert.True((await rig.Store.InsertAsync(record, CancellationToken.None)).IsOk);
+        }
+
+        Assert.True((await rig.Store.InsertAsync(new VoiceConnectorProxy(connector.Id, 60, ["US"], fallback, false, now), CancellationToken.None)).IsOk);
+        var session = new ProxySession(
+            "ps-1", connector.Id, "ride", status, 60, ["Voice"],
+            [new ProxyParticipant(Alice, AliceProxy), new ProxyParticipant(Bob, BobProxy)],
+            "PreferSticky", null, null, now, now, status == "Closed" ? now : null, now.AddHours(1));
+        Assert.True((await rig.Store.InsertAsync(session, CancellationToken.None)).IsOk);
+        var router = rig.Telephony.Inbound!;
+        router.UseProxySessions(new StoreProxyCallResolver(rig.Store, TimeProvider.System), rig.Telephony.LegFactory);
+        router.ProxyCallStarted += (caller, _, _) => { lock (rig.Legs) { rig.Legs.Add(caller); } };
+    }
+}
