@@ -54,17 +54,87 @@ public sealed class CallEngine : ICallControl
     /// <summary>A call arrived (SIP rule matched, or a virtual caller): NEW_INBOUND_CALL goes out.</summary>
     public CallTransaction StartInboundCall(SipMediaApplicationRef application, ICallLeg legA, string? sipRuleId, ITransactionTrace? trace = null)
     {
+        ArgumentNullException.ThrowIfNull(application);
+        return StartInboundCall([application], legA, sipRuleId, trace);
+    }
+
+    /// <summary>
+    /// A call matched a SIP rule with these target SMAs, highest priority first. NEW_INBOUND_CALL
+    /// goes to the first target with room under the concurrency limit; when it cannot be invoked
+    /// (spec §9.1 failover) the next target gets it, and when every target fails the leg is
+    /// released with 480. When no target has room the leg is released with
+    /// <see cref="CapacityRefusalSipCode"/> and no event is sent: check
+    /// <see cref="CanAcceptInboundCall"/> first to refuse before answering anything.
+    /// </summary>
+    public CallTransaction StartInboundCall(IReadOnlyList<SipMediaApplicationRef> targets, ICallLeg legA, string? sipRuleId, ITransactionTrace? trace = null)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(legA);
-        var transaction = Create(application, sipRuleId, trace);
+        if (targets.Count == 0)
+        {
+            throw new ArgumentException("A SIP rule names at least one target SMA.", nameof(targets));
+        }
+
+        foreach (var target in targets)
+        {
+            ArgumentNullException.ThrowIfNull(target, nameof(targets));
+        }
+
+        var first = FirstWithCapacity(targets);
+        var transaction = new CallTransaction(_services, Guid.NewGuid().ToString(), [.. targets], Math.Max(first, 0), sipRuleId, trace ?? DefaultTrace);
+        if (first < 0)
+        {
+            // Never listed and never counted: nothing to free when it ends.
+            transaction.RefuseInbound(legA, CapacityRefusalSipCode, $"every target SMA is at its limit of {_services.Options.MaxActiveCallsPerSipMediaApplication} active calls");
+            return transaction;
+        }
+
+        _services.Registry.Add(transaction);
         transaction.StartInbound(legA);
         return transaction;
     }
 
+    /// <summary>The SIP code an inbound leg is released with when every target SMA is at its call limit.</summary>
+    public const int CapacityRefusalSipCode = 503;
+
+    /// <summary>
+    /// Whether an inbound call to these targets would be taken now (some target is below
+    /// <see cref="EngineOptions.MaxActiveCallsPerSipMediaApplication"/>). A SIP layer asks before it
+    /// answers anything and replies 503 when false; <see cref="StartInboundCall(IReadOnlyList{SipMediaApplicationRef}, ICallLeg, string?, ITransactionTrace?)"/>
+    /// still enforces the limit atomically if calls race.
+    /// </summary>
+    public bool CanAcceptInboundCall(IReadOnlyList<SipMediaApplicationRef> targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        foreach (var target in targets)
+        {
+            if (_services.Registry.HasCapacity(target.SipMediaApplicationId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Calls now running under the SMA (what its concurrency limit counts).</summary>
+    public int ActiveCalls(string sipMediaApplicationId) => _services.Registry.ActiveCalls(sipMediaApplicationId);
+
     public ValueTask<CallControlResult> CreateCallAsync(OutboundCallRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Application);
+        if (!_services.Registry.TryAcquire(request.Application.SipMediaApplicationId))
+        {
+            // A concurrency quota, not a rate: AWS answers ResourceLimitExceededException (400).
+            return ValueTask.FromResult(CallControlResult.Fail(
+                CallControlStatus.ResourceLimitExceeded,
+                $"SIP media application {request.Application.SipMediaApplicationId} has reached its limit of {_services.Options.MaxActiveCallsPerSipMediaApplication} active calls."));
+        }
+
         var leg = _services.LegFactory.CreateOutbound(new OutboundLegRequest(request.FromPhoneNumber, request.ToPhoneNumber, request.SipHeaders));
-        var transaction = Create(request.Application, sipRuleId: null, trace: null);
+        var transaction = new CallTransaction(_services, Guid.NewGuid().ToString(), [request.Application], 0, sipRuleId: null, DefaultTrace);
+        _services.Registry.Add(transaction);
         transaction.StartOutbound(leg);
         return ValueTask.FromResult(CallControlResult.Accepted(transaction.TransactionId));
     }
@@ -87,11 +157,16 @@ public sealed class CallEngine : ICallControl
         return ValueTask.FromResult(CallControlResult.Accepted(transactionId));
     }
 
-    private CallTransaction Create(SipMediaApplicationRef application, string? sipRuleId, ITransactionTrace? trace)
+    private int FirstWithCapacity(IReadOnlyList<SipMediaApplicationRef> targets)
     {
-        ArgumentNullException.ThrowIfNull(application);
-        var transaction = new CallTransaction(_services, Guid.NewGuid().ToString(), application, sipRuleId, trace ?? DefaultTrace);
-        _services.Registry.Add(transaction);
-        return transaction;
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (_services.Registry.TryAcquire(targets[i].SipMediaApplicationId))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

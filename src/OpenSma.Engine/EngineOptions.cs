@@ -14,6 +14,14 @@ public sealed record EngineOptions
 
     public int MaxInvocationsPerCall { get; init; } = 1000;
 
+    /// <summary>
+    /// Most calls (transactions) one SMA may run at once; null means no limit. Over it,
+    /// CreateSipMediaApplicationCall gets ResourceLimitExceeded and an inbound call goes to the
+    /// next SIP-rule target or is refused with 503. AWS's own quota is 10 per account and Region
+    /// (spec §9.4); a self-hosted node sizes this to its handler instead.
+    /// </summary>
+    public int? MaxActiveCallsPerSipMediaApplication { get; init; }
+
     /// <summary>Account and Region reported in CallDetails when the SMA does not say.</summary>
     public string AwsAccountId { get; init; } = "111122223333";
 

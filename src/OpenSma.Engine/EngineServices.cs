@@ -33,6 +33,7 @@ internal sealed class EngineServices
         Logger = logger;
         Audio = new AudioSourceLoader(objects, new Media.Audio.PromptCache(options.PromptCacheBytes), Activity);
         Actions = new ActionRegistry(ActionCatalog.CreateAll());
+        Registry = new TransactionRegistry(options.MaxActiveCallsPerSipMediaApplication);
     }
 
     public EngineOptions Options { get; }
@@ -51,7 +52,7 @@ internal sealed class EngineServices
 
     public ActivityTracker Activity { get; }
 
-    public TransactionRegistry Registry { get; } = new();
+    public TransactionRegistry Registry { get; }
 
     public bool TryResolveInvoker(string endpoint, [NotNullWhen(true)] out IHandlerInvoker? invoker)
     {

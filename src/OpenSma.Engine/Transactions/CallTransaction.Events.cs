@@ -51,15 +51,21 @@ public sealed partial class CallTransaction
             return;
         }
 
-        var invocationEvent = BuildEvent(pending);
-        var json = InvocationEventSerializer.ToUtf8(invocationEvent);
-        _trace.EventSent(TransactionId, invocationEvent, json);
-
         // HANGUP when nobody is left: the reply cannot be executed, but the handler still hears it.
         var replyWanted = !EventTypes.ReplyIgnored(pending.Type)
             && !(pending.Type == EventTypes.Hangup && !AnyConnected());
 
-        var outcome = await InvokeWithRetryAsync(json, invocationEvent.Sequence);
+        InvocationEvent invocationEvent;
+        InvocationOutcomeWithReply outcome;
+        do
+        {
+            invocationEvent = BuildEvent(pending);
+            var json = InvocationEventSerializer.ToUtf8(invocationEvent);
+            _trace.EventSent(TransactionId, invocationEvent, json);
+            outcome = await InvokeWithRetryAsync(json, invocationEvent.Sequence);
+        }
+        while (outcome.Response is null && TryFailOver(pending, outcome.Failure!));
+
         if (_ended)
         {
             return;

@@ -21,6 +21,10 @@ public sealed partial class CallTransaction
     private readonly Queue<PendingEvent> _events = new();
     private readonly LinkedList<PendingAction> _pending = new();
     private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The SIP rule's targets in priority order; the transaction runs under one of them at a time.
+    private readonly IReadOnlyList<SipMediaApplicationRef> _targets;
+    private SipMediaApplicationRef _application;
+    private int _targetIndex;
     // Never changed in place: a reply replaces the map whole, so events can share it.
     private IReadOnlyDictionary<string, string> _attributes = NoAttributes;
     private RunningAction? _running;
@@ -33,13 +37,16 @@ public sealed partial class CallTransaction
     internal CallTransaction(
         EngineServices services,
         string transactionId,
-        SipMediaApplicationRef application,
+        IReadOnlyList<SipMediaApplicationRef> targets,
+        int firstTarget,
         string? sipRuleId,
         ITransactionTrace? trace)
     {
         _services = services;
         TransactionId = transactionId;
-        Application = application;
+        _targets = targets;
+        _targetIndex = firstTarget;
+        _application = targets[firstTarget];
         SipRuleId = sipRuleId;
         _trace = trace ?? NoTrace.Instance;
         _mailbox = new Mailbox(services.Activity, OnMailboxError);
@@ -47,7 +54,14 @@ public sealed partial class CallTransaction
 
     public string TransactionId { get; }
 
-    public SipMediaApplicationRef Application { get; }
+    /// <summary>
+    /// The SMA the call runs under now. For an inbound call with several SIP-rule targets this moves
+    /// to the next target when NEW_INBOUND_CALL cannot be invoked (spec §1, §9.1 failover).
+    /// </summary>
+    public SipMediaApplicationRef Application => Volatile.Read(ref _application);
+
+    /// <summary>The SMAs this call may run under, in priority order (one for outbound calls).</summary>
+    public IReadOnlyList<SipMediaApplicationRef> Targets => _targets;
 
     public string? SipRuleId { get; }
 
@@ -68,6 +82,13 @@ public sealed partial class CallTransaction
     {
         var slot = AddLeg(legA, LegSlot.LegA, listed: true);
         Enqueue(new PendingEvent(EventTypes.NewInboundCall, slot));
+    });
+
+    /// <summary>No target SMA had room: the leg is released unanswered and no event is sent.</summary>
+    internal void RefuseInbound(ICallLeg legA, int sipCode, string reason) => _mailbox.Post(() =>
+    {
+        AddLeg(legA, LegSlot.LegA, listed: true);
+        ReleaseAllAndEnd(sipCode, reason);
     });
 
     /// <summary>Starts an outbound transaction (CreateSipMediaApplicationCall): NEW_OUTBOUND_CALL, then dialing.</summary>

@@ -1,4 +1,5 @@
 using OpenSma.Engine.Contracts;
+using OpenSma.Engine.Control;
 using OpenSma.Engine.Invocation;
 
 namespace OpenSma.Engine.Transactions;
@@ -20,6 +21,9 @@ public interface ITransactionTrace
     void ActionStarted(string transactionId, ActionRequest action, string? callId) { }
 
     void ActionEnded(string transactionId, ActionRequest action, string outcome) { }
+
+    /// <summary>NEW_INBOUND_CALL could not be invoked on <paramref name="from"/>; the call moves to the next SIP-rule target.</summary>
+    void FailedOver(string transactionId, SipMediaApplicationRef from, SipMediaApplicationRef to, string reason) { }
 
     void LegChanged(string transactionId, string callId, string participantTag, string change) { }
 

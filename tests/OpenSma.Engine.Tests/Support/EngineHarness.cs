@@ -175,6 +175,9 @@ internal sealed class RecordingTrace : ITransactionTrace
     public void ReplyRejected(string transactionId, int sequence, string reason) => Lines.Enqueue($"rejected {sequence}: {reason}");
 
     public void Ended(string transactionId, string reason) => Lines.Enqueue("ended: " + reason);
+
+    public void FailedOver(string transactionId, SipMediaApplicationRef from, SipMediaApplicationRef to, string reason) =>
+        Lines.Enqueue($"failover {from.SipMediaApplicationId} -> {to.SipMediaApplicationId}: {reason}");
 }
 
 internal static class A
