@@ -15,7 +15,11 @@ namespace OpenSma.Media.Benchmarks;
 /// packets/s and receives its partner's stream with the in-band DTMF detector running. Reports
 /// packets/s, CPU per 1,000 streams, allocations per packet, inter-arrival jitter and loss, and
 /// in the same run the raw loopback UDP ceiling for 172-byte datagrams. --voice-focus turns the
-/// noise suppressor on for every leg.
+/// noise suppressor on for every leg. Load-independent figures for a shared machine: CPU time and
+/// system calls per packet, context switches per packet, and how far each sampled leg's sends
+/// are from its ideal grid (clock start + tick x 20 ms + the leg's slot offset). Options:
+/// --clocks N (media clocks, default 1), --slots N (send slots per tick, default 10; 1 = all at
+/// the tick's start), --managed-sockets (the portable async socket loops instead of the Linux engine).
 /// </summary>
 internal static class StreamLoad
 {
@@ -26,27 +30,31 @@ internal static class StreamLoad
     {
         var streams = Option(args, "--streams", 2000);
         var seconds = Option(args, "--seconds", 10);
-        var clocks = Option(args, "--clocks", Environment.ProcessorCount);
+        var clocks = Option(args, "--clocks", 1);
+        var slots = Option(args, "--slots", 10);
+        var managedSockets = Array.IndexOf(args, "--managed-sockets") >= 0;
+        var engine = managedSockets ? null : MediaSocketEngine.Shared;
         var basePort = Option(args, "--base-port", 30000);
         var voiceFocus = Array.IndexOf(args, "--voice-focus") >= 0;
         streams += streams % 2;
 
         Console.WriteLine($"# load average before the run: {LoadAverage()}");
-        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s), {seconds} s measured, {Environment.ProcessorCount} cores{(voiceFocus ? ", VoiceFocus on every leg" : string.Empty)}");
+        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s) with {slots} send slot(s) per tick, sockets: {(engine is null ? "managed async loops" : $"Linux engine ({MediaSocketEngine.DefaultThreads} receive thread(s))")}, {seconds} s measured, {Environment.ProcessorCount} cores{(voiceFocus ? ", VoiceFocus on every leg" : string.Empty)}");
         var ceiling = MeasureRawCeiling(TimeSpan.FromSeconds(3));
         Console.WriteLine($"raw loopback UDP ceiling (1 sender, 1 receiver, 172-byte datagrams): {ceiling:N0} packets/s");
 
         var ports = new RtpPortAllocator(basePort, basePort + (streams * 2) + 100);
-        var mediaClocks = Enumerable.Range(0, clocks).Select(_ => new MediaClock(TimeProvider.System)).ToArray();
+        var mediaClocks = Enumerable.Range(0, clocks).Select(_ => new MediaClock(TimeProvider.System, new MediaClockOptions { Slots = slots })).ToArray();
         var sessions = new List<RtpSession>(streams);
         var prompt = BuildPrompt();
         var sinks = new List<ArrivalSink>();
+        var senders = new List<SendRecorder>();
         try
         {
             for (var i = 0; i < streams; i++)
             {
                 var lease = ports.TryAllocate(IPAddress.Loopback) ?? throw new InvalidOperationException($"out of ports at stream {i}");
-                var session = new RtpSession(new UdpMediaTransport(lease), new RtpSessionOptions(AudioCodec.Pcmu, 0, 101), TimeProvider.System);
+                var session = new RtpSession(new UdpMediaTransport(lease, engine), new RtpSessionOptions(AudioCodec.Pcmu, 0, 101), TimeProvider.System);
                 sessions.Add(session);
             }
 
@@ -69,7 +77,17 @@ internal static class StreamLoad
                     session.AddInboundSink(sink);
                 }
 
-                mediaClocks[i % clocks].Subscribe(session);
+                var clock = mediaClocks[i % clocks];
+                if (i < SampledLegs)
+                {
+                    var recorder = new SendRecorder(session, clock);
+                    senders.Add(recorder);
+                    clock.Subscribe(recorder);
+                }
+                else
+                {
+                    clock.Subscribe(session);
+                }
             }
 
             await Task.Delay(TimeSpan.FromSeconds(2)); // warm-up: JIT, latching, first RTCP
@@ -78,9 +96,16 @@ internal static class StreamLoad
             var cpu0 = process.TotalProcessorTime;
             var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
             var gen0 = GC.CollectionCount(0);
+            var syscalls0 = engine?.SystemCalls ?? 0;
+            var switches0 = ContextSwitches();
             foreach (var sink in sinks)
             {
                 sink.Reset();
+            }
+
+            foreach (var sender in senders)
+            {
+                sender.Reset();
             }
 
             var wall = Stopwatch.StartNew();
@@ -91,6 +116,8 @@ internal static class StreamLoad
             var cpu = process.TotalProcessorTime - cpu0;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
             var collections = GC.CollectionCount(0) - gen0;
+            var syscalls = (engine?.SystemCalls ?? 0) - syscalls0;
+            var switches = ContextSwitches() - switches0;
 
             var sentPackets = sent1 - sent0;
             var receivedPackets = received1 - received0;
@@ -102,6 +129,19 @@ internal static class StreamLoad
             Console.WriteLine($"loss: {Math.Max(0, sentPackets - receivedPackets):N0} not received in the window ({(double)Math.Max(0, sentPackets - receivedPackets) / Math.Max(1, sentPackets):P3}), RTP sequence gaps {lost1 - lost0:N0}");
             Console.WriteLine($"CPU: {cpu.TotalSeconds / wall.Elapsed.TotalSeconds:P0} of one core in total; {cpuPerThousand:P0} of one core per 1,000 streams; {cpu.TotalMicroseconds / Math.Max(1, sentPackets + receivedPackets):F1} us per packet handled (sent+received)");
             Console.WriteLine($"allocations: {(double)allocated / Math.Max(1, sentPackets + receivedPackets):F2} bytes per packet (sent+received), {collections} gen0 GCs");
+            var handled = Math.Max(1, sentPackets + receivedPackets);
+            Console.WriteLine(engine is null
+                ? "system calls: not counted with managed sockets (perf stat -e raw_syscalls:sys_enter -p PID counts them)"
+                : $"system calls: {(double)syscalls / handled:F3} per packet handled ({syscalls:N0}; epoll_wait, recvmmsg, sendto)");
+            Console.WriteLine($"context switches: {(double)switches / handled:F4} per packet handled ({switches:N0}, all threads)");
+            var lateness = senders.SelectMany(s => s.Lateness()).Order().ToArray();
+            var spread = senders.SelectMany(s => s.Spread()).Order().ToArray();
+            if (lateness.Length > 0)
+            {
+                Console.WriteLine($"send time after the ideal grid (tick x 20 ms + slot offset) over {lateness.Length:N0} sends on {senders.Count} legs: p50 {Percentile(lateness, 0.5):F3} ms, p99 {Percentile(lateness, 0.99):F3} ms, max {lateness[^1]:F3} ms");
+                Console.WriteLine($"send offset steadiness (each leg's send time minus its own median offset): p50 {Percentile(spread, 0.5):F3} ms, p99 {Percentile(spread, 0.99):F3} ms; ticks skipped {senders.Sum(s => s.Skipped):N0}");
+            }
+
             if (deviations.Length > 0)
             {
                 Console.WriteLine($"inter-arrival deviation from 20 ms over {deviations.Length:N0} intervals on {sinks.Count} legs: p50 {Percentile(deviations, 0.5):F2} ms, p99 {Percentile(deviations, 0.99):F2} ms, max {deviations[^1]:F2} ms");
@@ -199,6 +239,33 @@ internal static class StreamLoad
         return (long)(total / duration.TotalSeconds);
     }
 
+    private static long ContextSwitches()
+    {
+        long total = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        total += long.Parse(line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim(), CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // A thread ended while we read; the figure is approximate anyway.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return total;
+    }
+
     private static string LoadAverage()
     {
         try
@@ -243,6 +310,56 @@ internal static class StreamLoad
                 var interval = (_arrivals[i] - _arrivals[i - 1]) * 1000.0 / Stopwatch.Frequency;
                 yield return Math.Abs(interval - 20);
             }
+        }
+    }
+
+    /// <summary>Stands in front of a session on the clock and notes when each tick reached it, against the ideal time.</summary>
+    private sealed class SendRecorder(RtpSession session, MediaClock clock) : IMediaClockListener
+    {
+        private readonly double[] _lateness = new double[MaxSamplesPerLeg];
+        private int _count;
+        private long _lastTick = -1;
+        private TimeSpan? _offset;
+
+        public long Skipped { get; private set; }
+
+        public void OnTick(long tick)
+        {
+            var now = Stopwatch.GetTimestamp();
+            var offset = _offset ??= clock.GetOffset(this) ?? TimeSpan.Zero;
+            var ideal = clock.StartTimestamp + (long)(((tick * MediaClock.FrameInterval.Ticks) + offset.Ticks) * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
+            if (_lastTick >= 0 && tick > _lastTick + 1)
+            {
+                Skipped += tick - _lastTick - 1;
+            }
+
+            _lastTick = tick;
+            if (_count < _lateness.Length)
+            {
+                _lateness[_count++] = (now - ideal) * 1000.0 / Stopwatch.Frequency;
+            }
+
+            session.OnTick(tick);
+        }
+
+        public void Reset()
+        {
+            Volatile.Write(ref _count, 0);
+            Skipped = 0;
+        }
+
+        public IEnumerable<double> Lateness() => _lateness.Take(Volatile.Read(ref _count));
+
+        public IEnumerable<double> Spread()
+        {
+            var values = Lateness().Order().ToArray();
+            if (values.Length == 0)
+            {
+                return [];
+            }
+
+            var median = values[values.Length / 2];
+            return values.Select(v => Math.Abs(v - median));
         }
     }
 }

@@ -2,48 +2,122 @@ namespace OpenSma.Media.Clock;
 
 /// <summary>
 /// One 20 ms clock for all outbound streams. Every tick is scheduled from the absolute start time
-/// (start + n x 20 ms), never from the previous callback, so timer lateness does not accumulate.
-/// A late callback catches up by delivering the missed ticks in order; if it falls further
-/// behind than <see cref="MaxCatchUpTicks"/> it skips the oldest ones (the tick numbers still
-/// say how much time passed). Listeners that throw are isolated from each other and from the clock.
+/// (start + n x 20 ms), never from the previous callback, so lateness does not accumulate. A tick
+/// may be divided into evenly spaced slots (<see cref="MediaClockOptions.Slots"/>): a listener
+/// keeps its slot, so its packets leave at the same offset in every tick, and a large number of
+/// streams is spread over the tick instead of leaving in one burst. A late wake-up catches up by
+/// delivering the missed ticks in order; if it falls further behind than
+/// <see cref="MaxCatchUpTicks"/> it skips the oldest ones (the tick numbers still say how much
+/// time passed). Listeners that throw are isolated from each other and from the clock.
+/// With <see cref="TimeProvider.System"/> the ticks run on a dedicated thread
+/// (<see cref="ClockThread"/>); with any other provider, on its timer.
 /// </summary>
 public sealed class MediaClock : IDisposable
 {
     public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(20);
     public const int MaxCatchUpTicks = 50;
 
+    private static readonly long FrameTicks = FrameInterval.Ticks;
+
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
     private readonly Lock _gate = new();
     private readonly Action<Exception>? _onListenerError;
-    private readonly ITimer _timer;
-    private IMediaClockListener[] _listeners = [];
+    private readonly int _slotCount;
+    private readonly ITimer? _timer;
+    private readonly ClockThread? _thread;
+    private IMediaClockListener[][] _slots;
     private long _nextTick = 1;
+    private int _nextSlot;
     private long _listenerFaults;
     private bool _disposed;
 
     public MediaClock(TimeProvider time)
-        : this(time, null)
+        : this(time, new MediaClockOptions())
     {
     }
 
     /// <param name="onListenerError">Told about exceptions thrown by listeners (for logging).</param>
     public MediaClock(TimeProvider time, Action<Exception>? onListenerError)
+        : this(time, new MediaClockOptions { OnListenerError = onListenerError })
     {
-        ArgumentNullException.ThrowIfNull(time);
-        _time = time;
-        _onListenerError = onListenerError;
-        _startTimestamp = time.GetTimestamp();
-        _timer = time.CreateTimer(static state => ((MediaClock)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer.Change(FrameInterval, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>The last tick delivered.</summary>
-    public long CurrentTick => Interlocked.Read(ref _nextTick) - 1;
+    public MediaClock(TimeProvider time, MediaClockOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Slots, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Slots, MediaClockOptions.MaxSlots);
+        _time = time;
+        _onListenerError = options.OnListenerError;
+        _slotCount = options.Slots;
+        _slots = new IMediaClockListener[_slotCount][];
+        for (var i = 0; i < _slotCount; i++)
+        {
+            _slots[i] = [];
+        }
+
+        _startTimestamp = time.GetTimestamp();
+        if (options.DedicatedThread && ReferenceEquals(time, TimeProvider.System))
+        {
+            _thread = new ClockThread(RunOnThread);
+            _thread.Start();
+        }
+        else
+        {
+            _timer = time.CreateTimer(static state => ((MediaClock)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(FrameInterval, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>The last tick whose delivery has started.</summary>
+    public long CurrentTick
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nextSlot == 0 ? _nextTick - 1 : _nextTick;
+            }
+        }
+    }
 
     public long ListenerFaults => Interlocked.Read(ref _listenerFaults);
 
-    public int ListenerCount => Volatile.Read(ref _listeners).Length;
+    public int ListenerCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var slot in Volatile.Read(ref _slots))
+            {
+                count += slot.Length;
+            }
+
+            return count;
+        }
+    }
+
+    public int SlotCount => _slotCount;
+
+    /// <summary>The clock's start (a <see cref="TimeProvider.GetTimestamp"/> value); tick n is due at start + n x 20 ms plus the listener's slot offset.</summary>
+    public long StartTimestamp => _startTimestamp;
+
+    /// <summary>The offset within each tick at which <paramref name="listener"/> is ticked; null when it is not subscribed.</summary>
+    public TimeSpan? GetOffset(IMediaClockListener listener)
+    {
+        var slots = Volatile.Read(ref _slots);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (Array.IndexOf(slots[i], listener) >= 0)
+            {
+                return TimeSpan.FromTicks(SlotOffsetTicks(i));
+            }
+        }
+
+        return null;
+    }
 
     public IDisposable Subscribe(IMediaClockListener listener)
     {
@@ -51,7 +125,18 @@ public sealed class MediaClock : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _listeners = [.. _listeners, listener];
+            var least = 0;
+            for (var i = 1; i < _slots.Length; i++)
+            {
+                if (_slots[i].Length < _slots[least].Length)
+                {
+                    least = i;
+                }
+            }
+
+            var next = (IMediaClockListener[][])_slots.Clone();
+            next[least] = [.. next[least], listener];
+            Volatile.Write(ref _slots, next);
         }
 
         return new Subscription(this, listener);
@@ -62,58 +147,45 @@ public sealed class MediaClock : IDisposable
         lock (_gate)
         {
             _disposed = true;
-            _listeners = [];
+            var empty = new IMediaClockListener[_slotCount][];
+            Array.Fill(empty, []);
+            Volatile.Write(ref _slots, empty);
         }
 
-        _timer.Dispose();
+        _timer?.Dispose();
+        _thread?.Stop();
     }
 
     private void Unsubscribe(IMediaClockListener listener)
     {
         lock (_gate)
         {
-            var index = Array.IndexOf(_listeners, listener);
-            if (index < 0)
+            for (var i = 0; i < _slots.Length; i++)
             {
+                var index = Array.IndexOf(_slots[i], listener);
+                if (index < 0)
+                {
+                    continue;
+                }
+
+                var slot = _slots[i];
+                var shorter = new IMediaClockListener[slot.Length - 1];
+                Array.Copy(slot, 0, shorter, 0, index);
+                Array.Copy(slot, index + 1, shorter, index, shorter.Length - index);
+                var next = (IMediaClockListener[][])_slots.Clone();
+                next[i] = shorter;
+                Volatile.Write(ref _slots, next);
                 return;
             }
-
-            var next = new IMediaClockListener[_listeners.Length - 1];
-            Array.Copy(_listeners, 0, next, 0, index);
-            Array.Copy(_listeners, index + 1, next, index, next.Length - index);
-            _listeners = next;
         }
     }
 
+    // Exact offset of a slot within the tick, in TimeSpan ticks (rounded up, so a slot is never early).
+    private long SlotOffsetTicks(int slot) => ((slot * FrameTicks) + _slotCount - 1) / _slotCount;
+
     private void OnTimer()
     {
-        var elapsed = _time.GetElapsedTime(_startTimestamp);
-        var dueTick = elapsed.Ticks / FrameInterval.Ticks;
-        var tick = _nextTick;
-        if (dueTick - tick >= MaxCatchUpTicks)
-        {
-            tick = dueTick - MaxCatchUpTicks + 1;
-        }
-
-        for (; tick <= dueTick; tick++)
-        {
-            var listeners = Volatile.Read(ref _listeners);
-            foreach (var listener in listeners)
-            {
-                try
-                {
-                    listener.OnTick(tick);
-                }
-                catch (Exception ex)
-                {
-                    Interlocked.Increment(ref _listenerFaults);
-                    ReportListenerError(ex);
-                }
-            }
-        }
-
-        Volatile.Write(ref _nextTick, Math.Max(_nextTick, dueTick + 1));
-
+        RunDue();
         lock (_gate)
         {
             if (_disposed)
@@ -121,9 +193,77 @@ public sealed class MediaClock : IDisposable
                 return;
             }
 
-            // Arm for the absolute time of the next tick, measured after the work above.
-            var nextDue = TimeSpan.FromTicks(_nextTick * FrameInterval.Ticks) - _time.GetElapsedTime(_startTimestamp);
-            _timer.Change(nextDue < TimeSpan.Zero ? TimeSpan.Zero : nextDue, Timeout.InfiniteTimeSpan);
+            // Arm for the absolute time of the next slot, measured after the work above.
+            var nextDue = TimeSpan.FromTicks(NextDueTicks()) - _time.GetElapsedTime(_startTimestamp);
+            _timer!.Change(nextDue < TimeSpan.Zero ? TimeSpan.Zero : nextDue, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private long? RunOnThread()
+    {
+        RunDue();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return null;
+            }
+
+            return _startTimestamp + (long)((decimal)NextDueTicks() * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
+        }
+    }
+
+    private long NextDueTicks() => (_nextTick * FrameTicks) + SlotOffsetTicks(_nextSlot);
+
+    // Delivers every (tick, slot) whose time has come, in order. Only one caller runs at a time:
+    // the timer is re-armed, and the thread loops, only after the previous run returned.
+    private void RunDue()
+    {
+        var elapsed = _time.GetElapsedTime(_startTimestamp).Ticks;
+        var dueTick = elapsed / FrameTicks;
+        var remainder = elapsed - (dueTick * FrameTicks);
+        var dueSlot = (int)Math.Min(_slotCount - 1, remainder * _slotCount / FrameTicks);
+        var tick = _nextTick;
+        var slot = _nextSlot;
+        if (dueTick - tick >= MaxCatchUpTicks)
+        {
+            tick = dueTick - MaxCatchUpTicks + 1;
+            slot = 0;
+        }
+
+        while (tick < dueTick || (tick == dueTick && slot <= dueSlot))
+        {
+            Deliver(Volatile.Read(ref _slots)[slot], tick);
+            if (++slot == _slotCount)
+            {
+                slot = 0;
+                tick++;
+            }
+        }
+
+        lock (_gate)
+        {
+            if (tick > _nextTick || (tick == _nextTick && slot > _nextSlot))
+            {
+                _nextTick = tick;
+                _nextSlot = slot;
+            }
+        }
+    }
+
+    private void Deliver(IMediaClockListener[] listeners, long tick)
+    {
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                listener.OnTick(tick);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _listenerFaults);
+                ReportListenerError(ex);
+            }
         }
     }
 

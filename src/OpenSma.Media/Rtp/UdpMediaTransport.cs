@@ -4,21 +4,35 @@ using System.Net.Sockets;
 namespace OpenSma.Media.Rtp;
 
 /// <summary>
-/// RTP and RTCP over the UDP sockets of a port lease. Receive loops reuse one buffer and one
-/// <see cref="SocketAddress"/> each, so steady-state receiving and sending allocate nothing.
-/// Socket errors end nothing but the affected datagram; the loops stop when the transport is disposed.
+/// RTP and RTCP over the UDP sockets of a port lease. On 64-bit Linux the sockets are served by a
+/// <see cref="MediaSocketEngine"/> (epoll and recvmmsg on a dedicated thread, sendto without the
+/// managed socket layer); elsewhere, or with no engine, by one async receive loop per socket.
+/// Either way steady-state receiving and sending allocate nothing. Socket errors end nothing but
+/// the affected datagram; receiving stops when the transport is disposed.
 /// </summary>
 public sealed class UdpMediaTransport : IMediaTransport
 {
     private readonly RtpPortLease _lease;
+    private readonly MediaSocketEngine? _engine;
     private readonly CancellationTokenSource _stop = new();
+    private MediaSocketRegistration? _rtpRegistration;
+    private MediaSocketRegistration? _rtcpRegistration;
     private long _sendErrors;
     private long _receiveErrors;
 
+    /// <summary>Uses <see cref="MediaSocketEngine.Shared"/> where it exists, else async socket loops.</summary>
     public UdpMediaTransport(RtpPortLease lease)
+        : this(lease, MediaSocketEngine.Shared)
+    {
+    }
+
+    /// <param name="lease">The bound sockets; disposing the transport disposes the lease.</param>
+    /// <param name="engine">The engine that serves the sockets; null for the portable async socket loops.</param>
+    public UdpMediaTransport(RtpPortLease lease, MediaSocketEngine? engine)
     {
         ArgumentNullException.ThrowIfNull(lease);
         _lease = lease;
+        _engine = engine;
     }
 
     public int LocalRtpPort => _lease.RtpPort;
@@ -30,13 +44,33 @@ public sealed class UdpMediaTransport : IMediaTransport
     public void Start(IMediaTransportReceiver receiver)
     {
         ArgumentNullException.ThrowIfNull(receiver);
-        _ = ReceiveLoopAsync(_lease.RtpSocket, receiver, rtcp: false);
-        _ = ReceiveLoopAsync(_lease.RtcpSocket, receiver, rtcp: true);
+        _rtpRegistration = _engine?.Register(_lease.RtpSocket, receiver, rtcp: false);
+        if (_rtpRegistration is null)
+        {
+            _ = ReceiveLoopAsync(_lease.RtpSocket, receiver, rtcp: false);
+        }
+
+        _rtcpRegistration = _engine?.Register(_lease.RtcpSocket, receiver, rtcp: true);
+        if (_rtcpRegistration is null)
+        {
+            _ = ReceiveLoopAsync(_lease.RtcpSocket, receiver, rtcp: true);
+        }
     }
 
     public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination, bool rtcp)
     {
         var socket = rtcp ? _lease.RtcpSocket : _lease.RtpSocket;
+        if (_engine is not null)
+        {
+            if (_engine.Send(socket, datagram, destination))
+            {
+                return true;
+            }
+
+            Interlocked.Increment(ref _sendErrors);
+            return false;
+        }
+
         try
         {
             socket.SendTo(datagram, SocketFlags.None, destination);
@@ -52,6 +86,8 @@ public sealed class UdpMediaTransport : IMediaTransport
     public void Dispose()
     {
         _stop.Cancel();
+        MediaSocketEngine.Unregister(_rtpRegistration);
+        MediaSocketEngine.Unregister(_rtcpRegistration);
         _lease.Dispose();
         _stop.Dispose();
     }
