@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpenSma.Aws;
 using OpenSma.Speech.Espeak;
 using OpenSma.Speech.Polly;
 

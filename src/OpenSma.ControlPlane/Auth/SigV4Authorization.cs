@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpenSma.Aws.Signing;
 
 namespace OpenSma.ControlPlane.Auth;
 
@@ -11,22 +12,20 @@ internal sealed record SigV4Authorization(
     IReadOnlyList<string> SignedHeaders,
     string Signature)
 {
-    public const string Algorithm = "AWS4-HMAC-SHA256";
-
-    public string Scope => $"{Date}/{Region}/{Service}/aws4_request";
+    public string Scope => SigV4.Scope(Date, Region, Service);
 
     /// <summary>Parses the header; null with a reason when it is not a well-formed SigV4 header.</summary>
     public static SigV4Authorization? TryParse(string header, out string? problem)
     {
         problem = null;
-        if (!header.StartsWith(Algorithm + " ", StringComparison.Ordinal))
+        if (!header.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
         {
-            problem = $"Authorization header requires the {Algorithm} algorithm.";
+            problem = $"Authorization header requires the {SigV4.Algorithm} algorithm.";
             return null;
         }
 
         string? credential = null, signedHeaders = null, signature = null;
-        foreach (var part in header[(Algorithm.Length + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in header[(SigV4.Algorithm.Length + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)

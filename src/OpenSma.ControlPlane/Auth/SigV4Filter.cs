@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using OpenSma.ControlPlane.Http;
+using OpenSma.Aws.Signing;
 
 namespace OpenSma.ControlPlane.Auth;
 
@@ -110,7 +111,7 @@ internal sealed class SigV4Filter(ControlPlaneOptions options, TimeProvider time
             _signingKeys.Clear();
         }
 
-        var expected = SigV4Canonicalizer.Signature(signingKey, SigV4Canonicalizer.StringToSign(amzDate, authorization.Scope, canonical));
+        var expected = SigV4.Signature(signingKey, SigV4.StringToSign(amzDate, authorization.Scope, canonical));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization.Signature)))
         {
             throw Denied(
@@ -132,7 +133,7 @@ internal sealed class SigV4Filter(ControlPlaneOptions options, TimeProvider time
         }
 
         request.Body.Position = 0;
-        return SigV4Canonicalizer.Hex(sha.GetHashAndReset());
+        return SigV4.Hex(sha.GetHashAndReset());
     }
 
     private static AwsErrorException Denied(string type, string message) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using OpenSma.ControlPlane.Auth;
+using OpenSma.Aws.Signing;
 
 namespace OpenSma.ControlPlane.S3;
 
@@ -14,7 +15,7 @@ namespace OpenSma.ControlPlane.S3;
 internal static class AwsChunkedDecoder
 {
     private const string TrailerSignatureName = "x-amz-trailer-signature";
-    private static readonly string EmptySha256 = SigV4Canonicalizer.Hex(SHA256.HashData([]));
+    private static readonly string EmptySha256 = SigV4.Hex(SHA256.HashData([]));
 
     public sealed record Decoded(byte[] Content, IReadOnlyDictionary<string, string> Trailers);
 
@@ -43,7 +44,7 @@ internal static class AwsChunkedDecoder
             if (signing is not null)
             {
                 var signature = semicolon < 0 ? null : Extension(header[(semicolon + 1)..], "chunk-signature");
-                var stringToSign = $"AWS4-HMAC-SHA256-PAYLOAD\n{signing.AmzDate}\n{signing.Scope}\n{previous}\n{EmptySha256}\n{SigV4Canonicalizer.Hex(SHA256.HashData(data))}";
+                var stringToSign = $"AWS4-HMAC-SHA256-PAYLOAD\n{signing.AmzDate}\n{signing.Scope}\n{previous}\n{EmptySha256}\n{SigV4.Hex(SHA256.HashData(data))}";
                 previous = Check(signing, stringToSign, signature);
             }
 
@@ -84,7 +85,7 @@ internal static class AwsChunkedDecoder
 
         if (signing is not null && (trailers.Count > 0 || trailerSignature is not null))
         {
-            var stringToSign = $"AWS4-HMAC-SHA256-TRAILER\n{signing.AmzDate}\n{signing.Scope}\n{previous}\n{SigV4Canonicalizer.Hex(SHA256.HashData(Encoding.UTF8.GetBytes(trailerText.ToString())))}";
+            var stringToSign = $"AWS4-HMAC-SHA256-TRAILER\n{signing.AmzDate}\n{signing.Scope}\n{previous}\n{SigV4.Hex(SHA256.HashData(Encoding.UTF8.GetBytes(trailerText.ToString())))}";
             Check(signing, stringToSign, trailerSignature);
         }
 
@@ -93,7 +94,7 @@ internal static class AwsChunkedDecoder
 
     private static string Check(S3Signing signing, string stringToSign, string? signature)
     {
-        var expected = SigV4Canonicalizer.Signature(signing.SigningKey, stringToSign);
+        var expected = SigV4.Signature(signing.SigningKey, stringToSign);
         if (signature is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature)))
         {
             throw new S3ErrorException(S3Error.SignatureDoesNotMatch());

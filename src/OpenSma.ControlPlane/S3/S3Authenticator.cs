@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using OpenSma.ControlPlane.Auth;
+using OpenSma.Aws.Signing;
 
 namespace OpenSma.ControlPlane.S3;
 
@@ -89,12 +90,12 @@ internal sealed class S3Authenticator(S3ApiOptions options, TimeProvider timePro
     private void FromQuery(HttpRequest request, S3Request target, bool strict)
     {
         var query = request.Query;
-        if (query["X-Amz-Algorithm"] != SigV4Authorization.Algorithm)
+        if (query["X-Amz-Algorithm"] != SigV4.Algorithm)
         {
             throw new S3ErrorException(new S3Error("AuthorizationQueryParametersError", 400, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\""));
         }
 
-        var header = $"{SigV4Authorization.Algorithm} Credential={query["X-Amz-Credential"]}, SignedHeaders={query["X-Amz-SignedHeaders"]}, Signature={query["X-Amz-Signature"]}";
+        var header = $"{SigV4.Algorithm} Credential={query["X-Amz-Credential"]}, SignedHeaders={query["X-Amz-SignedHeaders"]}, Signature={query["X-Amz-Signature"]}";
         var authorization = SigV4Authorization.TryParse(header, out var problem)
             ?? throw new S3ErrorException(new S3Error("AuthorizationQueryParametersError", 400, "Query-string authentication is malformed; " + problem));
         var amzDate = query["X-Amz-Date"].ToString();
@@ -161,7 +162,7 @@ internal sealed class S3Authenticator(S3ApiOptions options, TimeProvider timePro
 
     private static void Verify(byte[] signingKey, string amzDate, SigV4Authorization authorization, string canonical)
     {
-        var expected = SigV4Canonicalizer.Signature(signingKey, SigV4Canonicalizer.StringToSign(amzDate, authorization.Scope, canonical));
+        var expected = SigV4.Signature(signingKey, SigV4.StringToSign(amzDate, authorization.Scope, canonical));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(authorization.Signature)))
         {
             throw new S3ErrorException(S3Error.SignatureDoesNotMatch());

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using OpenSma.ControlPlane.Auth;
+using OpenSma.Aws.Signing;
 
 namespace OpenSma.ControlPlane.S3;
 
@@ -44,7 +45,7 @@ internal static class S3Payload
             content = raw;
             trailers = new Dictionary<string, string>();
             if (declared.Length == 64 && declared.All(char.IsAsciiHexDigit)
-                && !string.Equals(declared, SigV4Canonicalizer.Hex(SHA256.HashData(content)), StringComparison.OrdinalIgnoreCase))
+                && !string.Equals(declared, SigV4.Hex(SHA256.HashData(content)), StringComparison.OrdinalIgnoreCase))
             {
                 throw new S3ErrorException(new S3Error("XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed."));
             }

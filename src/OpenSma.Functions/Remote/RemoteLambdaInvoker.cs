@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using OpenSma.Aws;
+using OpenSma.Aws.Signing;
 using OpenSma.Engine.Invocation;
 using OpenSma.Functions.Registry;
 
@@ -38,7 +40,8 @@ public sealed class RemoteLambdaInvoker : IHandlerInvoker
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         message.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", "RequestResponse");
         message.Headers.TryAddWithoutValidation("X-Amz-Log-Type", "Tail");
-        SigV4Signer.Sign(message, body, region, "lambda", _options.AccessKeyId, _options.SecretAccessKey, _options.SessionToken, _timeProvider.GetUtcNow());
+        SigV4RequestSigner.Sign(
+            message, body, new AwsCredentials(_options.AccessKeyId, _options.SecretAccessKey, _options.SessionToken), region, "lambda", _timeProvider.GetUtcNow());
 
         HttpResponseMessage response;
         try

@@ -1,3 +1,5 @@
+using OpenSma.Aws;
+
 namespace OpenSma.Speech.Polly;
 
 /// <summary>Amazon Polly connection settings.</summary>

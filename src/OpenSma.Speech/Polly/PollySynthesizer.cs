@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text.Json;
+using OpenSma.Aws;
+using OpenSma.Aws.Signing;
 using OpenSma.Engine.Speech;
 using OpenSma.Media.Audio;
 
@@ -58,33 +59,9 @@ public sealed class PollySynthesizer(HttpClient http, PollyOptions options, Time
 
     private HttpRequestMessage Sign(Uri uri, byte[] body, AwsCredentials credentials)
     {
-        var now = time.GetUtcNow();
-        var amzDate = SigV4Signer.AmzDate(now);
-        var headers = new List<KeyValuePair<string, string>>
-        {
-            new("content-type", "application/json"),
-            new("host", uri.Authority),
-            new("x-amz-content-sha256", SigV4Signer.Hex(SHA256.HashData(body))),
-            new("x-amz-date", amzDate),
-        };
-        if (credentials.SessionToken is { } token)
-        {
-            headers.Add(new("x-amz-security-token", token));
-        }
-
         var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        foreach (var (name, value) in headers)
-        {
-            if (name is not ("content-type" or "host"))
-            {
-                message.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        message.Headers.TryAddWithoutValidation(
-            "Authorization",
-            SigV4Signer.Authorization("POST", uri, headers, body, credentials, options.Region, Service, now));
+        SigV4RequestSigner.Sign(message, body, credentials, options.Region, Service, time.GetUtcNow());
         return message;
     }
 

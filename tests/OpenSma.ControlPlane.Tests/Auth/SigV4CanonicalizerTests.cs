@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using OpenSma.ControlPlane.Auth;
+using OpenSma.Aws.Signing;
 
 namespace OpenSma.ControlPlane.Tests.Auth;
 
@@ -31,7 +32,7 @@ public sealed class SigV4CanonicalizerTests
         var payloadHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body ?? "")));
 
         var canonical = SigV4Canonicalizer.CanonicalRequest(method, rawTarget, headers, signed, payloadHash);
-        var signature = SigV4Canonicalizer.Signature(Secret, authorization, SigV4Canonicalizer.StringToSign(AmzDate, authorization.Scope, canonical));
+        var signature = SigV4.Signature(SigV4Canonicalizer.SigningKey(Secret, authorization), SigV4.StringToSign(AmzDate, authorization.Scope, canonical));
 
         Assert.Equal(expected, signature);
     }

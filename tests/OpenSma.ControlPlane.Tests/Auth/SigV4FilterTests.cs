@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OpenSma.ControlPlane.Auth;
 using OpenSma.ControlPlane.Tests.Infrastructure;
+using OpenSma.Aws.Signing;
 
 namespace OpenSma.ControlPlane.Tests.Auth;
 
@@ -42,7 +43,7 @@ public sealed class SigV4FilterTests
         var authorization = new SigV4Authorization(Key, amzDate[..8], "us-east-1", "chime", signed, "");
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body ?? "")));
         var canonical = SigV4Canonicalizer.CanonicalRequest(method.Method, "/" + pathAndQuery, headers, signed, hash);
-        var signature = SigV4Canonicalizer.Signature(secret, authorization, SigV4Canonicalizer.StringToSign(amzDate, authorization.Scope, canonical));
+        var signature = SigV4.Signature(SigV4Canonicalizer.SigningKey(secret, authorization), SigV4.StringToSign(amzDate, authorization.Scope, canonical));
 
         var request = new HttpRequestMessage(method, pathAndQuery);
         request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using OpenSma.Aws;
 using OpenSma.Engine.Speech;
 using OpenSma.Speech.Polly;
 
