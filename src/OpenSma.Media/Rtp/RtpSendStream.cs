@@ -60,6 +60,23 @@ public sealed class RtpSendStream
         return unchecked(_initialTimestamp + (uint)((tick - _firstTick) * SamplesPerTick));
     }
 
+    /// <summary>
+    /// Writes a packet whose timestamp and marker the caller decided (packets longer or shorter
+    /// than a tick, whose timestamps are not the tick's); <paramref name="tick"/> is the tick it leaves on.
+    /// </summary>
+    public int WritePacketAt(Span<byte> destination, byte payloadType, long tick, ReadOnlySpan<byte> payload, uint timestamp, bool marker)
+    {
+        TimestampForTick(tick);
+        var header = new RtpHeader(payloadType, _nextSequence, timestamp, Ssrc, marker);
+        var length = RtpPacket.Write(destination, header, payload);
+        _nextSequence = unchecked((ushort)(_nextSequence + 1));
+        _lastSentTick = Math.Max(_lastSentTick, tick);
+        LastTimestamp = timestamp;
+        PacketCount++;
+        OctetCount += payload.Length;
+        return length;
+    }
+
     /// <summary>Writes the packet for this tick; the timestamp is the tick's, unless <paramref name="timestampOverride"/> is given (telephone events keep their start timestamp).</summary>
     public int WritePacket(Span<byte> destination, byte payloadType, long tick, ReadOnlySpan<byte> payload, bool forceMarker = false, uint? timestampOverride = null)
     {

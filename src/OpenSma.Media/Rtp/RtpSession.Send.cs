@@ -34,6 +34,7 @@ public sealed partial class RtpSession
             }
 
             // The player is not read while an event is on the wire: the prompt pauses under the digit.
+            _packetizer?.Reset();
         }
         else
         {
@@ -51,11 +52,19 @@ public sealed partial class RtpSession
                 sink.OnFrame(frame);
             }
 
-            if (sends)
+            if (sends && options.PacketTimeMilliseconds == 20)
             {
                 options.Codec.Encode(frame, _outPayload);
                 var length = _send.WritePacket(_sendBuffer, options.AudioPayloadType, tick, _outPayload);
                 _transport.Send(_sendBuffer.AsSpan(0, length), destination!, rtcp: false);
+            }
+            else if (sends)
+            {
+                SendPacketized(frame, tick, timestamp, destination!, options);
+            }
+            else
+            {
+                _packetizer?.Interrupt();
             }
         }
 

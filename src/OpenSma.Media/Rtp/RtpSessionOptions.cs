@@ -24,6 +24,18 @@ public sealed record RtpSessionOptions(
     /// <summary>RTCP shares the RTP port both ways (RFC 5761): reports go out from and to the RTP ports.</summary>
     public bool RtcpMux { get; init; }
 
+    /// <summary>
+    /// Outbound packetization (the peer's a=ptime, capped by its a=maxptime): milliseconds of audio
+    /// per packet, <see cref="MinPacketTime"/> to <see cref="MaxPacketTime"/>. Timestamps advance by
+    /// 8 x this per packet. The media clock still ticks every 20 ms, so 30 ms packets leave 20 and
+    /// 40 ms apart alternately, and 10 ms packets leave two per tick.
+    /// </summary>
+    public int PacketTimeMilliseconds { get; init; } = 20;
+
+    public const int MinPacketTime = 10;
+
+    public const int MaxPacketTime = 120;
+
     /// <summary>Run the Goertzel detector on received audio (until the peer proves it uses RFC 4733).</summary>
     public bool DetectInBandDtmf { get; init; } = true;
 }

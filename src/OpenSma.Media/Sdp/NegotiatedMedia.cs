@@ -6,7 +6,7 @@ namespace OpenSma.Media.Sdp;
 /// <summary>The agreed audio stream: how to configure the leg's RTP session and where the peer is.</summary>
 public sealed record NegotiatedMedia(RtpSessionOptions Options, IPEndPoint RemoteRtp, IPEndPoint RemoteRtcp)
 {
-    /// <summary>The peer's a=ptime, if it sent one (we always send 20 ms).</summary>
+    /// <summary>The peer's a=ptime, if it sent one; what we send is <see cref="RtpSessionOptions.PacketTimeMilliseconds"/>.</summary>
     public int? RemotePtimeMilliseconds { get; init; }
 }
 

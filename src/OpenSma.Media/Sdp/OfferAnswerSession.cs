@@ -249,13 +249,29 @@ public sealed class OfferAnswerSession
             }
         }
 
-        int? ptime = int.TryParse(stream.Attribute("ptime"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
+        int? ptime = int.TryParse(stream.Attribute("ptime"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0 ? p : null;
+        int? maxptime = int.TryParse(stream.Attribute("maxptime"), NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m > 0 ? m : null;
         var options = new RtpSessionOptions(chosen.Codec, chosen.AudioPayloadType, chosen.EventPayloadType, direction)
         {
             RedundancyPayloadType = chosen.RedundancyPayloadType,
             RtcpMux = rtcpMux,
+            PacketTimeMilliseconds = OutboundPacketTime(ptime, maxptime),
         };
         return new OfferAnswerResult(null, new NegotiatedMedia(options, rtp, rtcp) { RemotePtimeMilliseconds = ptime }, null);
+    }
+
+    // RFC 4566: a=ptime is the packet length the peer wants to receive, a=maxptime the longest it
+    // accepts. Without ptime we keep 20 ms (within maxptime); lengths are kept within what G.711
+    // peers use (10-120 ms).
+    internal static int OutboundPacketTime(int? ptime, int? maxptime)
+    {
+        var chosen = ptime ?? 20;
+        if (maxptime is { } max && chosen > max)
+        {
+            chosen = max;
+        }
+
+        return Math.Clamp(chosen, RtpSessionOptions.MinPacketTime, RtpSessionOptions.MaxPacketTime);
     }
 
     // The first format (in the peer's order of preference) that we support; telephone-event by rtpmap.
