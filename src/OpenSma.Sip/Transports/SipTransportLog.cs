@@ -14,6 +14,9 @@ internal static partial class SipTransportLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Protocol} send to {Remote} failed")]
     public static partial void SendFailed(ILogger logger, Exception exception, string protocol, EndPoint remote);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SIP {Protocol} destination {Remote} unreachable (ICMP)")]
+    public static partial void Unreachable(ILogger logger, string protocol, EndPoint remote);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "SIP {Protocol} connection {Remote} closed")]
     public static partial void ConnectionClosed(ILogger logger, string protocol, EndPoint remote);
 

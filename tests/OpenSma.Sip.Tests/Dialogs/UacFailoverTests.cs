@@ -139,6 +139,52 @@ public sealed class UacFailoverTests
         Assert.False(call.IsCompleted);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task Invite_UdpPortUnreachable_FailsAt503WithoutWaitingForTimerB(string address)
+    {
+        // Real UDP on loopback but a fake clock: neither timer A nor B can fire, so the 503 comes
+        // from the ICMP port unreachable the kernel answers the INVITE with.
+        var ip = IPAddress.Parse(address);
+        var time = new FakeTimeProvider();
+        var closedPort = ClosedUdpPort(ip);
+        await using var endpoint = new SipEndpoint(new SipEndpointOptions { UdpEndPoints = [new IPEndPoint(ip, 0)], TcpEndPoints = [] }, time);
+        await endpoint.StartAsync();
+        var host = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address;
+        var result = await endpoint.InviteAsync(new SipInviteOptions { Target = SipUri.Parse($"sip:x@{host}:{closedPort}") })
+            .WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(503, result.FinalResponse.StatusCode);
+        Assert.Contains("Transport Error", result.FinalResponse.ReasonPhrase, StringComparison.Ordinal);
+        Assert.Null(result.Dialog);
+        Assert.Equal(0, endpoint.Statistics.ClientTransactions);
+    }
+
+    [Fact]
+    public async Task Invite_UdpUnreachableFirstTarget_FailsOverToSecond()
+    {
+        var time = new FakeTimeProvider();
+        using var backup = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var open = ((IPEndPoint)backup.Client.LocalEndPoint!).Port;
+        var dns = new FakeDnsResolver();
+        dns.Srv["_sip._udp.trunk.example.com"] = [new(10, 0, ClosedUdpPort(IPAddress.Loopback), "127.0.0.1"), new(20, 0, open, "127.0.0.1")];
+        await using var endpoint = new SipEndpoint(
+            new SipEndpointOptions { UdpEndPoints = [new IPEndPoint(IPAddress.Loopback, 0)], TcpEndPoints = [], DnsResolver = dns }, time);
+        await endpoint.StartAsync();
+        var call = endpoint.InviteAsync(new SipInviteOptions { Target = SipUri.Parse("sip:x@trunk.example.com") });
+
+        var received = await backup.ReceiveAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.StartsWith("INVITE sip:x@trunk.example.com SIP/2.0", System.Text.Encoding.ASCII.GetString(received.Buffer), StringComparison.Ordinal);
+        Assert.False(call.IsCompleted);
+    }
+
+    private static int ClosedUdpPort(IPAddress address)
+    {
+        using var probe = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(address, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
     private static int ClosedPort()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -129,6 +129,65 @@ public sealed class SocketTransportTests
         Assert.Equal(1, transport.ConnectionCount);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task Udp_SendToClosedPort_ReportsDestinationUnreachable(string address)
+    {
+        var ip = IPAddress.Parse(address);
+        var sink = new UnreachableSink();
+        await using var transport = new UdpSipTransport(new IPEndPoint(ip, 0));
+        await transport.StartAsync(sink, CancellationToken.None);
+        var closed = new IPEndPoint(ip, ClosedUdpPort(ip));
+
+        transport.Send(Encoding.UTF8.GetBytes(CoreHarness.Request("OPTIONS")), closed);
+        var failed = await sink.Failed.Task.WaitAsync(Patience);
+        Assert.Equal(closed, failed.EndPoint);
+        Assert.Same(transport, failed.Transport);
+    }
+
+    [Fact]
+    public async Task Udp_SendAfterIcmpError_StillReachesOtherPeer()
+    {
+        var sink = new UnreachableSink();
+        await using var transport = new UdpSipTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        await transport.StartAsync(sink, CancellationToken.None);
+        using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var closed = new IPEndPoint(IPAddress.Loopback, ClosedUdpPort(IPAddress.Loopback));
+
+        // Whether the pending error is taken by the receive loop or fails this next send once,
+        // the datagram to the live peer must still go out.
+        transport.Send(Encoding.UTF8.GetBytes(CoreHarness.Request("OPTIONS")), closed);
+        transport.Send(Encoding.UTF8.GetBytes(CoreHarness.Request("OPTIONS", cseq: 2)), (IPEndPoint)peer.Client.LocalEndPoint!);
+
+        using var cts = new CancellationTokenSource(Patience);
+        var received = await peer.ReceiveAsync(cts.Token);
+        Assert.Equal(2, new SipMessageParser().ParseDatagram(received.Buffer).Message!.CSeq!.Value.Number);
+        Assert.Equal(closed, (await sink.Failed.Task.WaitAsync(Patience)).EndPoint);
+    }
+
+    private static int ClosedUdpPort(IPAddress address)
+    {
+        using var probe = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(address, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    private sealed class UnreachableSink : ISipMessageSink
+    {
+        public TaskCompletionSource<SipRemote> Failed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnMessage(SipInbound inbound)
+        {
+        }
+
+        public void OnParseFailure(SipParseResult result, SipRemote remote)
+        {
+        }
+
+        public void OnSendFailed(SipRemote remote) => Failed.TrySetResult(remote);
+    }
+
     private static async Task<SipResponse> ReadResponseAsync(NetworkStream stream)
     {
         using var cts = new CancellationTokenSource(Patience);
