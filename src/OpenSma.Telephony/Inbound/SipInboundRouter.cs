@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OpenSma.Engine;
 using OpenSma.Engine.Control;
 using OpenSma.Engine.Transactions;
+using OpenSma.Sip.Auth;
 using OpenSma.Sip.Dialogs;
 using OpenSma.Sip.Registrar;
 using OpenSma.Storage.Resources;
@@ -11,10 +12,13 @@ using OpenSma.Telephony.Legs;
 namespace OpenSma.Telephony.Inbound;
 
 /// <summary>
-/// Takes each incoming INVITE to an SMA: admits the caller (403), finds the SIP rule for the dialed
-/// number or the Request-URI host (404), picks the rule's first target SMA by priority that exists
-/// (480 when the rule is disabled or none does), answers the SDP offer (488, 503), rings, and starts
-/// the transaction that sends NEW_INBOUND_CALL. Assign <see cref="OnIncomingCall"/> to
+/// Takes each incoming INVITE to an SMA: admits the caller (403, or a 401 digest challenge for a
+/// voice connector's credentials), offers proxy-session numbers to the proxy resolver when one is
+/// set, finds the SIP rule for the dialed
+/// number or the Request-URI host (404), takes the rule's existing target SMAs by priority (480 when
+/// the rule is disabled or none exists; 503 when all are at their active-call limit), answers the SDP
+/// offer (488, 503), rings, and starts the transaction that sends NEW_INBOUND_CALL to the first
+/// target, failing over to the next when a handler cannot be invoked. Assign <see cref="OnIncomingCall"/> to
 /// <c>SipEndpoint.IncomingCall</c>.
 /// </summary>
 public sealed partial class SipInboundRouter
@@ -23,6 +27,7 @@ public sealed partial class SipInboundRouter
     private readonly CallEngine _engine;
     private readonly MediaPlane _plane;
     private readonly TrunkAdmission _admission;
+    private readonly SipDigestVerifier _verifier;
     private readonly ILogger _logger;
     private readonly ILogger _legLogger;
 
@@ -39,7 +44,9 @@ public sealed partial class SipInboundRouter
         _store = store;
         _engine = engine;
         _plane = plane;
-        _admission = new TrunkAdmission(store, registrar, plane.Options);
+        // One verifier for the router's life: its nonces are signed with a per-instance secret.
+        _verifier = new SipDigestVerifier(plane.Time);
+        _admission = new TrunkAdmission(store, registrar, plane.Options, _verifier);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger("OpenSma.Telephony.Inbound");
         _legLogger = loggers.CreateLogger("OpenSma.Telephony.Legs");
@@ -74,10 +81,16 @@ public sealed partial class SipInboundRouter
     {
         var ct = CancellationToken.None;
         var facts = InviteFacts.From(dialog.InitialInvite);
-        var (allowed, why) = await _admission.CheckAsync(facts, ct).ConfigureAwait(false);
-        if (!allowed)
+        var admission = await _admission.CheckAsync(facts, dialog.InitialInvite, ct).ConfigureAwait(false);
+        switch (admission.Verdict)
         {
-            return Refuse(dialog, 403, "Forbidden", why);
+            case AdmissionVerdict.Refuse:
+                return Refuse(dialog, 403, "Forbidden", admission.Reason);
+            case AdmissionVerdict.Challenge:
+                // The caller retries with credentials as a new INVITE, which comes through here again.
+                LogRefused(_logger, dialog.CallId, 401, admission.Reason);
+                dialog.RejectWithChallenge(_verifier, admission.Realm!, admission.Auth);
+                return null;
         }
 
         if (await FindProxyRouteAsync(facts, ct).ConfigureAwait(false) is { } proxied)
@@ -96,20 +109,25 @@ public sealed partial class SipInboundRouter
             return Refuse(dialog, 480, "Temporarily Unavailable", $"SIP rule {rule.Id} is disabled");
         }
 
-        SipMediaApplication? application = null;
+        var targets = new List<SipMediaApplicationRef>(rule.TargetApplications.Count);
         foreach (var target in rule.TargetApplications.OrderBy(t => t.Priority))
         {
-            // Failover: a target whose SMA no longer exists is skipped for the next priority.
-            application = (await _store.GetAsync<SipMediaApplication>(target.SipMediaApplicationId, ct).ConfigureAwait(false))?.Value;
-            if (application is not null)
+            // A target whose SMA no longer exists is skipped; the engine fails over between the rest
+            // when a handler cannot be invoked.
+            if ((await _store.GetAsync<SipMediaApplication>(target.SipMediaApplicationId, ct).ConfigureAwait(false))?.Value is { } sma)
             {
-                break;
+                targets.Add(new SipMediaApplicationRef(sma.Id, sma.AwsAccountId, sma.AwsRegion, sma.Endpoint));
             }
         }
 
-        if (application is null)
+        if (targets.Count == 0)
         {
             return Refuse(dialog, 480, "Temporarily Unavailable", $"SIP rule {rule.Id} has no existing target SMA");
+        }
+
+        if (!_engine.CanAcceptInboundCall(targets))
+        {
+            return Refuse(dialog, CallEngine.CapacityRefusalSipCode, "Service Unavailable", $"every target SMA of SIP rule {rule.Id} is at its active-call limit");
         }
 
         var leg = SipCallLeg.AcceptInvite(dialog, _plane, facts.Caller, dialed, facts.SipHeaders, _legLogger, out _);
@@ -119,11 +137,8 @@ public sealed partial class SipInboundRouter
         }
 
         dialog.Ring(180);
-        var transaction = _engine.StartInboundCall(
-            new SipMediaApplicationRef(application.Id, application.AwsAccountId, application.AwsRegion, application.Endpoint),
-            leg,
-            rule.Id);
-        LogRouted(_logger, dialog.CallId, dialed, rule.Id, application.Id, transaction.TransactionId);
+        var transaction = _engine.StartInboundCall(targets, leg, rule.Id);
+        LogRouted(_logger, dialog.CallId, dialed, rule.Id, string.Join(", ", targets.Select(t => t.SipMediaApplicationId)), transaction.TransactionId);
         CallStarted?.Invoke(leg, transaction);
         return leg;
     }
@@ -150,8 +165,8 @@ public sealed partial class SipInboundRouter
         return null;
     }
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "INVITE {SipCallId} to {Number}: rule {RuleId} -> SMA {SmaId}, transaction {TransactionId}")]
-    private static partial void LogRouted(ILogger logger, string sipCallId, string number, string ruleId, string smaId, string transactionId);
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "INVITE {SipCallId} to {Number}: rule {RuleId} -> SMAs {SmaIds} in priority order, transaction {TransactionId}")]
+    private static partial void LogRouted(ILogger logger, string sipCallId, string number, string ruleId, string smaIds, string transactionId);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "INVITE {SipCallId} refused {Code}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string sipCallId, int code, string reason);

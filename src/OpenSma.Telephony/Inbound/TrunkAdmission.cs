@@ -1,4 +1,6 @@
 using System.Net;
+using OpenSma.Sip.Auth;
+using OpenSma.Sip.Messages;
 using OpenSma.Sip.Registrar;
 using OpenSma.Storage.Resources;
 
@@ -6,13 +8,18 @@ namespace OpenSma.Telephony.Inbound;
 
 /// <summary>
 /// Who may place calls into OpenSMA. An INVITE addressed to a voice connector's host name must come
-/// from that connector's allowed networks (Termination.CidrAllowedList) when it lists any; with
-/// <see cref="TelephonyOptions.RequireTrunkAuthorization"/> every caller must be an allowed trunk host
-/// or a registered softphone. Otherwise (zero-config) anyone may call.
+/// from that connector's allowed networks (Termination.CidrAllowedList) or answer a digest challenge
+/// with one of its <c>Credentials</c>, when it has either. With
+/// <see cref="TelephonyOptions.RequireTrunkAuthorization"/> every caller must be an allowed trunk host,
+/// a registered softphone, or authenticate with some voice connector's credentials. Otherwise
+/// (zero-config) anyone may call.
 /// </summary>
-internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registrar, TelephonyOptions options)
+internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registrar, TelephonyOptions options, SipDigestVerifier verifier)
 {
-    public async ValueTask<(bool Allowed, string Reason)> CheckAsync(InviteFacts facts, CancellationToken cancellationToken)
+    /// <summary>Digest realm for callers that address no particular voice connector.</summary>
+    public const string DefaultRealm = "opensma";
+
+    public async ValueTask<Admission> CheckAsync(InviteFacts facts, SipRequest invite, CancellationToken cancellationToken)
     {
         var connector = await store.FindByKeyAsync<VoiceConnector>(facts.RequestHost, cancellationToken).ConfigureAwait(false)
             ?? await store.FindByKeyAsync<VoiceConnector>(facts.RequestHost.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
@@ -20,40 +27,87 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
         {
             if (addressed.Termination is { Disabled: true })
             {
-                return (false, $"voice connector {addressed.Id} does not accept calls (termination disabled)");
+                return Admission.Refuse($"voice connector {addressed.Id} does not accept calls (termination disabled)");
             }
 
             var cidrs = addressed.Termination?.CidrAllowedList ?? [];
-            if (cidrs.Count == 0 && !options.RequireTrunkAuthorization)
+            var credentials = addressed.Credentials ?? [];
+            if (cidrs.Count == 0 && credentials.Count == 0 && !options.RequireTrunkAuthorization)
             {
-                return (true, "voice connector without an allow list");
+                return Admission.Admit("voice connector without an allow list or credentials");
             }
 
-            return InAny(cidrs, facts.Source)
-                ? (true, "allowed by the voice connector's CIDR list")
-                : (false, $"{facts.Source} is not in voice connector {addressed.Id}'s allowed networks");
+            if (InAny(cidrs, facts.Source))
+            {
+                return Admission.Admit("allowed by the voice connector's CIDR list");
+            }
+
+            return credentials.Count > 0
+                ? Digest(invite, addressed.OutboundHostName, [addressed])
+                : Admission.Refuse($"{facts.Source} is not in voice connector {addressed.Id}'s allowed networks");
         }
 
         if (!options.RequireTrunkAuthorization)
         {
-            return (true, "trunk checks are off");
+            return Admission.Admit("trunk checks are off");
         }
 
         if (facts.Source is { } source && registrar is not null
             && registrar.Users().Any(u => registrar.Lookup(u).Any(b => Same(b.Source.Address, source))))
         {
-            return (true, "registered softphone");
+            return Admission.Admit("registered softphone");
         }
 
+        var withCredentials = new List<VoiceConnector>();
         foreach (var stored in await store.ListAllAsync<VoiceConnector>(cancellationToken).ConfigureAwait(false))
         {
-            if (stored.Value.Termination is { Disabled: false, CidrAllowedList: { Count: > 0 } list } && InAny(list, facts.Source))
+            if (stored.Value.Termination is { Disabled: true })
             {
-                return (true, $"allowed by voice connector {stored.Value.Id}");
+                continue;
+            }
+
+            if (stored.Value.Termination is { CidrAllowedList: { Count: > 0 } list } && InAny(list, facts.Source))
+            {
+                return Admission.Admit($"allowed by voice connector {stored.Value.Id}");
+            }
+
+            if (stored.Value.Credentials is { Count: > 0 })
+            {
+                withCredentials.Add(stored.Value);
             }
         }
 
-        return (false, $"{facts.Source} is neither an allowed trunk host nor a registered softphone");
+        return withCredentials.Count > 0
+            ? Digest(invite, DefaultRealm, withCredentials)
+            : Admission.Refuse($"{facts.Source} is neither an allowed trunk host nor a registered softphone");
+    }
+
+    /// <summary>
+    /// Checks the INVITE's digest answer against each connector's credentials: one match admits; an
+    /// answer that matches none is refused (403); no answer, or a stale or replayed one, is challenged.
+    /// </summary>
+    private Admission Digest(SipRequest invite, string realm, IReadOnlyList<VoiceConnector> connectors)
+    {
+        var outcome = SipAuthResult.Missing;
+        foreach (var connector in connectors)
+        {
+            var credentials = connector.Credentials!;
+            var result = verifier.Verify(invite, realm, user => credentials.FirstOrDefault(c => c.Username == user)?.Password);
+            if (result.IsAuthenticated)
+            {
+                return Admission.Admit($"digest user {result.Username} of voice connector {connector.Id}");
+            }
+
+            // A stale or replayed answer had the right password: challenge again rather than refuse.
+            if (result.NeedsStaleChallenge || (result.Status == SipAuthStatus.Failed && outcome.Status == SipAuthStatus.Missing))
+            {
+                outcome = result;
+            }
+        }
+
+        return outcome.Status == SipAuthStatus.Failed
+            ? Admission.Refuse($"digest credentials for realm {realm} do not match any voice connector's")
+            : Admission.Challenge(realm, outcome);
     }
 
     internal static bool InAny(IReadOnlyList<string> cidrs, IPAddress? address)
@@ -78,4 +132,22 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
 
     private static bool Same(IPAddress a, IPAddress b) =>
         (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(b.IsIPv4MappedToIPv6 ? b.MapToIPv4() : b);
+}
+
+internal enum AdmissionVerdict
+{
+    Admit,
+    Refuse,
+    Challenge,
+}
+
+/// <summary>What admission decided: admit, refuse (403), or challenge for digest credentials of <see cref="Realm"/> (401).</summary>
+internal readonly record struct Admission(AdmissionVerdict Verdict, string Reason, string? Realm = null, SipAuthResult Auth = default)
+{
+    public static Admission Admit(string reason) => new(AdmissionVerdict.Admit, reason);
+
+    public static Admission Refuse(string reason) => new(AdmissionVerdict.Refuse, reason);
+
+    public static Admission Challenge(string realm, SipAuthResult auth) =>
+        new(AdmissionVerdict.Challenge, auth.NeedsStaleChallenge ? "stale digest answer" : "no digest answer", realm, auth);
 }
