@@ -52,5 +52,18 @@ public sealed class SipTelephony : IDisposable
         return Inbound;
     }
 
+    /// <summary>Live SIP legs, bridges, RTP port leases and media send timing, cheaply read (for metrics).</summary>
+    public SipTelephonySnapshot Snapshot()
+    {
+        var ports = Media.Ports;
+        return new SipTelephonySnapshot(
+            Media.LiveLegs,
+            Media.Bridges,
+            ports.Capacity - ports.Available,
+            ports.Capacity,
+            Media.Clock.ListenerCount,
+            Media.SendTiming.Snapshot());
+    }
+
     public void Dispose() => Media.Dispose();
 }

@@ -1,5 +1,4 @@
 using OpenSma.Media.Codecs;
-using OpenSma.Media.Mixing;
 using OpenSma.Media.Rtp;
 using OpenSma.Media.Sdp;
 
@@ -17,6 +16,7 @@ internal sealed class LegMedia : IDisposable
     private readonly MediaPlane _plane;
     private readonly Lock _gate = new();
     private IDisposable? _tick;
+    private TimedClockListener? _timed;
     private bool _started;
     private bool _disposed;
 
@@ -37,7 +37,7 @@ internal sealed class LegMedia : IDisposable
     public bool IsNegotiated => OfferAnswer.Current is not null;
 
     /// <summary>The bridge this leg is part of; owned jointly with the other leg.</summary>
-    public LegBridge? Bridge { get; set; }
+    public BridgeLink? Bridge { get; set; }
 
     public bool IsDisposed
     {
@@ -102,7 +102,8 @@ internal sealed class LegMedia : IDisposable
             var options = Session.Options;
             Session.Update(options with { Direction = MediaDirection.Inactive });
             Session.Update(options);
-            _tick = _plane.Clock.Subscribe(Session);
+            _timed = new TimedClockListener(Session, _plane.SendTiming, _plane.Time, _plane.GridStart);
+            _tick = _plane.Clock.Subscribe(_timed);
         }
     }
 
@@ -135,7 +136,8 @@ internal sealed class LegMedia : IDisposable
 
     public void Dispose()
     {
-        LegBridge? bridge;
+        BridgeLink? bridge;
+        TimedClockListener? timed;
         lock (_gate)
         {
             if (_disposed)
@@ -148,7 +150,11 @@ internal sealed class LegMedia : IDisposable
             Bridge = null;
             _tick?.Dispose();
             _tick = null;
+            timed = _timed;
+            _timed = null;
         }
+
+        timed?.Complete();
 
         bridge?.Dispose();
         // Disposing the session disposes its transport, which returns the port pair.

@@ -13,6 +13,8 @@ namespace OpenSma.Telephony.Legs;
 public sealed class MediaPlane : IDisposable
 {
     private readonly IPAddress _bindAddress;
+    private int _liveLegs;
+    private int _bridges;
 
     public MediaPlane(TelephonyOptions options, TimeProvider time, string? sipAdvertisedHost = null)
     {
@@ -21,6 +23,8 @@ public sealed class MediaPlane : IDisposable
         Options = options;
         Time = time;
         Ports = new RtpPortAllocator(options.RtpPortMin, options.RtpPortMax);
+        // The clock takes its own start the same instant; send timing measures against this grid.
+        GridStart = time.GetTimestamp();
         Clock = new MediaClock(time);
         _bindAddress = IPAddress.Parse(options.RtpBindAddress);
         AdvertisedAddress = ChooseAdvertised(options.AdvertisedAddress, sipAdvertisedHost, _bindAddress);
@@ -38,6 +42,26 @@ public sealed class MediaPlane : IDisposable
     public IPAddress AdvertisedAddress { get; }
 
     public MediaCapabilities Capabilities { get; init; } = MediaCapabilities.Default;
+
+    /// <summary>How punctually the legs' RTP left against the clock's 20 ms grid.</summary>
+    public MediaSendTiming SendTiming { get; } = new();
+
+    /// <summary>SIP legs created and not yet released.</summary>
+    public int LiveLegs => Volatile.Read(ref _liveLegs);
+
+    /// <summary>Bridges between two SIP legs that are relaying audio now.</summary>
+    public int Bridges => Volatile.Read(ref _bridges);
+
+    /// <summary>The timestamp the media clock's tick grid starts from.</summary>
+    internal long GridStart { get; }
+
+    internal void LegOpened() => Interlocked.Increment(ref _liveLegs);
+
+    internal void LegReleased() => Interlocked.Decrement(ref _liveLegs);
+
+    internal void BridgeOpened() => Interlocked.Increment(ref _bridges);
+
+    internal void BridgeClosed() => Interlocked.Decrement(ref _bridges);
 
     /// <summary>Binds a port pair for a new leg; null when the range is exhausted (the call gets 503).</summary>
     internal LegMedia? TryOpenLeg()

@@ -51,6 +51,7 @@ public sealed partial class SipCallLeg : ICallLeg
         SipHeaders = sipHeaders;
         CallId = Guid.NewGuid().ToString();
         StartTime = plane.Time.GetUtcNow();
+        plane.LegOpened();
     }
 
     public string CallId { get; }
@@ -224,7 +225,7 @@ public sealed partial class SipCallLeg : ICallLeg
 
         if (other is null)
         {
-            LegBridge? old;
+            BridgeLink? old;
             lock (_gate)
             {
                 old = media.Bridge;
@@ -254,7 +255,10 @@ public sealed partial class SipCallLeg : ICallLeg
 
         OpenMediaPath();
         otherLeg.OpenMediaPath();
-        var bridge = new LegBridge(media.Session, otherMedia.Session);
+        // A leg moved to a new partner leaves its old bridge (both directions of it) first.
+        media.Bridge?.Dispose();
+        otherMedia.Bridge?.Dispose();
+        var bridge = new BridgeLink(_plane, new LegBridge(media.Session, otherMedia.Session));
         media.Bridge = bridge;
         otherMedia.Bridge = bridge;
     }
@@ -290,6 +294,7 @@ public sealed partial class SipCallLeg : ICallLeg
             dialog = _dialog;
         }
 
+        _plane.LegReleased();
         _stop.Cancel();
         _media?.Dispose();
         if (dialog is { State: not SipDialogState.Terminated })

@@ -55,6 +55,8 @@ public sealed class OutboundCallTests
         var aBefore = a.LoudFrames();
         _ = b.Play(ToneGenerator.Beep(TimeSpan.FromSeconds(1), 700));
         await a.WaitLoudFramesAsync(aBefore + 30);
+        var during = rig.Telephony.Snapshot();
+        Assert.Equal((2, 1, 2, 2), (during.LiveLegs, during.Bridges, during.RtpPortPairsInUse, during.ClockStreams));
 
         await b.HangUpAsync().WaitAsync(Rig.Patience);
         var hangups = await WaitForHangupsAsync(rig.Handler, 2);

@@ -133,7 +133,8 @@ internal sealed class Rig : IAsyncDisposable
             && !(LegsSnapshot().All(l => l.IsReleased && l.Dialog?.State is null or OpenSma.Sip.Dialogs.SipDialogState.Terminated)
                  && Telephony.Media.Ports.Available == Telephony.Media.Ports.Capacity
                  && Telephony.Media.Clock.ListenerCount == 0
-                 && Engine.ActiveTransactions == 0))
+                 && Engine.ActiveTransactions == 0
+                 && Telephony.Snapshot().LiveLegs == 0))
         {
             await Task.Delay(20);
         }
@@ -143,6 +144,10 @@ internal sealed class Rig : IAsyncDisposable
         Assert.Equal(Telephony.Media.Ports.Capacity, Telephony.Media.Ports.Available);
         Assert.Equal(0, Telephony.Media.Clock.ListenerCount);
         Assert.Equal(0, Engine.ActiveTransactions);
+        var snapshot = Telephony.Snapshot();
+        Assert.Equal((0, 0, 0, 0), (snapshot.LiveLegs, snapshot.Bridges, snapshot.RtpPortPairsInUse, snapshot.ClockStreams));
+        // Every leg that sent recorded its stream's send jitter when it stopped (a leg ticked on hold may record without sending).
+        Assert.InRange(snapshot.SendTiming.Streams, LegsSnapshot().Count(l => l.GetRtpStatistics()?.PacketsSent > 1), LegsSnapshot().Length);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,44 @@
+using OpenSma.Media.Clock;
+
+namespace OpenSma.Telephony.Legs;
+
+/// <summary>
+/// Stands between the media clock and one leg's RTP session: runs the session's tick, then notes
+/// how late against the ideal grid the packet left and keeps the RFC 3550 jitter estimate of those
+/// send times for the stream (<see cref="MediaSendTiming"/>).
+/// </summary>
+internal sealed class TimedClockListener(IMediaClockListener inner, MediaSendTiming timing, TimeProvider time, long gridStart) : IMediaClockListener
+{
+    private long _previousLateness;
+    private double _jitter;
+    private long _ticks;
+
+    public void OnTick(long tick)
+    {
+        inner.OnTick(tick);
+        var lateness = LatenessTicks(time.GetElapsedTime(gridStart).Ticks, tick);
+        timing.RecordLateness(lateness);
+        if (_ticks++ > 0)
+        {
+            // D(i-1, i) of RFC 3550 section 6.4.1, with send times in place of arrival times.
+            var d = Math.Abs(lateness - _previousLateness);
+            _jitter += (d - _jitter) / 16;
+        }
+
+        _previousLateness = lateness;
+    }
+
+    /// <summary>The stream's jitter estimate so far, in ticks of 100 ns.</summary>
+    public double JitterTicks => _jitter;
+
+    /// <summary>Records the stream's final estimate; called once when the leg stops sending.</summary>
+    public void Complete()
+    {
+        if (_ticks > 1)
+        {
+            timing.RecordStreamJitter((long)_jitter);
+        }
+    }
+
+    internal static long LatenessTicks(long elapsedTicks, long tick) => elapsedTicks - (tick * MediaClock.FrameInterval.Ticks);
+}
