@@ -17,6 +17,12 @@ public sealed partial class SipDialog
     private long _nextRSeq;
     private (ReadOnlyMemory<byte> Body, string? ContentType)? _heldAnswer;
 
+    // Offer/answer in the early dialog (RFC 3262 §5, RFC 6337 §2): the RSeq of the reliable
+    // provisional whose body was our offer and whose PRACK must bring the answer, and whether an
+    // offer/answer exchange has completed, after which a body in a PRACK is a new offer.
+    private long? _offerAwaitingPrackAnswer;
+    private bool _earlySessionAgreed;
+
     /// <summary>True when the caller's INVITE lists 100rel in Supported or Require: reliable provisionals are possible.</summary>
     public bool PeerSupportsReliableProvisionals =>
         InitialInvite.HasOptionTag(SipHeaderNames.Supported, "100rel") || PeerRequiresReliableProvisionals;
@@ -29,6 +35,8 @@ public sealed partial class SipDialog
     /// Completes true when the caller acknowledged it with PRACK; false when the caller does not
     /// support 100rel (the response was then sent unreliably), when the call ended first, or when
     /// no PRACK came within 64*T1 (the INVITE is then rejected with 500, as §3 advises).
+    /// When the INVITE had no offer, the first reliable provisional with a body carries ours and
+    /// the caller's PRACK carries the answer: it arrives as <see cref="SipEarlyAnswerReceived"/>.
     /// </summary>
     public Task<bool> RingReliablyAsync(int statusCode = 183, ReadOnlyMemory<byte> body = default, string? contentType = null, CancellationToken cancellationToken = default)
     {
@@ -76,6 +84,19 @@ public sealed partial class SipDialog
         }
 
         next.RSeq = _nextRSeq++;
+        if (!next.Body.IsEmpty && !_earlySessionAgreed && _offerAwaitingPrackAnswer is null)
+        {
+            if (InitialInvite.Body.IsEmpty)
+            {
+                // §5: with no offer in the INVITE, the first reliable provisional with a body carries ours.
+                _offerAwaitingPrackAnswer = next.RSeq;
+            }
+            else
+            {
+                _earlySessionAgreed = true;
+            }
+        }
+
         next.Interval = _ua.Core.Transactions.Timers.T1;
         next.Started = _ua.Core.Time.GetTimestamp();
         _reliableInFlight = next;
@@ -125,16 +146,7 @@ public sealed partial class SipDialog
 
         _reliableInFlight = null;
         _reliableTimer?.Stop();
-        if (prack.Body.IsEmpty)
-        {
-            RespondInDialog(tx, 200, default, null, null);
-        }
-        else
-        {
-            // An offer or answer in the PRACK: the application answers the PRACK itself.
-            Emit(new SipDialogRequestReceived(new SipIncomingRequest(this, tx)));
-        }
-
+        AnswerPrack(prack, tx, provisional);
         provisional.Acknowledged.TrySetResult(true);
         if (State != SipDialogState.Early || IsAnswered)
         {
@@ -147,6 +159,48 @@ public sealed partial class SipDialog
             _heldAnswer = null;
             SendAnswer(held.Body, held.ContentType);
         }
+    }
+
+    /// <summary>
+    /// The body of a PRACK per RFC 3262 §5: the answer to the offer in the provisional it
+    /// acknowledges (we answer 200 and report <see cref="SipEarlyAnswerReceived"/>), or, once an
+    /// offer/answer exchange has completed, a new offer that only the application can answer
+    /// (<see cref="SipDialogRequestReceived"/>: 200 with an answer, or 488).
+    /// </summary>
+    private void AnswerPrack(SipRequest prack, ServerTransaction tx, ReliableProvisional provisional)
+    {
+        if (_offerAwaitingPrackAnswer == provisional.RSeq)
+        {
+            _offerAwaitingPrackAnswer = null;
+            if (prack.Body.IsEmpty)
+            {
+                // §5 says the PRACK MUST carry the answer. Acknowledge anyway (refusing would
+                // only make the caller retransmit) and leave the offer open for the application.
+                RespondInDialog(tx, 200, default, null, null);
+                return;
+            }
+
+            _earlySessionAgreed = true;
+            RespondInDialog(tx, 200, default, null, null);
+            Emit(new SipEarlyAnswerReceived(prack));
+            return;
+        }
+
+        if (prack.Body.IsEmpty)
+        {
+            RespondInDialog(tx, 200, default, null, null);
+            return;
+        }
+
+        if (_offerAwaitingPrackAnswer is not null || !_earlySessionAgreed)
+        {
+            // An offer while ours awaits its answer, or before any exchange (the first offer
+            // belongs to the INVITE or to our reliable provisional): RFC 6337 §3.1 forbids both.
+            tx.Respond(SipResponses.Create(prack, 491));
+            return;
+        }
+
+        Emit(new SipDialogRequestReceived(new SipIncomingRequest(this, tx)));
     }
 
     private bool RAckMatches(SipRequest prack, long rseq)

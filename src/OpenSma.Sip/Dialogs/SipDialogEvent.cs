@@ -18,6 +18,13 @@ public sealed record SipDtmfReceived(char Digit, int DurationMs) : SipDialogEven
 /// <summary>An in-dialog request the application must answer: re-INVITE, UPDATE, INFO, REFER, NOTIFY, MESSAGE.</summary>
 public sealed record SipDialogRequestReceived(SipIncomingRequest Request) : SipDialogEvent;
 
+/// <summary>
+/// UAS: the caller's answer to the offer we sent in a reliable provisional response (the INVITE had
+/// no offer), carried in its PRACK (RFC 3262 §5). The PRACK has already been answered 200; read
+/// the answer from <paramref name="Prack"/>'s body and content type.
+/// </summary>
+public sealed record SipEarlyAnswerReceived(SipRequest Prack) : SipDialogEvent;
+
 /// <summary>Progress of a transfer we asked for with REFER: the status the transfer target answered, from NOTIFY.</summary>
 public sealed record SipReferProgress(int StatusCode, bool IsFinal) : SipDialogEvent;
 
