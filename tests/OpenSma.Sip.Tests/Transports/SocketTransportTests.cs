@@ -147,6 +147,18 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
+    public async Task Udp_DualModeSocketSendToClosedIPv4Port_ReportsUnmappedDestination()
+    {
+        var sink = new UnreachableSink();
+        await using var transport = new UdpSipTransport(new IPEndPoint(IPAddress.IPv6Any, 0));
+        await transport.StartAsync(sink, CancellationToken.None);
+        var closed = new IPEndPoint(IPAddress.Loopback, ClosedUdpPort(IPAddress.Loopback));
+
+        transport.Send(Encoding.UTF8.GetBytes(CoreHarness.Request("OPTIONS")), closed);
+        Assert.Equal(closed, (await sink.Failed.Task.WaitAsync(Patience)).EndPoint);
+    }
+
+    [Fact]
     public async Task Udp_SendAfterIcmpError_StillReachesOtherPeer()
     {
         var sink = new UnreachableSink();
