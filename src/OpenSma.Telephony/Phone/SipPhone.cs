@@ -1,9 +1,11 @@
+using System.Net;
 using OpenSma.Engine.Virtual;
 using OpenSma.Media.Clock;
 using OpenSma.Media.Rtp;
 using OpenSma.Sip;
 using OpenSma.Sip.Dialogs;
 using OpenSma.Sip.Messages;
+using OpenSma.Sip.Transports;
 
 namespace OpenSma.Telephony.Phone;
 
@@ -12,11 +14,71 @@ namespace OpenSma.Telephony.Phone;
 /// <c>opensma call --sip</c> and load runs. It dials a target (UAC) or answers a call handed to it
 /// (UAS: ring, then answer, busy, reject or never answer), then follows the same script as a
 /// virtual phone: digits (RFC 4733 or SIP INFO), WAV files spoken, a hang-up time. It records
-/// everything it hears and reports what happened.
+/// everything it hears and reports what happened. Built on an endpoint from <see cref="CreateEndpoint"/>,
+/// it can also register with a registrar (<see cref="RegisterAsync"/>); disposing it unregisters.
 /// </summary>
-public sealed class SipPhone(SipEndpoint sip, RtpPortAllocator ports, MediaClock clock, TimeProvider time, SipPhoneOptions? options = null)
+public sealed class SipPhone(SipEndpoint sip, RtpPortAllocator ports, MediaClock clock, TimeProvider time, SipPhoneOptions? options = null) : IAsyncDisposable
 {
     private readonly SipPhoneOptions _options = options ?? new SipPhoneOptions();
+    private readonly List<SipPhoneRegistration> _registrations = [];
+
+    /// <summary>
+    /// A SIP endpoint for a phone on UDP at <paramref name="bind"/>, whose transport can also carry the
+    /// phone's REGISTER requests (<see cref="PhoneTransport"/>). No registrar of its own unless
+    /// <paramref name="options"/> says so. Start it before dialing or registering.
+    /// </summary>
+    public static SipEndpoint CreateEndpoint(IPEndPoint bind, TimeProvider? time = null, SipEndpointOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        options ??= new SipEndpointOptions { RegistrarEnabled = false };
+        var transport = new PhoneTransport(new UdpSipTransport(bind, options.Limits));
+        return new SipEndpoint(options, time, loggerFactory: null, transports: [transport]);
+    }
+
+    /// <summary>
+    /// Registers <see cref="SipPhoneRegistrationOptions.User"/> at the registrar with this phone's SIP
+    /// socket as the contact, answering a digest challenge with the credentials given. Returns once
+    /// the first REGISTER has its answer (check <see cref="SipPhoneRegistration.IsRegistered"/> and
+    /// <see cref="SipPhoneRegistration.LastStatusCode"/>); a granted binding is refreshed before it
+    /// expires until the registration or the phone is disposed.
+    /// </summary>
+    public async Task<SipPhoneRegistration> RegisterAsync(SipPhoneRegistrationOptions registration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (!IPAddress.TryParse(registration.Registrar.Host.Trim('[', ']'), out _))
+        {
+            throw new ArgumentException($"The registrar {registration.Registrar} must be given by IP address.", nameof(registration));
+        }
+
+        var transport = sip.Transports.OfType<PhoneTransport>().FirstOrDefault()
+            ?? throw new InvalidOperationException("Registering needs a started endpoint built by SipPhone.CreateEndpoint (its transport carries the REGISTER).");
+        var local = transport.LocalEndPoint.Address;
+        var host = local.Equals(IPAddress.Any) || local.Equals(IPAddress.IPv6Any) ? _options.MediaAddress.ToString() : local.ToString();
+        var binding = new SipPhoneRegistration(transport, registration, host, time);
+        lock (_registrations)
+        {
+            _registrations.Add(binding);
+        }
+
+        await binding.StartAsync(cancellationToken).ConfigureAwait(false);
+        return binding;
+    }
+
+    /// <summary>Unregisters every registration made through this phone.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        SipPhoneRegistration[] registrations;
+        lock (_registrations)
+        {
+            registrations = [.. _registrations];
+            _registrations.Clear();
+        }
+
+        foreach (var registration in registrations)
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Calls <paramref name="target"/> and runs <paramref name="script"/>'s cues once answered.</summary>
     public async Task<SipPhoneReport> DialAsync(SipUri target, SipNameAddress from, VirtualParty script, IReadOnlyList<SipHeader>? headers = null, CancellationToken cancellationToken = default)
