@@ -9,9 +9,10 @@ namespace OpenSma.Media.Mixing;
 /// buffer's depth (<see cref="MaxFrames"/>) play in order, and a late duplicate or a packet whose
 /// time has passed is dropped. Output starts once <see cref="PrimeFrames"/> are queued; after an
 /// underrun the playout point waits and re-primes, so a burst of delayed packets plays late rather
-/// than being lost. A frame missing while later audio is queued (a lost packet), or an underrun,
-/// is concealed: the last complete frame is repeated with a gain fading from 1 to 0 over
-/// <see cref="ConcealmentFrames"/> frames, then silence. A gap in the timestamps longer than the
+/// than being lost. Missing audio (a lost packet while later audio is queued, or an underrun) is
+/// concealed by pitch waveform substitution (<see cref="LossConcealer"/>, after G.711 Appendix I):
+/// the last pitch period is repeated with overlap-add and faded over
+/// <see cref="ConcealmentFrames"/> frames (60 ms), then silence. A gap in the timestamps longer than the
 /// buffer's depth (silence suppression, a pause under a telephone-event) is collapsed: the next
 /// audio follows what is queued. Audio further ahead than the depth otherwise drops the oldest, so
 /// latency stays bounded; a jump of more than two seconds is a new timeline (a new SSRC or a
@@ -33,13 +34,13 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
     private readonly Lock _gate = new();
     private readonly short[] _ring = new short[Capacity];
     private readonly bool[] _present = new bool[Capacity];
-    private readonly short[] _last = new short[Frame];
+    private readonly LossConcealer _concealer = new();
     private bool _started;
     private bool _primed;
     private uint _playTimestamp;
     private int _readIndex;
     private int _end;
-    private int _concealed;
+    private bool _played;
 
     /// <summary>Samples from the playout point to the newest queued one (gaps included).</summary>
     public int BufferedSamples
@@ -88,12 +89,7 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
             {
                 if (!_started || _end < PrimeFrames * Frame)
                 {
-                    for (var i = 0; i < frame.Length; i++)
-                    {
-                        frame[i] = Concealment(i, frame.Length);
-                    }
-
-                    CountConcealed();
+                    Conceal(frame);
                     return;
                 }
 
@@ -107,12 +103,13 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
                 var index = (_readIndex + i) % Capacity;
                 if (i < take && _present[index])
                 {
-                    frame[i] = _ring[index];
+                    frame[i] = _concealer.Real(_ring[index]);
                     _present[index] = false;
+                    _played = true;
                 }
                 else
                 {
-                    frame[i] = Concealment(i, frame.Length);
+                    frame[i] = _played ? _concealer.Missing() : (short)0;
                     complete = false;
                 }
             }
@@ -128,16 +125,6 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
             {
                 ConcealedFrames++;
             }
-
-            if (complete)
-            {
-                _concealed = 0;
-                frame[..Math.Min(frame.Length, Frame)].CopyTo(_last);
-            }
-            else
-            {
-                CountConcealed();
-            }
         }
     }
 
@@ -146,11 +133,11 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
         lock (_gate)
         {
             Array.Clear(_present);
-            Array.Clear(_last);
+            _concealer.Reset();
             _started = false;
             _primed = false;
+            _played = false;
             _end = 0;
-            _concealed = 0;
         }
     }
 
@@ -244,19 +231,18 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
         _end = Math.Max(0, _end - samples);
     }
 
-    private void CountConcealed()
+    // Nothing to play: before any audio, silence; after audio, the concealer's substitute.
+    private void Conceal(Span<short> frame)
     {
-        if (_concealed <= ConcealmentFrames)
+        if (!_played)
         {
-            _concealed++;
+            frame.Clear();
+            return;
         }
-    }
 
-    // A missing sample: the last complete frame's sample at the same place, with a gain falling
-    // linearly from 1 to 0 across the first ConcealmentFrames missing frames.
-    private short Concealment(int i, int length)
-    {
-        var gain = 1f - ((_concealed + ((float)i / length)) / ConcealmentFrames);
-        return gain <= 0 ? (short)0 : (short)MathF.Round(_last[i % Frame] * gain);
+        for (var i = 0; i < frame.Length; i++)
+        {
+            frame[i] = _concealer.Missing();
+        }
     }
 }

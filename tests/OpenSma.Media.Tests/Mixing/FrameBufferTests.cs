@@ -40,9 +40,9 @@ public sealed class FrameBufferTests
         buffer.OnFrame(Frame(4));
         var stillPriming = Read(buffer);
 
-        // The last frame repeated with a gain falling from 1 to 0 over three frames.
+        // The signal's last period repeated: full level for 10 ms, then 20% less per 10 ms.
         Assert.Equal(3000, empty[0]);
-        Assert.Equal(2000, stillPriming[0]);
+        Assert.Equal(2400, stillPriming[0]);
         Assert.True(empty[159] < empty[0] && stillPriming[159] < stillPriming[0]);
         Assert.Equal(1, buffer.UnderrunFrames);
         Assert.Equal(160, buffer.BufferedSamples);
@@ -91,7 +91,7 @@ public sealed class FrameBufferTests
     }
 
     [Fact]
-    public void ReadFrame_LostPacket_IsConcealedByTheFadingLastFrame_ThenPlaybackGoesOn()
+    public void ReadFrame_LostPacket_IsConcealedAndMergedBackIntoTheAudio_ThenPlaybackGoesOn()
     {
         var buffer = new FrameBuffer();
         buffer.OnFrame(Frame(3000), 0);
@@ -104,8 +104,10 @@ public sealed class FrameBufferTests
         var concealed = Read(buffer);
 
         Assert.Equal(3000, concealed[0]);
-        Assert.InRange(concealed[159], 1990, 2010);
-        Assert.All(Read(buffer), s => Assert.Equal(7, s));
+        Assert.InRange(concealed[159], 2400, 2415); // 20 ms into the loss: 1 - (159 - 80) / 400 of the level
+        var merged = Read(buffer);
+        Assert.InRange(merged[0], 8, 2999);         // overlap-add from the substitute into the real audio
+        Assert.All(merged[80..], s => Assert.Equal(7, s));
         Assert.All(Read(buffer), s => Assert.Equal(8, s));
         Assert.Equal(1, buffer.ConcealedFrames);
         Assert.Equal(0, buffer.UnderrunFrames);
@@ -123,10 +125,12 @@ public sealed class FrameBufferTests
 
         var lost = Enumerable.Range(0, 5).Select(_ => Read(buffer)).ToList();
 
-        Assert.True(lost[0][0] > lost[1][0] && lost[1][0] > lost[2][0] && lost[2][0] > 0);
+        Assert.Equal([3000, 2400, 1200], lost.Take(3).Select(f => (int)f[0]));
         Assert.All(lost[3], s => Assert.Equal(0, s));
         Assert.All(lost[4], s => Assert.Equal(0, s));
-        Assert.All(Read(buffer), s => Assert.Equal(9, s));
+        var back = Read(buffer);
+        Assert.All(back, s => Assert.InRange(s, 0, 9)); // faded in from silence
+        Assert.All(back[80..], s => Assert.Equal(9, s));
         Assert.Equal(5, buffer.ConcealedFrames);
     }
 
@@ -160,7 +164,9 @@ public sealed class FrameBufferTests
         buffer.OnFrame(Frame(3), 320);
         buffer.OnFrame(Frame(4), 480);
 
-        Assert.All(Read(buffer), s => Assert.Equal(3, s));
+        var third = Read(buffer);
+        Assert.All(third, s => Assert.InRange(s, 2, 3)); // merged from the concealed 2s
+        Assert.All(third[80..], s => Assert.Equal(3, s));
         Assert.All(Read(buffer), s => Assert.Equal(4, s));
         Assert.Equal(0, buffer.LateSamples);
     }
@@ -222,10 +228,11 @@ public sealed class FrameBufferTests
         buffer.OnFrame(Frame(1000), 160);
         buffer.OnFrame(Frame(5), 800);
 
-        var played = Enumerable.Range(0, 6).Select(_ => Read(buffer)[0]).ToList();
+        var played = Enumerable.Range(0, 6).Select(_ => Read(buffer)).ToList();
 
-        // Frames at 320, 480 and 640 are missing: faded copies of the last frame, then the audio at 800.
-        Assert.Equal([1000, 1000, 1000, 667, 333, 5], played.Select(v => (int)v));
+        // Frames at 320, 480 and 640 are missing: the waveform continued and faded, then the audio at 800.
+        Assert.Equal([1000, 1000, 1000, 800, 400], played.Take(5).Select(f => (int)f[0]));
+        Assert.All(played[5][80..], s => Assert.Equal(5, s));
         Assert.Equal(3, buffer.ConcealedFrames);
     }
 }
