@@ -125,9 +125,17 @@ public sealed partial class SipDialog
     }
 
     /// <summary>ACK for a 2xx: a new transaction-less request with the INVITE's CSeq number (RFC 3261 §13.2.2.4).</summary>
-    internal void SendAck(SipRequest invite, SipResponse response)
+    internal void SendAck(SipRequest invite, SipResponse response, SipBody? body = null)
     {
         var ack = NewRequest(SipMethods.Ack, invite.CSeq!.Value.Number);
+        if (body is { } answer)
+        {
+            // RFC 3261 §13.2.1: the answer to an offer made in the 2xx travels in the ACK.
+            ack.Headers.Add(SipHeaderNames.ContentType, answer.ContentType);
+            ack.Body = answer.Content;
+            RememberLocalBody(answer.Content, answer.ContentType);
+        }
+
         _lastAck = ack;
         if (NextHop() is { } hop)
         {

@@ -26,6 +26,14 @@ public sealed record SipInviteOptions
     /// <summary>Used to answer one 401/407 challenge.</summary>
     public SipCredentials? Credentials { get; init; }
 
+    /// <summary>
+    /// For an INVITE sent without an offer (empty <see cref="Body"/>): called under the stack's gate
+    /// with the 2xx, whose body is the callee's offer, and returns our answer, which goes in the ACK
+    /// (RFC 3261 §13.2.1, RFC 3264). Without it, or when it returns null, the ACK has no body and
+    /// the call has no agreed session, so the application should hang up.
+    /// </summary>
+    public Func<SipResponse, SipBody?>? AnswerInAck { get; init; }
+
     /// <summary>Receives provisional responses (180, 183 with early media), under the stack's gate: keep it short.</summary>
     public Action<SipResponse>? OnProvisional { get; init; }
 }

@@ -21,6 +21,7 @@ internal sealed class SipOutgoingInvite
     private ClientInviteTransaction? _transaction;
     private SipRemote? _flow;
     private bool _authTried;
+    private bool _intervalRaised;
     private bool _cancelRequested;
     private bool _cancelSent;
     private bool _provisionalSeen;
@@ -123,6 +124,13 @@ internal sealed class SipOutgoingInvite
             return;
         }
 
+        if (response.StatusCode == 422 && !_intervalRaised && !_cancelRequested && RaiseSessionInterval(tx.Request, response) is { } longer)
+        {
+            _intervalRaised = true;
+            Send(longer);
+            return;
+        }
+
         if (response.StatusCode is 401 or 407 && !_authTried && !_cancelRequested && _options.Credentials is { } credentials
             && SipDigestClient.Authorize(tx.Request, response, credentials) is { } retry)
         {
@@ -148,14 +156,14 @@ internal sealed class SipOutgoingInvite
 
             // A second 2xx from another fork: confirm it and end it at once (RFC 3261 §13.2.2.4).
             var extra = _ua.CreateUacDialog(tx.Request, response, LocalTag, _flow!);
-            extra.SendAck(tx.Request, response);
+            extra.SendAck(tx.Request, response, AnswerFor(tx.Request, response));
             extra.SendBye();
             return;
         }
 
         _dialog = _ua.CreateUacDialog(tx.Request, response, LocalTag, _flow!);
         _dialog.ContinueLocalSeq(_localSeq);
-        _dialog.SendAck(tx.Request, response);
+        _dialog.SendAck(tx.Request, response, AnswerFor(tx.Request, response));
         if (_cancelRequested)
         {
             // CANCEL lost the race with the 2xx: the call exists now, so ACK it and hang up.
@@ -173,6 +181,33 @@ internal sealed class SipOutgoingInvite
 
         _dialog.Emit(new SipDialogConfirmed());
         _result.TrySetResult(new SipInviteResult(_dialog, response));
+    }
+
+    /// <summary>Our answer for the ACK when the INVITE had no offer and the 2xx carries one.</summary>
+    private SipBody? AnswerFor(SipRequest invite, SipResponse response) =>
+        invite.Body.IsEmpty && !response.Body.IsEmpty && _options.AnswerInAck is { } answer ? answer(response) : null;
+
+    /// <summary>
+    /// RFC 4028 §7.4: a 422 says our Session-Expires is below the callee's Min-SE. The INVITE is
+    /// sent again (new transaction, next CSeq) with the interval raised to it and Min-SE set, once.
+    /// </summary>
+    private static SipRequest? RaiseSessionInterval(SipRequest invite, SipResponse response)
+    {
+        if (SipSessionExpires.From(invite) is not { } asked
+            || response.Headers.Get(SipHeaderNames.MinSE)?.Split(';')[0].Trim() is not { } text
+            || !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minimum)
+            || minimum <= asked.Seconds)
+        {
+            return null;
+        }
+
+        var retry = invite.Clone();
+        retry.Headers.Remove(SipHeaderNames.Via);
+        var cseq = invite.CSeq!.Value;
+        retry.Headers.Set(SipHeaderNames.CSeq, new SipCSeq(cseq.Number + 1, cseq.Method).ToString());
+        retry.Headers.Set(SipHeaderNames.SessionExpires, (asked with { Seconds = minimum }).ToString());
+        retry.Headers.Set(SipHeaderNames.MinSE, minimum.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return retry;
     }
 
     /// <summary>RFC 3263 §4.3: this target failed before it took the call on, and another one is left.</summary>

@@ -29,6 +29,80 @@ public sealed class UacInviteTests
     }
 
     [Fact]
+    public async Task Invite_422WithMinSE_RetriesOnceWithRaisedIntervalAndMinSE()
+    {
+        var h = new EndpointHarness();
+        var call = h.Endpoint.InviteAsync(Options() with { Headers = [new SipHeader("Session-Expires", "120;refresher=uac")] });
+        var invite = (SipRequest)Assert.Single(h.Sent());
+
+        var tooSmall = SipResponses.Create(invite, 422, toTag: "t1");
+        tooSmall.Headers.Add("Min-SE", "1800");
+        h.Receive(tooSmall);
+        var sent = h.Sent().Cast<SipRequest>().ToList();
+        Assert.Equal(["ACK", "INVITE"], sent.Select(r => r.Method));
+        var retry = sent[1];
+        Assert.Equal(new SipCSeq(2, "INVITE"), retry.CSeq);
+        Assert.Equal(invite.CallId, retry.CallId);
+        Assert.NotEqual(invite.TopVia!.Branch, retry.TopVia!.Branch);
+        Assert.Equal("1800;refresher=uac", retry.Headers.Get("Session-Expires"));
+        Assert.Equal("1800", retry.Headers.Get("Min-SE"));
+
+        // A second 422 is final: the retry happens once.
+        var again = SipResponses.Create(retry, 422, toTag: "t2");
+        again.Headers.Add("Min-SE", "3600");
+        h.Receive(again);
+        Assert.Equal(422, (await call.WaitAsync(TimeSpan.FromSeconds(10))).FinalResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invite_WithoutOffer_AnswerToOfferIn2xxGoesInAck()
+    {
+        var h = new EndpointHarness();
+        SipResponse? offered = null;
+        var call = h.Endpoint.InviteAsync(Options() with
+        {
+            Body = default,
+            ContentType = null,
+            AnswerInAck = ok =>
+            {
+                offered = ok;
+                return new SipBody(Encoding.UTF8.GetBytes("v=0 our answer\r\n"), "application/sdp");
+            },
+        });
+        var invite = (SipRequest)Assert.Single(h.Sent());
+        Assert.True(invite.Body.IsEmpty);
+
+        var ok = Reply(invite, 200);
+        ok.Headers.Add("Content-Type", "application/sdp");
+        ok.Body = Encoding.UTF8.GetBytes("v=0 their offer\r\n");
+        h.Receive(ok);
+        var ack = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal("ACK", ack.Method);
+        Assert.Equal("application/sdp", ack.ContentType);
+        Assert.Equal("v=0 our answer\r\n", Encoding.UTF8.GetString(ack.Body.Span));
+        Assert.Equal("v=0 their offer\r\n", Encoding.UTF8.GetString(offered!.Body.Span));
+        Assert.True((await call.WaitAsync(TimeSpan.FromSeconds(10))).IsAnswered);
+
+        // A retransmitted 2xx gets the same ACK, answer included.
+        h.Receive(ok);
+        Assert.Equal("v=0 our answer\r\n", Encoding.UTF8.GetString(Assert.IsType<SipRequest>(Assert.Single(h.Sent())).Body.Span));
+    }
+
+    [Fact]
+    public async Task Invite_WithOffer_AckHasNoBodyEvenWithAnswerCallback()
+    {
+        var h = new EndpointHarness();
+        var call = h.Endpoint.InviteAsync(Options() with { AnswerInAck = _ => new SipBody(Encoding.UTF8.GetBytes("x"), "application/sdp") });
+        var invite = (SipRequest)Assert.Single(h.Sent());
+        var ok = Reply(invite, 200);
+        ok.Headers.Add("Content-Type", "application/sdp");
+        ok.Body = Encoding.UTF8.GetBytes("answer");
+        h.Receive(ok);
+        Assert.True(Assert.IsType<SipRequest>(Assert.Single(h.Sent())).Body.IsEmpty);
+        Assert.True((await call.WaitAsync(TimeSpan.FromSeconds(10))).IsAnswered);
+    }
+
+    [Fact]
     public async Task Invite_Answered_AcksAndReturnsConfirmedDialog()
     {
         var h = new EndpointHarness();
