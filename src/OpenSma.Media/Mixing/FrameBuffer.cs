@@ -85,46 +85,70 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
     {
         lock (_gate)
         {
-            if (!_primed)
-            {
-                if (!_started || _end < PrimeFrames * Frame)
-                {
-                    Conceal(frame);
-                    return;
-                }
+            ReadLocked(frame);
+        }
+    }
 
-                _primed = true;
-            }
-
-            var take = Math.Min(frame.Length, _end);
-            var complete = take == frame.Length;
-            for (var i = 0; i < frame.Length; i++)
+    /// <summary>
+    /// Reads the next frame only when there is audio to play (queued, or a loss between queued
+    /// audio to conceal); false, with nothing consumed, while priming or when nothing is queued.
+    /// For consumers that pass audio on in order and must not invent frames of their own.
+    /// </summary>
+    internal bool TryReadFrame(Span<short> frame)
+    {
+        lock (_gate)
+        {
+            if (!_started || _end == 0 || (!_primed && _end < PrimeFrames * Frame))
             {
-                var index = (_readIndex + i) % Capacity;
-                if (i < take && _present[index])
-                {
-                    frame[i] = _concealer.Real(_ring[index]);
-                    _present[index] = false;
-                    _played = true;
-                }
-                else
-                {
-                    frame[i] = _played ? _concealer.Missing() : (short)0;
-                    complete = false;
-                }
+                return false;
             }
 
-            Advance(take);
-            if (take < frame.Length)
+            ReadLocked(frame);
+            return true;
+        }
+    }
+
+    private void ReadLocked(Span<short> frame)
+    {
+        if (!_primed)
+        {
+            if (!_started || _end < PrimeFrames * Frame)
             {
-                // Underrun: nothing more is queued. The playout point waits for the late audio.
-                _primed = false;
-                UnderrunFrames++;
+                Conceal(frame);
+                return;
             }
-            else if (!complete)
+
+            _primed = true;
+        }
+
+        var take = Math.Min(frame.Length, _end);
+        var complete = take == frame.Length;
+        for (var i = 0; i < frame.Length; i++)
+        {
+            var index = (_readIndex + i) % Capacity;
+            if (i < take && _present[index])
             {
-                ConcealedFrames++;
+                frame[i] = _concealer.Real(_ring[index]);
+                _present[index] = false;
+                _played = true;
             }
+            else
+            {
+                frame[i] = _played ? _concealer.Missing() : (short)0;
+                complete = false;
+            }
+        }
+
+        Advance(take);
+        if (take < frame.Length)
+        {
+            // Underrun: nothing more is queued. The playout point waits for the late audio.
+            _primed = false;
+            UnderrunFrames++;
+        }
+        else if (!complete)
+        {
+            ConcealedFrames++;
         }
     }
 

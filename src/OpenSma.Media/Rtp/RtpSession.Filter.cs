@@ -1,10 +1,14 @@
+using OpenSma.Media.Audio;
 using OpenSma.Media.Filters;
+using OpenSma.Media.Mixing;
 
 namespace OpenSma.Media.Rtp;
 
 public sealed partial class RtpSession
 {
+    private readonly short[] _filteredFrame = new short[PcmAudio.SamplesPerFrame];
     private IAudioFilter? _inboundFilter;
+    private FrameBuffer? _filterInput;
 
     /// <summary>
     /// VoiceFocus (noise suppression) on the audio received from the peer: while on, inbound sinks
@@ -21,13 +25,19 @@ public sealed partial class RtpSession
             {
                 if (value != _inboundFilter is NoiseSuppressor)
                 {
-                    _inboundFilter = value ? new NoiseSuppressor() : null;
+                    SetFilter(value ? new NoiseSuppressor() : null);
                 }
             }
         }
     }
 
-    /// <summary>The filter applied to received audio after decoding, before the inbound sinks; null for none.</summary>
+    /// <summary>
+    /// The filter applied to received audio, null for none. With a filter, received frames first go
+    /// through a jitter buffer (<see cref="FrameBuffer"/>: reordering, loss concealment) and the
+    /// filter runs on the clock's tick over the audio in playout order, so it never sees packets
+    /// out of order or a gap; the sinks then get the filtered frames, one per tick. This adds the
+    /// buffer's priming (two frames, 40 ms) to the filter's own latency.
+    /// </summary>
     public IAudioFilter? InboundFilter
     {
         get => Volatile.Read(ref _inboundFilter);
@@ -35,8 +45,54 @@ public sealed partial class RtpSession
         {
             lock (_receiveGate)
             {
-                _inboundFilter = value;
+                SetFilter(value);
             }
+        }
+    }
+
+    private void SetFilter(IAudioFilter? filter)
+    {
+        if (filter is null)
+        {
+            Volatile.Write(ref _inboundFilter, null);
+            _filterInput?.Clear();
+            return;
+        }
+
+        if (_inboundFilter is null)
+        {
+            (_filterInput ??= new FrameBuffer()).Clear();
+        }
+
+        Volatile.Write(ref _inboundFilter, filter);
+    }
+
+    // Received audio while a filter is on: into the jitter buffer, placed by its timestamp.
+    private bool BufferForFilter(ReadOnlySpan<short> frame, uint timestamp)
+    {
+        if (_inboundFilter is null)
+        {
+            return false;
+        }
+
+        _filterInput!.OnFrame(frame, timestamp);
+        return true;
+    }
+
+    // On each tick: the next frame in playout order, filtered, to every inbound sink.
+    private void DeliverFiltered()
+    {
+        var filter = Volatile.Read(ref _inboundFilter);
+        var input = _filterInput;
+        if (filter is null || input is null || !input.TryReadFrame(_filteredFrame))
+        {
+            return;
+        }
+
+        filter.Process(_filteredFrame);
+        foreach (var sink in Volatile.Read(ref _inboundSinks))
+        {
+            sink.OnFrame(_filteredFrame);
         }
     }
 }

@@ -95,7 +95,11 @@ public sealed partial class RtpSession
             Digits.OnInBand(tone);
         }
 
-        _inboundFilter?.Process(frame);
+        if (BufferForFilter(frame, timestamp))
+        {
+            return;
+        }
+
         foreach (var sink in _inboundSinks)
         {
             if (sink is ITimedAudioSink timed)

@@ -15,6 +15,7 @@ public sealed partial class RtpSession
 
         var options = _options;
         CheckInactivity(options);
+        DeliverFiltered();
 
         // The player and bridge advance even when we may not send (hold), so timing stays true.
         var frame = _outFrame.AsSpan();

@@ -18,6 +18,7 @@ public sealed class RtpSessionVoiceFocusTests : IDisposable
     private readonly RtpSession _session;
     private readonly Collector _heard = new();
     private ushort _sequence;
+    private long _tick;
 
     public RtpSessionVoiceFocusTests()
     {
@@ -29,12 +30,25 @@ public sealed class RtpSessionVoiceFocusTests : IDisposable
 
     public void Dispose() => _session.Dispose();
 
+    // One packet per 20 ms tick, as a steady peer would send; then ticks until the jitter buffer in
+    // front of the filter has played everything out.
     private void PeerSends(ReadOnlySpan<short> audio)
     {
         for (var offset = 0; offset + PcmAudio.SamplesPerFrame <= audio.Length; offset += PcmAudio.SamplesPerFrame)
         {
             _transport.Deliver(PeerPackets.Audio(_sequence, (uint)(_sequence * 160), audio.Slice(offset, PcmAudio.SamplesPerFrame)), Peer);
             _sequence++;
+            _session.OnTick(++_tick);
+        }
+
+        Ticks(3);
+    }
+
+    private void Ticks(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _session.OnTick(++_tick);
         }
     }
 
@@ -105,6 +119,68 @@ public sealed class RtpSessionVoiceFocusTests : IDisposable
         Assert.Equal(DtmfSource.InBand, digit.Source);
         Assert.All(_heard.Samples, s => Assert.Equal(0, s));
         Assert.Equal(tone.Length, _heard.Samples.Count);
+    }
+
+    [Fact]
+    public void InboundFilter_ReorderedPackets_FilterSeesTheAudioInOrder()
+    {
+        var seen = new Recording();
+        _session.InboundFilter = seen;
+        var ramp = Enumerable.Range(0, 8 * 160).Select(i => (short)(i * 4)).ToArray();
+
+        // Packets 0..7 arrive as 0, 2, 1, 4, 3, 6, 5, 7: each swap within the jitter buffer's depth.
+        int[] order = [0, 2, 1, 4, 3, 6, 5, 7];
+        foreach (var frame in order)
+        {
+            _transport.Deliver(PeerPackets.Audio((ushort)frame, (uint)(frame * 160), ramp.AsSpan(frame * 160, 160)), Peer);
+            _session.OnTick(++_tick);
+        }
+
+        Ticks(3);
+
+        var expected = new short[ramp.Length];
+        var payload = new byte[ramp.Length];
+        AudioCodec.Pcmu.Encode(ramp, payload);
+        AudioCodec.Pcmu.Decode(payload, expected);
+        Assert.Equal(expected, seen.Samples.ToArray());
+        Assert.Equal(expected, _heard.Samples.ToArray());
+    }
+
+    [Fact]
+    public void InboundFilter_LostPacket_FilterSeesTheConcealedAudioInItsPlace()
+    {
+        var seen = new Recording();
+        _session.InboundFilter = seen;
+        var tone = ToneGenerator.Beep(TimeSpan.FromMilliseconds(200), 500).Samples.ToArray();
+
+        for (var frame = 0; frame < 10; frame++)
+        {
+            if (frame != 5)
+            {
+                _transport.Deliver(PeerPackets.Audio((ushort)frame, (uint)(frame * 160), tone.AsSpan(frame * 160, 160)), Peer);
+            }
+
+            _session.OnTick(++_tick);
+        }
+
+        Ticks(3);
+
+        Assert.Equal(tone.Length, seen.Samples.Count);
+        var concealed = seen.Samples.Skip(5 * 160).Take(160).ToArray();
+        Assert.True(Signal.Amplitude(concealed, 500) > 0.5 * Signal.Amplitude(tone.AsSpan(4 * 160, 160), 500), "the lost frame is continued, not silent");
+    }
+
+    private sealed class Recording : IAudioFilter
+    {
+        public List<short> Samples { get; } = [];
+
+        public int Latency => 0;
+
+        public void Process(Span<short> frame) => Samples.AddRange(frame);
+
+        public void Reset()
+        {
+        }
     }
 
     private sealed class Collector : IAudioSink
