@@ -1,13 +1,17 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using OpenSma.Sip.Auth;
 using OpenSma.Sip.Dialogs;
 
 namespace OpenSma.Sip.Tests.Interop;
 
 /// <summary>
 /// sipp (Debian sip-tester) as the caller against our UAS on loopback, over UDP and TCP. The test
-/// application rings and answers, except for the called numbers "ring" (never answers) and
-/// "hangup" (hangs up right after the ACK).
+/// application rings and answers, except for the called numbers "ring" (never answers),
+/// "hangup" (hangs up right after the ACK), "trunk" (digest-challenged per call by the
+/// application), "lateoffer" (offer in our 2xx, answer in the ACK, also for a re-INVITE) and
+/// "prackanswer" (offer in our reliable 183, answer in the PRACK).
 /// </summary>
 [Collection("sipp")]
 public sealed class SippUasTests
@@ -23,6 +27,33 @@ public sealed class SippUasTests
         public int Confirmed;
         public int ReInvites;
         public int Pracked;
+        public int TrunkChallenges;
+        public ConcurrentQueue<string> Answers { get; } = new();
+
+        private readonly SemaphoreSlim _progress = new(0);
+
+        /// <summary>Waits (bounded) until the application's async steps have brought the condition about.</summary>
+        public async Task UntilAsync(Func<bool> condition)
+        {
+            while (!condition() && await _progress.WaitAsync(Limit))
+            {
+            }
+        }
+
+        private void Record(string answer)
+        {
+            Answers.Enqueue(answer);
+            _progress.Release();
+        }
+
+        private void Count(ref int counter)
+        {
+            Interlocked.Increment(ref counter);
+            _progress.Release();
+        }
+
+        // sipp computes MD5 only and answers the first challenge it sees.
+        private readonly SipDigestVerifier _verifier = new() { Algorithms = ["MD5"] };
 
         public void OnCall(SipDialog dialog)
         {
@@ -31,6 +62,29 @@ public sealed class SippUasTests
             if (user == "early")
             {
                 _ = EarlyMediaAsync(dialog);
+                return;
+            }
+
+            if (user == "trunk")
+            {
+                var result = _verifier.Verify(dialog.InitialInvite, "trunk.example.com", u => u == "sipp" ? "secret" : null);
+                if (!result.IsAuthenticated)
+                {
+                    Interlocked.Increment(ref TrunkChallenges);
+                    dialog.RejectWithChallenge(_verifier, "trunk.example.com", result);
+                    return;
+                }
+            }
+
+            if (user == "lateoffer")
+            {
+                _ = LateOfferAsync(dialog);
+                return;
+            }
+
+            if (user == "prackanswer")
+            {
+                _ = AnswerInPrackAsync(dialog);
                 return;
             }
 
@@ -56,11 +110,61 @@ public sealed class SippUasTests
             await answered;
         }
 
+        /// <summary>No SDP in the INVITE: our 200 offers, the ACK answers; the same for an offerless re-INVITE.</summary>
+        private async Task LateOfferAsync(SipDialog dialog)
+        {
+            var confirmed = dialog.AnswerAsync(Answer, "application/sdp");
+            if (await dialog.InitialAck is { } ack)
+            {
+                Record(Encoding.ASCII.GetString(ack.Body.Span));
+            }
+
+            if (!await confirmed)
+            {
+                return;
+            }
+
+            Count(ref Confirmed);
+            await foreach (var e in dialog.Events.ReadAllAsync())
+            {
+                if (e is SipDialogRequestReceived { Request: { Method: "INVITE" } reInvite } && reInvite.Request.Body.IsEmpty)
+                {
+                    Count(ref ReInvites);
+                    reInvite.Respond(200, Answer, "application/sdp");
+                    if (await reInvite.Ack is { } reAck)
+                    {
+                        Record(Encoding.ASCII.GetString(reAck.Body.Span));
+                    }
+                }
+            }
+        }
+
+        /// <summary>No SDP in the INVITE and 100rel required: our reliable 183 offers, the PRACK answers.</summary>
+        private async Task AnswerInPrackAsync(SipDialog dialog)
+        {
+            var pracked = dialog.RingReliablyAsync(183, Answer, "application/sdp");
+            await foreach (var e in dialog.Events.ReadAllAsync())
+            {
+                if (e is SipEarlyAnswerReceived early)
+                {
+                    Record(Encoding.ASCII.GetString(early.Prack.Body.Span));
+                    break;
+                }
+            }
+
+            if (await pracked)
+            {
+                Count(ref Pracked);
+            }
+
+            await AnswerAsync(dialog, hangUp: false);
+        }
+
         private async Task AnswerAsync(SipDialog dialog, bool hangUp)
         {
             if (await dialog.AnswerAsync(Answer, "application/sdp"))
             {
-                Interlocked.Increment(ref Confirmed);
+                Count(ref Confirmed);
                 if (hangUp)
                 {
                     await dialog.HangUpAsync();
@@ -218,6 +322,56 @@ public sealed class SippUasTests
         await using (endpoint)
         {
             AssertPassed(await RunSippAsync(port, transport, "early", "uac-prack.xml"));
+            Assert.Equal(1, app.Pracked);
+            Assert.Equal(1, app.Confirmed);
+        }
+    }
+
+    [Theory]
+    [InlineData("u1")]
+    [InlineData("t1")]
+    public async Task TrunkChallengeByApplication_SippAuthenticates(string transport)
+    {
+        var (endpoint, app, port) = await StartAsync();
+        await using (endpoint)
+        {
+            AssertPassed(await RunSippAsync(port, transport, "trunk", "uac-auth.xml"));
+            await app.UntilAsync(() => app.Confirmed == 1);
+            Assert.Equal(1, app.TrunkChallenges);
+            Assert.Equal(2, app.Calls);
+            Assert.Equal(1, app.Confirmed);
+        }
+    }
+
+    [Theory]
+    [InlineData("u1")]
+    [InlineData("t1")]
+    public async Task LateOffer_AnswersInAcksReachApplication(string transport)
+    {
+        var (endpoint, app, port) = await StartAsync();
+        await using (endpoint)
+        {
+            AssertPassed(await RunSippAsync(port, transport, "lateoffer", "uac-late-offer.xml"));
+            await app.UntilAsync(() => app.Answers.Count == 2);
+            Assert.Equal(1, app.ReInvites);
+            Assert.Collection(
+                app.Answers,
+                a => Assert.Contains("a=x-answer-in-ack", a, StringComparison.Ordinal),
+                a => Assert.Contains("a=x-answer-in-reinvite-ack", a, StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("u1")]
+    [InlineData("t1")]
+    public async Task AnswerInPrack_IsTakenByStackAndReachesApplication(string transport)
+    {
+        var (endpoint, app, port) = await StartAsync();
+        await using (endpoint)
+        {
+            AssertPassed(await RunSippAsync(port, transport, "prackanswer", "uac-prack-answer.xml"));
+            await app.UntilAsync(() => app.Confirmed == 1);
+            Assert.Contains("a=x-answer-in-prack", Assert.Single(app.Answers), StringComparison.Ordinal);
             Assert.Equal(1, app.Pracked);
             Assert.Equal(1, app.Confirmed);
         }
