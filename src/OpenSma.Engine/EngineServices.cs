@@ -56,9 +56,10 @@ internal sealed class EngineServices
 
     public bool TryResolveInvoker(string endpoint, [NotNullWhen(true)] out IHandlerInvoker? invoker)
     {
-        foreach (var resolver in _resolvers)
+        // Indexed, not foreach: an interface-typed list would box its enumerator on every event.
+        for (var i = 0; i < _resolvers.Count; i++)
         {
-            if (resolver.TryResolve(endpoint, out invoker))
+            if (_resolvers[i].TryResolve(endpoint, out invoker))
             {
                 return true;
             }

@@ -18,7 +18,7 @@ internal sealed class CallAndBridgeExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Reporting | ActionTraits.KeepsCallUnanswered;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.CallAndBridgeParameters) ?? new CallAndBridgeParameters();
         if (p.Endpoints is not { Count: 1 })

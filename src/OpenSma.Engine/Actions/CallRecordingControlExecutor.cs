@@ -9,7 +9,7 @@ internal sealed class CallRecordingControlExecutor(string type) : IActionExecuto
 
     public ActionTraits Traits => ActionTraits.None;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.CallRecordingControlParameters);
         if (p is null || context.ResolveTarget(p, LegSelection.CallIdRequired) is not null || context.Target!.Recording is not { } recording)

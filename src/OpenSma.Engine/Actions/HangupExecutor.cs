@@ -9,7 +9,7 @@ internal sealed class HangupExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.KeepsCallUnanswered;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.HangupParameters) ?? new HangupParameters();
         if (p.SipResponseCode.IsInvalid || (p.SipResponseCode.HasValue && p.SipResponseCode.Value is not 0 and (< 400 or > 699)))

@@ -24,7 +24,7 @@ internal interface IActionExecutor
 
     ActionTraits Traits { get; }
 
-    Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken);
+    ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken);
 }
 
 /// <summary>Executors by action type, the way YARP looks up policies by name.</summary>

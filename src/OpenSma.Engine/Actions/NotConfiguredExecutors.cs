@@ -18,26 +18,26 @@ internal sealed class StartBotConversationExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Reporting;
 
-    public Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.StartBotConversationParameters);
         if (p is null || (p.ParticipantTag is not (null or "LEG-A")) || context.ResolveTarget(p, LegSelection.Optional) is not null)
         {
-            return Task.FromResult<ActionError?>(ActionError.InvalidLeg);
+            return ValueTask.FromResult<ActionError?>(ActionError.InvalidLeg);
         }
 
         if (p.BotAliasArn is not { } arn || !System.Text.RegularExpressions.Regex.IsMatch(
                 arn, "^arn:aws:lex:[a-z0-9-]+:[0-9]{12}:bot-alias/[A-Za-z0-9]+/[A-Za-z0-9]+$", System.Text.RegularExpressions.RegexOptions.None, Validation.RegexTimeout))
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("The BotAliasArn parameter is invalid."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("The BotAliasArn parameter is invalid."));
         }
 
         if (context.Target!.BridgedWith is not null)
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("Invalid action on the call."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("Invalid action on the call."));
         }
 
-        return Task.FromResult<ActionError?>(Backend.NotConfigured("Amazon Lex"));
+        return ValueTask.FromResult<ActionError?>(Backend.NotConfigured("Amazon Lex"));
     }
 }
 
@@ -47,26 +47,26 @@ internal sealed class JoinChimeMeetingExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Reporting;
 
-    public Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         context.WriteCombinedError = true;
         var p = context.Request.Bind(ActionParametersJsonContext.Default.JoinChimeMeetingParameters);
         if (p is null || (p.ParticipantTag is not (null or "LEG-A")) || context.ResolveTarget(p, LegSelection.Optional) is not null)
         {
-            return Task.FromResult<ActionError?>(ActionError.InvalidLeg);
+            return ValueTask.FromResult<ActionError?>(ActionError.InvalidLeg);
         }
 
         if (p.JoinToken is null)
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("JoinToken parameter value is invalid."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("JoinToken parameter value is invalid."));
         }
 
         if (context.Target!.BridgedWith is not null)
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("Invalid action on the call."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("Invalid action on the call."));
         }
 
-        return Task.FromResult<ActionError?>(Backend.NotConfigured("Amazon Chime SDK meetings"));
+        return ValueTask.FromResult<ActionError?>(Backend.NotConfigured("Amazon Chime SDK meetings"));
     }
 }
 
@@ -78,30 +78,30 @@ internal sealed class ModifyChimeMeetingAttendeesExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Reporting;
 
-    public Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.ModifyChimeMeetingAttendeesParameters);
         if (p is null || p.Operation is not ("Mute" or "Unmute"))
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("Invalid Operation parameter."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("Invalid Operation parameter."));
         }
 
         if (p.MeetingId is null)
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("Invalid MeetingId parameter."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("Invalid MeetingId parameter."));
         }
 
         if (p.AttendeeList is not { Count: > 0 and <= MaxAttendees })
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("Invalid AttendeeList parameter."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("Invalid AttendeeList parameter."));
         }
 
         if (context.ResolveTarget(p, LegSelection.Optional) is { } legError)
         {
-            return Task.FromResult<ActionError?>(legError);
+            return ValueTask.FromResult<ActionError?>(legError);
         }
 
         // No leg can have joined a meeting while no meeting backend exists.
-        return Task.FromResult<ActionError?>(ActionError.Invalid("Call is not connected to Chime Meeting."));
+        return ValueTask.FromResult<ActionError?>(ActionError.Invalid("Call is not connected to Chime Meeting."));
     }
 }

@@ -12,7 +12,9 @@ internal sealed class PauseExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Interruptible;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    // Pooled state machine: a Pause is the most common action and its box would otherwise be garbage per call.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.PauseParameters);
         if (p is null || !p.DurationInMilliseconds.HasValue
@@ -27,7 +29,7 @@ internal sealed class PauseExecutor : IActionExecutor
         }
 
         context.Default("ParticipantTag", context.Target!.TagJson, p.ParticipantTag is not null);
-        await Task.Delay(TimeSpan.FromMilliseconds(p.DurationInMilliseconds.Value), context.Time, cancellationToken);
+        await context.Transaction.Delay.WaitAsync(TimeSpan.FromMilliseconds(p.DurationInMilliseconds.Value), cancellationToken);
         return null;
     }
 }

@@ -12,7 +12,7 @@ internal sealed class PlayAudioAndGetDigitsExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Reporting;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.PlayAudioAndGetDigitsParameters);
         if (p is null || !Validation.IsCompleteSource(p.AudioSource) || !Validation.IsCompleteSource(p.FailureAudioSource))

@@ -9,7 +9,7 @@ internal sealed class PlayAudioExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Interruptible;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.PlayAudioParameters);
         if (p is null || !Validation.IsCompleteSource(p.AudioSource))

@@ -10,29 +10,29 @@ internal sealed class ReceiveDigitsExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.None;
 
-    public Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.ReceiveDigitsParameters);
         var regex = p?.InputDigitsRegex is { } pattern ? Validation.TryRegex(pattern) : null;
         if (p is null || regex is null)
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("The InputDigitsRegex parameter is invalid."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("The InputDigitsRegex parameter is invalid."));
         }
 
         if (!p.InBetweenDigitsDurationInMilliseconds.HasValue || p.InBetweenDigitsDurationInMilliseconds.Value <= 0)
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("The InBetweenDigitsDurationInMilliseconds parameter is invalid."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("The InBetweenDigitsDurationInMilliseconds parameter is invalid."));
         }
 
         if (!p.FlushDigitsDurationInMilliseconds.HasValue
             || p.FlushDigitsDurationInMilliseconds.Value <= p.InBetweenDigitsDurationInMilliseconds.Value)
         {
-            return Task.FromResult<ActionError?>(ActionError.Invalid("The FlushDigitsDurationInMilliseconds parameter is invalid."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Invalid("The FlushDigitsDurationInMilliseconds parameter is invalid."));
         }
 
         if (context.ResolveTarget(p, LegSelection.Optional) is { } legError)
         {
-            return Task.FromResult<ActionError?>(legError);
+            return ValueTask.FromResult<ActionError?>(legError);
         }
 
         var slot = context.Target!;
@@ -49,6 +49,6 @@ internal sealed class ReceiveDigitsExecutor : IActionExecutor
 
         // The success that closes a list ending in ReceiveDigits carries an empty ReceivedDigits (§5.5).
         context.Result("ReceivedDigits", string.Empty);
-        return Task.FromResult<ActionError?>(null);
+        return ValueTask.FromResult<ActionError?>(null);
     }
 }

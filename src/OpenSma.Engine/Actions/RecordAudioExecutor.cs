@@ -20,7 +20,7 @@ internal sealed class RecordAudioExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Reporting | ActionTraits.Interruptible;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.RecordAudioParameters);
         if (p is null || context.ResolveTarget(p, LegSelection.Optional) is not null)

@@ -13,7 +13,7 @@ internal sealed class SendDigitsExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.None;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.SendDigitsParameters);
         if (p is null || context.ResolveTarget(p, LegSelection.CallIdRequired) is { } legError)

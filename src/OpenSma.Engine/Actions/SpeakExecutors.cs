@@ -12,7 +12,7 @@ internal sealed class SpeakExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Interruptible;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.SpeakParameters);
         if (p is null || context.ResolveTarget(p, LegSelection.CallIdRequired) is not null)
@@ -51,7 +51,7 @@ internal sealed class SpeakAndGetDigitsExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Reporting;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.SpeakAndGetDigitsParameters);
         if (p is null || context.ResolveTarget(p, LegSelection.CallIdRequired) is not null)

@@ -12,7 +12,7 @@ internal sealed class StartCallRecordingExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.Reporting;
 
-    public async Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public async ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         context.WriteCombinedError = true;
         var p = context.Request.Bind(ActionParametersJsonContext.Default.StartCallRecordingParameters);

@@ -20,26 +20,26 @@ internal sealed class VoiceFocusExecutor : IActionExecutor
 
     public ActionTraits Traits => ActionTraits.None;
 
-    public Task<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public ValueTask<ActionError?> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var p = context.Request.Bind(ActionParametersJsonContext.Default.VoiceFocusParameters);
         if (p is null || !p.Enable.HasValue)
         {
-            return Task.FromResult<ActionError?>(ActionError.Missing("Missing required action parameter."));
+            return ValueTask.FromResult<ActionError?>(ActionError.Missing("Missing required action parameter."));
         }
 
         if (context.ResolveTarget(p, LegSelection.CallIdRequired) is { } legError)
         {
-            return Task.FromResult<ActionError?>(legError);
+            return ValueTask.FromResult<ActionError?>(legError);
         }
 
         if (!TryAdmit(context.Transaction.Application.AwsAccountId, context.Time))
         {
-            return Task.FromResult<ActionError?>(Throttled);
+            return ValueTask.FromResult<ActionError?>(Throttled);
         }
 
         context.Target!.Leg.SetVoiceFocus(p.Enable.Value);
-        return Task.FromResult<ActionError?>(null);
+        return ValueTask.FromResult<ActionError?>(null);
     }
 
     // A sliding one-second window per account, shared by every call of this engine.

@@ -28,7 +28,9 @@ public static class ActionTypes
     /// <summary>Pseudo-type of the CALL_UPDATE_REQUESTED event's ActionData.</summary>
     public const string CallUpdateRequest = nameof(CallUpdateRequest);
 
-    public static IReadOnlyList<string> All { get; } =
+    public static IReadOnlyList<string> All => Names;
+
+    private static readonly string[] Names =
     [
         CallAndBridge, Hangup, JoinChimeMeeting, ModifyChimeMeetingAttendees, Pause, PlayAudio,
         PlayAudioAndGetDigits, ReceiveDigits, RecordAudio, SendDigits, Speak, SpeakAndGetDigits,
@@ -40,6 +42,21 @@ public static class ActionTypes
 
     /// <summary>Returns the interned type name, or null when the type is not one of the 18.</summary>
     public static string? Find(string type) => Canonical.GetValueOrDefault(type);
+
+    /// <summary>The interned type name a JSON string names, compared without allocating it; null when unknown.</summary>
+    public static string? Find(System.Text.Json.JsonElement type)
+    {
+        // The array, not the interface-typed All: no enumerator is boxed per action.
+        foreach (var name in Names)
+        {
+            if (type.ValueEquals(name))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>The 11 invocation event types of spec §3.</summary>
@@ -57,7 +74,9 @@ public static class EventTypes
     public const string CallUpdateRequested = "CALL_UPDATE_REQUESTED";
     public const string InvalidLambdaResponse = "INVALID_LAMBDA_RESPONSE";
 
-    public static IReadOnlyList<string> All { get; } =
+    public static IReadOnlyList<string> All => Names;
+
+    private static readonly string[] Names =
     [
         NewInboundCall, NewOutboundCall, Ringing, CallAnswered, ActionSuccessful, ActionFailed,
         ActionInterrupted, Hangup, DigitsReceived, CallUpdateRequested, InvalidLambdaResponse,

@@ -210,6 +210,24 @@ public static class InvocationEventSerializer
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// Writes the event into an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>
+    /// (longer than the JSON: use the returned length). The caller returns it when nobody reads it any more.
+    /// </summary>
+    internal static (byte[] Array, int Length) ToPooledUtf8(InvocationEvent invocationEvent)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, CompactWriter);
+        writer.Reset(buffer);
+        Write(writer, invocationEvent);
+        writer.Flush();
+        var written = buffer.WrittenSpan;
+        var array = System.Buffers.ArrayPool<byte>.Shared.Rent(written.Length);
+        written.CopyTo(array);
+        return (array, written.Length);
+    }
+
     public static string ToJson(InvocationEvent invocationEvent, bool indented = false)
     {
         var buffer = new ArrayBufferWriter<byte>(2048);

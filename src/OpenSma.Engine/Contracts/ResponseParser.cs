@@ -53,12 +53,14 @@ public static class ResponseParser
             return ResponseParseResult.Unreadable($"Response must be a JSON object, not {root.ValueKind}.");
         }
 
-        if (!root.TryGetProperty("SchemaVersion", out var schema) || ReadScalar(schema) is not { } version)
+        if (!root.TryGetProperty("SchemaVersion", out var schema)
+            || (schema.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)))
         {
             return ResponseParseResult.Unreadable("Response has no SchemaVersion.");
         }
 
-        if (version != SchemaVersion)
+        // Compared in place: reading "1.0" into a string on every reply is garbage.
+        if (!(schema.ValueKind == JsonValueKind.String ? schema.ValueEquals(SchemaVersion) : ReadScalar(schema) == SchemaVersion))
         {
             return ResponseParseResult.Unreadable(
                 "The schema version in the invocation request does not match the schema version in the response.");
@@ -88,10 +90,9 @@ public static class ResponseParser
                     return ResponseParseResult.Invalid(InvalidActionsList, "Error while reading actions list.");
                 }
 
-                var name = typeElement.GetString()!;
-                if (ActionTypes.Find(name) is not { } type)
+                if (ActionTypes.Find(typeElement) is not { } type)
                 {
-                    return ResponseParseResult.Invalid(UnsupportedActionType, $"Unsupported action {name} specified");
+                    return ResponseParseResult.Invalid(UnsupportedActionType, $"Unsupported action {typeElement.GetString()} specified");
                 }
 
                 item.TryGetProperty("Parameters", out var parameters);

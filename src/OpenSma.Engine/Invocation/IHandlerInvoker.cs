@@ -4,6 +4,11 @@ namespace OpenSma.Engine.Invocation;
 /// Sends one event to an SMA handler and returns its raw reply. One call is one attempt: the
 /// engine owns the 5 s attempt timeout, the single retry and the 20 s budget (spec §9.1), and
 /// cancels the token when an attempt runs out of time.
+/// Buffer lifetime: <see cref="InvocationRequest.EventJson"/> is rented by the engine and valid only
+/// until the returned ValueTask completes; an invoker that needs the bytes later (a queue, a
+/// background send) copies them. After a cancelled attempt the engine does not reuse the buffer, so
+/// work that runs on past cancellation may still read it. <see cref="InvocationResult.Payload"/>
+/// passes to the engine: do not reuse or change it after returning.
 /// </summary>
 public interface IHandlerInvoker
 {

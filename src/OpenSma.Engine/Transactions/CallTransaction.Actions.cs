@@ -14,7 +14,7 @@ public sealed partial class CallTransaction
         _pending.Clear();
         for (var i = 0; i < actions.Count; i++)
         {
-            _pending.AddLast(new PendingAction(actions[i], defaultLeg));
+            _pending.Enqueue(new PendingAction(actions[i], defaultLeg));
         }
 
         // The action in progress: stopped now if interruptible, else it finishes first (§5.4).
@@ -40,16 +40,57 @@ public sealed partial class CallTransaction
             return;
         }
 
-        var next = _pending.First!.Value;
-        _pending.RemoveFirst();
+        var next = _pending.Dequeue();
         var executor = _services.Actions.Get(next.Request.Type);
         var context = new ActionContext(this, next.Request, next.DefaultLeg);
-        var running = new RunningAction(executor, context);
+        var running = new RunningAction(executor, context, _spareActionCts ?? new CancellationTokenSource());
+        _spareActionCts = null;
         _running = running;
-        _ = RunActionAsync(running);
+        ReapFinishedRuns();
+        var run = RunActionAsync(running);
+        if (!run.IsCompleted)
+        {
+            _runs.Add(run);
+        }
+        else
+        {
+            ConsumeRun(run);
+        }
     }
 
-    private async Task RunActionAsync(RunningAction running)
+    /// <summary>
+    /// Runs are pooled ValueTasks: each must be consumed once it has completed so its state machine
+    /// goes back to the pool. A run usually finishes just after it has started the next action, so
+    /// the finished ones are collected when the following action starts.
+    /// </summary>
+    private void ReapFinishedRuns()
+    {
+        for (var i = _runs.Count - 1; i >= 0; i--)
+        {
+            if (_runs[i].IsCompleted)
+            {
+                var run = _runs[i];
+                _runs.RemoveAt(i);
+                ConsumeRun(run);
+            }
+        }
+    }
+
+    private void ConsumeRun(ValueTask run)
+    {
+        try
+        {
+            run.GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            // RunActionAsync handles the action's own errors; anything else is a bug in the engine.
+            OnMailboxError(ex);
+        }
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RunActionAsync(RunningAction running)
     {
         var context = running.Context;
         _trace.ActionStarted(TransactionId, context.Request, context.InvokedLeg?.CallId);
@@ -85,6 +126,8 @@ public sealed partial class CallTransaction
         }
 
         _running = null;
+        // Nothing can cancel this action any more (only _running is ever cancelled): its source serves the next one.
+        _spareActionCts ??= running.TakeForReuse();
         if (running.Abandoned || (context.HangupReport is null && context.Target is { Ended: true }))
         {
             _trace.ActionEnded(TransactionId, context.Request, "abandoned: leg ended");

@@ -60,9 +60,17 @@ public sealed partial class CallTransaction
         do
         {
             invocationEvent = BuildEvent(pending);
-            var json = InvocationEventSerializer.ToUtf8(invocationEvent);
+            var (buffer, length) = InvocationEventSerializer.ToPooledUtf8(invocationEvent);
+            var json = new ReadOnlyMemory<byte>(buffer, 0, length);
             _trace.EventSent(TransactionId, invocationEvent, json);
             outcome = await InvokeWithRetryAsync(json, invocationEvent.Sequence);
+            // The buffer lifetime contract (IHandlerInvoker): an invoker reads EventJson only until its
+            // ValueTask completes. An attempt the engine stopped waiting for may still be reading it,
+            // so that buffer is left to the GC instead of going back to the pool.
+            if (!outcome.Abandoned)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
         while (outcome.Response is null && TryFailOver(pending, outcome.Failure!));
 
@@ -159,14 +167,7 @@ public sealed partial class CallTransaction
     {
         var sequence = Interlocked.Increment(ref _sequence);
         var withStatus = pending.Type is not (EventTypes.NewInboundCall or EventTypes.NewOutboundCall or EventTypes.Ringing);
-        var participants = new List<Participant>(_legs.Count);
-        foreach (var slot in _legs)
-        {
-            if (slot.Listed)
-            {
-                participants.Add(slot.ToParticipant(withStatus));
-            }
-        }
+        var callDetails = CurrentCallDetails(withStatus);
 
         // A leg whose HANGUP has now been reported leaves the list (a later bridge adds a new LEG-B).
         if (pending.Type == EventTypes.Hangup && pending.Invoked is { } gone)
@@ -181,25 +182,77 @@ public sealed partial class CallTransaction
             ActionData = pending.ActionData,
             ErrorType = pending.ErrorType,
             ErrorMessage = pending.ErrorMessage,
-            CallDetails = new CallDetails
-            {
-                TransactionId = TransactionId,
-                TransactionAttributes = _attributes.Count > 0 ? _attributes : null,
-                AwsAccountId = Application.AwsAccountId,
-                AwsRegion = Application.AwsRegion,
-                SipRuleId = SipRuleId,
-                SipMediaApplicationId = Application.SipMediaApplicationId,
-                Participants = participants,
-            },
+            CallDetails = callDetails,
         };
+    }
+
+    /// <summary>
+    /// CallDetails for the next event. It is immutable, so while the participants (cached per leg),
+    /// the attributes map and the SMA are the very same objects as last time, the last one is reused.
+    /// </summary>
+    private CallDetails CurrentCallDetails(bool withStatus)
+    {
+        var application = Application;
+        var attributes = _attributes.Count > 0 ? _attributes : null;
+        if (_lastCallDetails is { } last
+            && ReferenceEquals(last.TransactionAttributes, attributes)
+            && ReferenceEquals(last.SipMediaApplicationId, application.SipMediaApplicationId)
+            && ReferenceEquals(last.AwsRegion, application.AwsRegion)
+            && ReferenceEquals(last.AwsAccountId, application.AwsAccountId)
+            && SameParticipants(last.Participants, withStatus))
+        {
+            return last;
+        }
+
+        var participants = new List<Participant>(_legs.Count);
+        foreach (var slot in _legs)
+        {
+            if (slot.Listed)
+            {
+                participants.Add(slot.ToParticipant(withStatus));
+            }
+        }
+
+        return _lastCallDetails = new CallDetails
+        {
+            TransactionId = TransactionId,
+            TransactionAttributes = attributes,
+            AwsAccountId = application.AwsAccountId,
+            AwsRegion = application.AwsRegion,
+            SipRuleId = SipRuleId,
+            SipMediaApplicationId = application.SipMediaApplicationId,
+            Participants = participants,
+        };
+    }
+
+    private bool SameParticipants(IReadOnlyList<Participant> previous, bool withStatus)
+    {
+        var index = 0;
+        foreach (var slot in _legs)
+        {
+            if (!slot.Listed)
+            {
+                continue;
+            }
+
+            if (index >= previous.Count || !ReferenceEquals(previous[index], slot.ToParticipant(withStatus)))
+            {
+                return false;
+            }
+
+            index++;
+        }
+
+        return index == previous.Count;
     }
 
     private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>();
 
-    private readonly record struct InvocationOutcomeWithReply(ResponseParseResult? Response, string? Failure);
+    /// <param name="Abandoned">An attempt was given up on while the invoker still ran (it may still read the event).</param>
+    private readonly record struct InvocationOutcomeWithReply(ResponseParseResult? Response, string? Failure, bool Abandoned = false);
 
     /// <summary>5 s per attempt, one retry, 20 s overall (spec §9.1); unreadable replies count as failures (§9.3).</summary>
-    private async ValueTask<InvocationOutcomeWithReply> InvokeWithRetryAsync(byte[] json, int sequence)
+    private async ValueTask<InvocationOutcomeWithReply> InvokeWithRetryAsync(ReadOnlyMemory<byte> json, int sequence)
     {
         var options = _services.Options;
         var time = _services.Time;
@@ -211,6 +264,7 @@ public sealed partial class CallTransaction
         var started = time.GetTimestamp();
         var request = new InvocationRequest(Application.Endpoint, json, TransactionId, sequence);
         string failure = "no attempt made";
+        var abandoned = false;
         for (var attempt = 1; attempt <= 1 + options.Retries; attempt++)
         {
             var remaining = options.InvocationBudget - time.GetElapsedTime(started);
@@ -221,26 +275,30 @@ public sealed partial class CallTransaction
             }
 
             var attemptTimeout = remaining < options.AttemptTimeout ? remaining : options.AttemptTimeout;
-            // One timer source per transaction, re-armed per attempt (a fresh one only after it fired).
-            if (_attemptTimeout is null || !_attemptTimeout.TryReset())
-            {
-                _attemptTimeout?.Dispose();
-                _attemptTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-            }
-
-            _attemptTimeout.CancelAfter(attemptTimeout);
+            // One timer source per transaction, reused while it has never fired.
+            _attemptTimeout ??= new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
             var token = _attemptTimeout.Token;
             var attemptStart = time.GetTimestamp();
+            var armed = false;
             InvocationResult result;
             try
             {
                 var pendingResult = invoker.InvokeAsync(request, token);
-                result = pendingResult.IsCompletedSuccessfully
-                    ? pendingResult.Result
-                    : await pendingResult.AsTask().WaitAsync(token);
+                if (pendingResult.IsCompletedSuccessfully)
+                {
+                    // Replied at once (an in-process handler): no timer to arm or disarm.
+                    result = pendingResult.Result;
+                }
+                else
+                {
+                    _attemptTimeout.CancelAfter(attemptTimeout);
+                    armed = true;
+                    result = await pendingResult.AsTask().WaitAsync(token);
+                }
             }
             catch (OperationCanceledException)
             {
+                abandoned = true;
                 result = InvocationResult.Failed(InvocationOutcome.Timeout, "AWS Lambda client operation timed out.");
             }
             catch (Exception ex)
@@ -248,10 +306,18 @@ public sealed partial class CallTransaction
                 result = InvocationResult.Failed(InvocationOutcome.Unreachable, ex.Message);
             }
 
-            _attemptTimeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            // An invoker that saw its token cancelled may have returned while its work goes on.
+            abandoned |= token.IsCancellationRequested;
+            if (armed && !_attemptTimeout.TryReset())
+            {
+                // It fired: a cancelled source cannot be reset.
+                _attemptTimeout.Dispose();
+                _attemptTimeout = null;
+            }
+
             if (_ended)
             {
-                return new(null, "transaction ended");
+                return new(null, "transaction ended", abandoned);
             }
 
             _trace.ReplyReceived(TransactionId, sequence, attempt, result, time.GetElapsedTime(attemptStart));
@@ -260,7 +326,7 @@ public sealed partial class CallTransaction
                 var parsed = ResponseParser.Parse(result.Payload);
                 if (parsed.Verdict != ResponseVerdict.Unreadable)
                 {
-                    return new(parsed, null);
+                    return new(parsed, null, abandoned);
                 }
 
                 failure = parsed.ErrorMessage;
@@ -272,6 +338,6 @@ public sealed partial class CallTransaction
             }
         }
 
-        return new(null, failure);
+        return new(null, failure, abandoned);
     }
 }

@@ -19,7 +19,7 @@ public sealed partial class CallTransaction
     private readonly ITransactionTrace _trace;
     private readonly List<LegSlot> _legs = [];
     private readonly Queue<PendingEvent> _events = new();
-    private readonly LinkedList<PendingAction> _pending = new();
+    private readonly Queue<PendingAction> _pending = new();
     private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // The SIP rule's targets in priority order; the transaction runs under one of them at a time.
     private readonly IReadOnlyList<SipMediaApplicationRef> _targets;
@@ -29,6 +29,10 @@ public sealed partial class CallTransaction
     private IReadOnlyDictionary<string, string> _attributes = NoAttributes;
     private RunningAction? _running;
     private CancellationTokenSource? _attemptTimeout;
+    private CancellationTokenSource? _spareActionCts;
+    private CallDetails? _lastCallDetails;
+    private ReusableDelay? _delay;
+    private readonly List<ValueTask> _runs = [];
     private PendingEvent? _pausedBy;
     private bool _invoking;
     private bool _ended;
@@ -72,6 +76,9 @@ public sealed partial class CallTransaction
     public int Sequence => Volatile.Read(ref _sequence);
 
     internal EngineServices Services => _services;
+
+    /// <summary>The transaction's own timer for Pause (used on the mailbox only).</summary>
+    internal ReusableDelay Delay => _delay ??= new ReusableDelay(_services.Time);
 
     internal IReadOnlyList<LegSlot> Legs => _legs;
 
@@ -219,6 +226,7 @@ public sealed partial class CallTransaction
             StopLegActivity(slot);
         }
 
+        _delay?.Dispose();
         _trace.Ended(TransactionId, reason);
         _services.Registry.Remove(this);
         _mailbox.Close();

@@ -10,6 +10,7 @@ namespace OpenSma.Engine.Transactions;
 /// </summary>
 public interface ITransactionTrace
 {
+    /// <summary>An event goes out; <paramref name="json"/> is a pooled buffer, valid only during this call (copy it to keep it).</summary>
     void EventSent(string transactionId, InvocationEvent invocationEvent, ReadOnlyMemory<byte> json) { }
 
     /// <summary>A reply (or a failed attempt) for the event with that sequence number.</summary>

@@ -14,4 +14,4 @@ internal sealed record PendingEvent(
     bool PausesList = false);
 
 /// <summary>An action waiting in the list, with the leg it targets when it names none.</summary>
-internal sealed record PendingAction(ActionRequest Request, LegSlot? DefaultLeg);
+internal readonly record struct PendingAction(ActionRequest Request, LegSlot? DefaultLeg);

@@ -3,9 +3,10 @@ using OpenSma.Engine.Actions;
 namespace OpenSma.Engine.Transactions;
 
 /// <summary>The action in progress and the means to stop it.</summary>
-internal sealed class RunningAction(IActionExecutor executor, ActionContext context)
+/// <param name="cts">A fresh source, or one recycled from an action that ended without being cancelled.</param>
+internal sealed class RunningAction(IActionExecutor executor, ActionContext context, CancellationTokenSource cts)
 {
-    private readonly CancellationTokenSource _cts = new();
+    private readonly CancellationTokenSource _cts = cts;
 
     public IActionExecutor Executor { get; } = executor;
 
@@ -17,6 +18,12 @@ internal sealed class RunningAction(IActionExecutor executor, ActionContext cont
     public bool Abandoned { get; private set; }
 
     public void Cancel() => _cts.Cancel();
+
+    /// <summary>
+    /// Hands the source on for the next action once this one has finished uncancelled and nobody
+    /// can cancel it any more; null when it was cancelled (a cancelled source cannot be reset).
+    /// </summary>
+    public CancellationTokenSource? TakeForReuse() => _cts.TryReset() ? _cts : null;
 
     public void Abandon()
     {
