@@ -27,7 +27,7 @@ public sealed partial class SipInboundRouter
     private readonly CallEngine _engine;
     private readonly MediaPlane _plane;
     private readonly TrunkAdmission _admission;
-    private readonly SipDigestVerifier _verifier;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILogger _legLogger;
 
@@ -44,12 +44,28 @@ public sealed partial class SipInboundRouter
         _store = store;
         _engine = engine;
         _plane = plane;
-        // One verifier for the router's life: its nonces are signed with a per-instance secret.
-        _verifier = new SipDigestVerifier(plane.Time);
-        _admission = new TrunkAdmission(store, registrar, plane.Options, _verifier);
+        _time = plane.Time;
+        // One verifier for the router's life (its nonces are signed with a per-instance secret), unless the algorithms change.
+        _admission = new TrunkAdmission(store, registrar, plane.Options, new SipDigestVerifier(_time));
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger("OpenSma.Telephony.Inbound");
         _legLogger = loggers.CreateLogger("OpenSma.Telephony.Legs");
+    }
+
+    /// <summary>
+    /// Digest algorithms offered when challenging a trunk's INVITE, most preferred first: SHA-256
+    /// then MD5 by default (RFC 8760). Trunks that read only the first challenge and know only MD5
+    /// (sipp 3.6, older PBXs) need <c>["MD5"]</c>. Set it while setting up: outstanding nonces are
+    /// forgotten.
+    /// </summary>
+    public IReadOnlyList<string> TrunkDigestAlgorithms
+    {
+        get => _admission.Verifier.Algorithms;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _admission.Verifier = new SipDigestVerifier(_time) { Algorithms = value };
+        }
     }
 
     /// <summary>Raised when a call has been handed to the engine (tests and the phone rig watch it).</summary>
@@ -89,7 +105,7 @@ public sealed partial class SipInboundRouter
             case AdmissionVerdict.Challenge:
                 // The caller retries with credentials as a new INVITE, which comes through here again.
                 LogRefused(_logger, dialog.CallId, 401, admission.Reason);
-                dialog.RejectWithChallenge(_verifier, admission.Realm!, admission.Auth);
+                dialog.RejectWithChallenge(_admission.Verifier, admission.Realm!, admission.Auth);
                 return null;
         }
 

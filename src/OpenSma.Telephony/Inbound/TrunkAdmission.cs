@@ -19,6 +19,9 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
     /// <summary>Digest realm for callers that address no particular voice connector.</summary>
     public const string DefaultRealm = "opensma";
 
+    /// <summary>Issues and checks the nonces; replaced only while setting up (older nonces are then refused).</summary>
+    public SipDigestVerifier Verifier { get; set; } = verifier;
+
     public async ValueTask<Admission> CheckAsync(InviteFacts facts, SipRequest invite, CancellationToken cancellationToken)
     {
         var connector = await store.FindByKeyAsync<VoiceConnector>(facts.RequestHost, cancellationToken).ConfigureAwait(false)
@@ -92,7 +95,7 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
         foreach (var connector in connectors)
         {
             var credentials = connector.Credentials!;
-            var result = verifier.Verify(invite, realm, user => credentials.FirstOrDefault(c => c.Username == user)?.Password);
+            var result = Verifier.Verify(invite, realm, user => credentials.FirstOrDefault(c => c.Username == user)?.Password);
             if (result.IsAuthenticated)
             {
                 return Admission.Admit($"digest user {result.Username} of voice connector {connector.Id}");

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using OpenSma.Storage.Resources;
+using OpenSma.Telephony.Tests.Support;
+
+namespace OpenSma.Telephony.Tests.Inbound;
+
+/// <summary>
+/// sipp (Debian sip-tester) as a trunk that must authenticate: it answers OpenSMA's 401 with the
+/// voice connector's credentials (its [authentication] keyword) over UDP loopback.
+/// </summary>
+public sealed class SippTrunkAuthTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Sipp_AnswersTheChallengeWithTheConnectorsCredentials_CallReachesTheSma()
+    {
+        await using var rig = await StartAsync();
+
+        var outcome = await RunSippAsync(rig, "pbx-user", "s3cret", expectedFinal: 603);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Describe());
+        Assert.Single(rig.Handler.Events, e => ScriptedHandler.Type(e) == "NEW_INBOUND_CALL");
+        await rig.AssertAllReleasedAsync();
+    }
+
+    [Fact]
+    public async Task Sipp_AnswersTheChallengeWithAWrongPassword_Gets403()
+    {
+        await using var rig = await StartAsync();
+
+        var outcome = await RunSippAsync(rig, "pbx-user", "not-it", expectedFinal: 403);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Describe());
+        Assert.Empty(rig.Handler.Events);
+        await rig.AssertAllReleasedAsync();
+    }
+
+    private static async Task<Rig> StartAsync()
+    {
+        var rig = await Rig.StartAsync(o => o with { RequireTrunkAuthorization = true });
+        // sipp 3.6 answers only the first challenge and knows MD5, not SHA-256.
+        rig.Telephony.Inbound!.TrunkDigestAlgorithms = ["MD5"];
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        rig.Handler.Script = _ => """[{"Type":"Hangup","Parameters":{"SipResponseCode":"603"}}]""";
+        var now = DateTimeOffset.UtcNow;
+        var connector = new VoiceConnector(
+            "vc1", "111122223333", "us-east-1", "pbx", "vc1.voiceconnector.example", false, null, null, now, now,
+            Termination: new VoiceConnectorTermination(null, null, ["US"], ["10.0.0.0/8"], false),
+            Credentials: [new TerminationCredential("pbx-user", "s3cret")]);
+        Assert.True((await rig.Store.InsertAsync(connector, CancellationToken.None)).IsOk);
+        return rig;
+    }
+
+    private static async Task<SippOutcome> RunSippAsync(Rig rig, string user, string password, int expectedFinal)
+    {
+        var folder = Directory.CreateTempSubdirectory("sipp-trunk-auth-");
+        try
+        {
+            var scenario = Path.Combine(folder.FullName, "trunk-auth.xml");
+            await File.WriteAllTextAsync(scenario, Scenario(user, password, expectedFinal));
+            var start = new ProcessStartInfo("sipp")
+            {
+                WorkingDirectory = folder.FullName,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var argument in new[]
+            {
+                $"127.0.0.1:{rig.SipAddress.Port}", "-sf", scenario, "-s", Rig.Number.TrimStart('+'),
+                "-i", "127.0.0.1", "-p", FreeUdpPort().ToString(CultureInfo.InvariantCulture),
+                "-mp", FreeUdpPort().ToString(CultureInfo.InvariantCulture), "-t", "u1", "-m", "1",
+                "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err", "-max_recv_loops", "1000",
+            })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("sipp did not start");
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            try
+            {
+                await process.WaitForExitAsync().WaitAsync(Limit);
+            }
+            catch (TimeoutException)
+            {
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync();
+                }
+            }
+
+            var errors = string.Join("\n", folder.EnumerateFiles("*_errors.log").Select(f => File.ReadAllText(f.FullName)));
+            return new SippOutcome(process.ExitCode, await stdout + await stderr, errors);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    /// <summary>INVITE, 401, ACK, INVITE with the digest answer, then the expected final response and its ACK.</summary>
+    private static string Scenario(string user, string password, int expectedFinal) => $$"""
+        <?xml version="1.0" encoding="ISO-8859-1" ?>
+        <!DOCTYPE scenario SYSTEM "sipp.dtd">
+        <scenario name="trunk digest admission">
+          <send retrans="500">
+            <![CDATA[
+              INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+              From: <sip:+15557654321@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+              To: <sip:[service]@[remote_ip]:[remote_port]>
+              Call-ID: [call_id]
+              CSeq: 1 INVITE
+              Contact: <sip:+15557654321@[local_ip]:[local_port]>
+              Max-Forwards: 70
+              Content-Type: application/sdp
+              Content-Length: [len]
+
+              v=0
+              o=trunk 1 1 IN IP4 [local_ip]
+              s=-
+              c=IN IP4 [media_ip]
+              t=0 0
+              m=audio [media_port] RTP/AVP 0
+              a=rtpmap:0 PCMU/8000
+
+            ]]>
+          </send>
+          <recv response="100" optional="true"/>
+          <recv response="401" auth="true"/>
+          <send>
+            <![CDATA[
+              ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+              [last_Via:]
+              From: <sip:+15557654321@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+              To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+              Call-ID: [call_id]
+              CSeq: 1 ACK
+              Max-Forwards: 70
+              Content-Length: 0
+
+            ]]>
+          </send>
+          <send retrans="500">
+            <![CDATA[
+              INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+              From: <sip:+15557654321@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+              To: <sip:[service]@[remote_ip]:[remote_port]>
+              Call-ID: [call_id]
+              CSeq: 2 INVITE
+              Contact: <sip:+15557654321@[local_ip]:[local_port]>
+              [authentication username={{user}} password={{password}}]
+              Max-Forwards: 70
+              Content-Type: application/sdp
+              Content-Length: [len]
+
+              v=0
+              o=trunk 1 2 IN IP4 [local_ip]
+              s=-
+              c=IN IP4 [media_ip]
+              t=0 0
+              m=audio [media_port] RTP/AVP 0
+              a=rtpmap:0 PCMU/8000
+
+            ]]>
+          </send>
+          <recv response="100" optional="true"/>
+          <recv response="180" optional="true"/>
+          <recv response="183" optional="true"/>
+          <recv response="{{expectedFinal}}"/>
+          <send>
+            <![CDATA[
+              ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+              [last_Via:]
+              From: <sip:+15557654321@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+              To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+              Call-ID: [call_id]
+              CSeq: 2 ACK
+              Max-Forwards: 70
+              Content-Length: 0
+
+            ]]>
+          </send>
+        </scenario>
+        """;
+
+    private sealed record SippOutcome(int ExitCode, string Output, string Errors)
+    {
+        public string Describe() => $"sipp exit {ExitCode}\n{Errors}\n{Output[^Math.Min(3000, Output.Length)..]}";
+    }
+}
