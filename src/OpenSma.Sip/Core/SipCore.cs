@@ -176,6 +176,15 @@ internal sealed class SipCore : ISipMessageSink
             return;
         }
 
+        if (Transactions.IsMerged(request))
+        {
+            // The same request reached us on two paths: answer the second copy 482 (§8.2.2.2)
+            // through a transaction of its own, so its retransmissions and ACK are absorbed.
+            var merged = Transactions.CreateServer(request, responseTarget);
+            merged.Respond(SipResponses.Create(request, 482, toTag: SipRequests.NewToken(10)));
+            return;
+        }
+
         var tx = Transactions.CreateServer(request, responseTarget);
         if (request.IsInvite)
         {

@@ -13,6 +13,10 @@ public sealed class SipTransactionLayer
 {
     private readonly Dictionary<string, ClientTransaction> _clients = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServerTransaction> _servers = new(StringComparer.Ordinal);
+
+    // Server transactions of requests without a To tag, by Call-ID, From tag and CSeq: a second
+    // copy of such a request on another branch (a fork that reached us twice) is a merged request.
+    private readonly Dictionary<string, ServerTransaction> _byOrigin = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
 
     internal SipTransactionLayer(TimeProvider time, SipTimerSettings timers, Lock gate, ILogger logger)
@@ -91,8 +95,28 @@ public sealed class SipTransactionLayer
             ? new ServerInviteTransaction(this, key, request, remote)
             : new ServerNonInviteTransaction(this, key, request, remote);
         _servers[key] = tx;
+        if (OriginKey(request) is { } origin && !IsMerged(request))
+        {
+            _byOrigin[origin] = tx;
+        }
+
         return tx;
     }
+
+    /// <summary>
+    /// RFC 3261 §8.2.2.2: a request without a To tag whose From tag, Call-ID and CSeq match an
+    /// ongoing transaction that it does not itself match (another branch) is a merged request.
+    /// A transaction that ended in a failure no longer counts, so a client that wrongly retries a
+    /// challenged request with the same CSeq is still served.
+    /// </summary>
+    internal bool IsMerged(SipRequest request) =>
+        OriginKey(request) is { } origin && _byOrigin.TryGetValue(origin, out var first)
+        && first.LastResponse is not { IsFinal: true, IsSuccess: false };
+
+    private static string? OriginKey(SipRequest request) =>
+        request.ToTag is null && request.FromTag is { } fromTag && request.CallId is { } callId && request.CSeq is { } cseq
+            ? string.Concat(callId, "|", fromTag, "|", cseq.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "|", cseq.Method)
+            : null;
 
     /// <summary>Finds the INVITE server transaction a CANCEL targets (RFC 3261 §9.2).</summary>
     internal ServerInviteTransaction? FindInviteFor(SipRequest cancel)
@@ -116,6 +140,11 @@ public sealed class SipTransactionLayer
                 break;
             case ServerTransaction when _servers.TryGetValue(tx.Key, out var s) && ReferenceEquals(s, tx):
                 _servers.Remove(tx.Key);
+                if (OriginKey(tx.Request) is { } origin && _byOrigin.TryGetValue(origin, out var o) && ReferenceEquals(o, tx))
+                {
+                    _byOrigin.Remove(origin);
+                }
+
                 break;
         }
     }

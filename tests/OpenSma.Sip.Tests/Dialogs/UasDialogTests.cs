@@ -109,6 +109,37 @@ public sealed class UasDialogTests
     }
 
     [Fact]
+    public void Invite_SameRequestOnSecondBranch_Answered482AndReachesApplicationOnce()
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication(d => d.Ring());
+        h.Receive(EndpointHarness.Invite(branch: "z9hG4bK-fork1"));
+        h.Sent();
+        h.Receive(EndpointHarness.Invite(branch: "z9hG4bK-fork2"));
+        var merged = Assert.IsType<SipResponse>(Assert.Single(h.Sent()));
+        Assert.Equal(482, merged.StatusCode);
+        Assert.Equal("z9hG4bK-fork2", merged.TopVia!.Branch);
+        Assert.NotNull(merged.To!.Tag);
+        Assert.Single(h.Calls);
+
+        // Its retransmission is absorbed by its own transaction: the 482 again, no new call.
+        h.Receive(EndpointHarness.Invite(branch: "z9hG4bK-fork2"));
+        Assert.Equal(482, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
+        Assert.Single(h.Calls);
+    }
+
+    [Fact]
+    public void Invite_SameCSeqAfterFailureOnNewBranch_IsANewCall()
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication(d => d.Reject(486));
+        h.Receive(EndpointHarness.Invite(branch: "z9hG4bK-try1"));
+        h.Receive(EndpointHarness.Invite(branch: "z9hG4bK-try2"));
+        Assert.Equal([100, 486, 100, 486], h.Sent().Cast<SipResponse>().Select(r => r.StatusCode));
+        Assert.Equal(2, h.Calls.Count);
+    }
+
+    [Fact]
     public void Invite_Retransmitted_ReachesApplicationOnce()
     {
         var h = new EndpointHarness();
