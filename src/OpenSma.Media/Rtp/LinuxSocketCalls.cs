@@ -14,8 +14,6 @@ internal static unsafe partial class LinuxSocketCalls
     public const int EpollCtlDel = 2;
     public const uint EpollIn = 0x001;
     public const int MsgDontWait = 0x40;
-    public const int EIntr = 4;
-    public const int EAgain = 11;
 
     /// <summary>epoll_event is packed (12 bytes) on x86-64 and naturally aligned (16 bytes) elsewhere.</summary>
     public static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;

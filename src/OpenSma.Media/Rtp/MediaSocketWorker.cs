@@ -35,6 +35,7 @@ internal sealed unsafe class MediaSocketWorker
     private MediaSocketRegistration?[] _table = new MediaSocketRegistration?[64];
     private int _used;
     private volatile bool _stopping;
+    private bool _closed;
     private long _systemCalls;
     private long _datagrams;
     private long _wakeups;
@@ -106,8 +107,15 @@ internal sealed unsafe class MediaSocketWorker
         _stop.Set();
     }
 
+    // Called under _gate. After the thread has closed the epoll descriptor its number may belong to
+    // someone else, so nothing is changed then.
     private bool Control(int operation, MediaSocketRegistration registration)
     {
+        if (_closed)
+        {
+            return false;
+        }
+
         var added = false;
         try
         {
@@ -184,7 +192,11 @@ internal sealed unsafe class MediaSocketWorker
             NativeMemory.Free(vectors);
             NativeMemory.Free(buffers);
             NativeMemory.Free(addresses);
-            Close(_epoll);
+            lock (_gate)
+            {
+                _closed = true;
+                Close(_epoll);
+            }
         }
     }
 

@@ -124,6 +124,25 @@ public sealed class MediaSocketEngineTests : IDisposable
         Assert.True(_engine.DatagramsReceived >= 10);
     }
 
+    [Fact]
+    public void Dispose_EngineStoppedFirst_TransportsStillCloseCleanly()
+    {
+        if (_engine is null)
+        {
+            Assert.False(OperatingSystem.IsLinux() && Environment.Is64BitProcess, "the engine runs on 64-bit Linux");
+            return;
+        }
+
+        var a = Transport(true);
+        a.Start(new Collector(0));
+        _engine.Dispose();
+
+        a.Dispose();
+        var b = Transport(true);
+        Assert.Throws<ObjectDisposedException>(() => b.Start(new Collector(0)));
+        b.Dispose();
+    }
+
     private sealed class Collector(int wanted) : IMediaTransportReceiver
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
