@@ -9,10 +9,14 @@ public sealed partial class SipDialog
     private bool _reInviteOutstanding;
     private SipRequest? _lastAck;
 
+    /// <summary>How often a re-INVITE or UPDATE met by 491 (glare) is sent again before the 491 is returned.</summary>
+    internal const int GlareRetries = 3;
+
     /// <summary>
     /// Sends an in-dialog request and returns its final response (a local 408 or 503 when the
-    /// peer is unreachable). A 2xx to a re-INVITE is ACKed here; a 491 is returned so the caller
-    /// can retry after the delay RFC 3261 §14.1 asks for.
+    /// peer is unreachable). A 2xx to a re-INVITE is ACKed here. A re-INVITE or UPDATE answered
+    /// 491 (both sides changed the session at once) is sent again after the delay of RFC 3261
+    /// §14.1, up to three times; then, or once the token is cancelled, the 491 is returned.
     /// </summary>
     public Task<SipResponse> SendRequestAsync(string method, ReadOnlyMemory<byte> body = default, string? contentType = null, IEnumerable<SipHeader>? headers = null, CancellationToken cancellationToken = default)
     {
@@ -25,11 +29,46 @@ public sealed partial class SipDialog
                 throw new InvalidOperationException("The dialog has ended.");
             }
 
-            SendInDialog(method, body, contentType, headers, response => done.TrySetResult(response));
+            var fixedHeaders = headers?.ToList();
+            SendRetryingGlare(method, body, contentType, fixedHeaders, GlareRetries, done, cancellationToken);
         }
 
         return done.Task;
     }
+
+    private void SendRetryingGlare(string method, ReadOnlyMemory<byte> body, string? contentType, List<SipHeader>? headers, int retriesLeft,
+        TaskCompletionSource<SipResponse> done, CancellationToken cancellationToken)
+    {
+        SendInDialog(method, body, contentType, headers, response =>
+        {
+            if (response.StatusCode != 491 || retriesLeft == 0 || method is not (SipMethods.Invite or SipMethods.Update)
+                || cancellationToken.IsCancellationRequested || State != SipDialogState.Confirmed)
+            {
+                done.TrySetResult(response);
+                return;
+            }
+
+            var wait = new Transactions.TransactionTimer(_ua.Core.Time, _ua.Core.Gate);
+            wait.Start(GlareDelay(), () =>
+            {
+                wait.Dispose();
+                if (cancellationToken.IsCancellationRequested || State != SipDialogState.Confirmed)
+                {
+                    done.TrySetResult(response);
+                    return;
+                }
+
+                SendRetryingGlare(method, body, contentType, headers, retriesLeft - 1, done, cancellationToken);
+            });
+        });
+    }
+
+    /// <summary>
+    /// RFC 3261 §14.1: the side that made the Call-ID (the caller) waits 2.1 to 4 s, the other 0 to
+    /// 2 s, in 10 ms steps, so that the two retries do not collide again.
+    /// </summary>
+    private TimeSpan GlareDelay() =>
+        TimeSpan.FromMilliseconds(10 * (Role == SipDialogRole.Uac ? Random.Shared.Next(210, 401) : Random.Shared.Next(0, 201)));
 
     /// <summary>Sends an in-dialog request and calls <paramref name="onFinal"/> (under the gate) with its final response.</summary>
     internal void SendInDialog(string method, ReadOnlyMemory<byte> body, string? contentType, IEnumerable<SipHeader>? headers, Action<SipResponse> onFinal)

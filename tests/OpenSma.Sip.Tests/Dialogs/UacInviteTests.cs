@@ -222,6 +222,28 @@ public sealed class UacInviteTests
     }
 
     [Fact]
+    public async Task SendReInvite_Answered491AsCaller_WaitsAtLeast2Point1Seconds()
+    {
+        var h = new EndpointHarness();
+        var call = h.Endpoint.InviteAsync(Options());
+        var invite = (SipRequest)Assert.Single(h.Sent());
+        h.Receive(Reply(invite, 200));
+        var dialog = (await call.WaitAsync(TimeSpan.FromSeconds(10))).Dialog!;
+        h.Sent();
+
+        var reInvite = dialog.SendRequestAsync("INVITE", Encoding.UTF8.GetBytes("hold"), "application/sdp");
+        h.Receive(SipResponses.Create((SipRequest)Assert.Single(h.Sent()), 491));
+        h.Sent();
+
+        // We made the Call-ID, so §14.1 says 2.1 to 4 s.
+        h.Time.Advance(TimeSpan.FromSeconds(2.09));
+        Assert.Empty(h.Sent());
+        h.Time.Advance(TimeSpan.FromSeconds(1.92));
+        Assert.Equal("INVITE", Assert.IsType<SipRequest>(Assert.Single(h.Sent())).Method);
+        Assert.False(reInvite.IsCompleted);
+    }
+
+    [Fact]
     public async Task HangUp_UacDialog_SendsByeWithNextCSeq()
     {
         var h = new EndpointHarness();

@@ -208,6 +208,56 @@ public sealed class UasDialogTests
     }
 
     [Fact]
+    public async Task SendReInvite_Answered491_IsSentAgainWithinTwoSecondsThenSucceeds()
+    {
+        var (h, dialog, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        h.Sent();
+        var reInvite = dialog.SendRequestAsync("INVITE", Encoding.UTF8.GetBytes("hold"), "application/sdp");
+        var first = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        h.Receive(SipResponses.Create(first, 491));
+        Assert.Equal("ACK", Assert.IsType<SipRequest>(Assert.Single(h.Sent())).Method);
+        Assert.False(reInvite.IsCompleted);
+
+        // We did not make the Call-ID (UAS), so §14.1 says 0 to 2 s.
+        h.Time.Advance(TimeSpan.FromSeconds(2.01));
+        var second = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal("INVITE", second.Method);
+        Assert.Equal(first.CSeq!.Value.Number + 1, second.CSeq!.Value.Number);
+        Assert.Equal("hold", Encoding.UTF8.GetString(second.Body.Span));
+        Assert.NotEqual(first.TopVia!.Branch, second.TopVia!.Branch);
+
+        var ok = SipResponses.Create(second, 200);
+        ok.Headers.Add("Contact", "<sip:+15559870000@192.0.2.20:5070>");
+        h.Receive(ok);
+        Assert.Equal(200, (await reInvite.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+    }
+
+    [Fact]
+    public async Task SendReInvite_491EveryTime_Returns491AfterThreeRetries()
+    {
+        var (h, dialog, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        h.Sent();
+        var reInvite = dialog.SendRequestAsync("INVITE", Encoding.UTF8.GetBytes("hold"), "application/sdp");
+        var invites = 0;
+        for (var round = 0; round < 10 && !reInvite.IsCompleted; round++)
+        {
+            foreach (var request in h.Sent().OfType<SipRequest>().Where(r => r.Method == "INVITE"))
+            {
+                invites++;
+                h.Receive(SipResponses.Create(request, 491));
+            }
+
+            h.Time.Advance(TimeSpan.FromSeconds(2.01));
+        }
+
+        Assert.Equal(491, (await reInvite.WaitAsync(TimeSpan.FromSeconds(10))).StatusCode);
+        Assert.Equal(4, invites);
+        Assert.Equal(SipDialogState.Confirmed, dialog.State);
+    }
+
+    [Fact]
     public void InDialogRequest_UnknownDialog_Answers481()
     {
         var h = new EndpointHarness();
