@@ -93,11 +93,11 @@ internal static class StreamLoad
             await Task.Delay(TimeSpan.FromSeconds(2)); // warm-up: JIT, latching, first RTCP
             var process = Process.GetCurrentProcess();
             var (sent0, received0, lost0) = Totals(sessions);
+            var switches0 = ContextSwitches(); // reads /proc: before the allocation count starts
             var cpu0 = process.TotalProcessorTime;
             var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
             var gen0 = GC.CollectionCount(0);
             var syscalls0 = engine?.SystemCalls ?? 0;
-            var switches0 = ContextSwitches();
             foreach (var sink in sinks)
             {
                 sink.Reset();
