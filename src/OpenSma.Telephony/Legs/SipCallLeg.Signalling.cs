@@ -16,9 +16,14 @@ public sealed partial class SipCallLeg
     private byte[]? _answerBody;
     private bool _earlyMediaSent;
 
+    // The INVITE had no offer: our 200 OK carries one and the caller's answer comes in the ACK.
+    private bool _offerInAnswer;
+
     /// <summary>
-    /// Takes an incoming INVITE: binds ports and answers its SDP offer (not sent yet). On failure
-    /// the INVITE is rejected here (488 no usable offer, 503 no RTP port) and null is returned.
+    /// Takes an incoming INVITE: binds ports and answers its SDP offer (not sent yet). An INVITE
+    /// without a body gets our offer in the 200 OK instead, and the caller's answer is taken from
+    /// the ACK (RFC 3261 §13.2.1). On failure the INVITE is rejected here (488 unusable offer, 503
+    /// no RTP port) and null is returned.
     /// </summary>
     internal static SipCallLeg? AcceptInvite(
         SipDialog dialog,
@@ -31,25 +36,19 @@ public sealed partial class SipCallLeg
     {
         var invite = dialog.InitialInvite;
         rejectedWith = 0;
+        var offerless = invite.Body.IsEmpty;
         SessionDescription? offer = null;
-        string? problem = null;
-        if (invite.Body.IsEmpty)
-        {
-            problem = "INVITE without an SDP offer";
-        }
-        else
+        if (!offerless)
         {
             var parsed = SdpParser.Parse(Encoding.UTF8.GetString(invite.Body.Span));
             offer = parsed.Description;
-            problem = parsed.Error;
-        }
-
-        if (offer is null)
-        {
-            rejectedWith = 488;
-            LogRejected(logger, invite.CallId, 488, problem ?? "unreadable SDP");
-            dialog.Reject(488, "Not Acceptable Here");
-            return null;
+            if (offer is null)
+            {
+                rejectedWith = 488;
+                LogRejected(logger, invite.CallId, 488, parsed.Error ?? "unreadable SDP");
+                dialog.Reject(488, "Not Acceptable Here");
+                return null;
+            }
         }
 
         var media = plane.TryOpenLeg();
@@ -61,19 +60,30 @@ public sealed partial class SipCallLeg
             return null;
         }
 
-        var result = media.Answer(offer);
-        if (!result.IsSuccess)
+        string body;
+        if (offer is null)
         {
-            media.Dispose();
-            rejectedWith = 488;
-            LogRejected(logger, invite.CallId, 488, result.Error ?? "no common codec");
-            dialog.Reject(488, "Not Acceptable Here");
-            return null;
+            body = media.CreateOffer().ToString();
+        }
+        else
+        {
+            var result = media.Answer(offer);
+            if (!result.IsSuccess)
+            {
+                media.Dispose();
+                rejectedWith = 488;
+                LogRejected(logger, invite.CallId, 488, result.Error ?? "no common codec");
+                dialog.Reject(488, "Not Acceptable Here");
+                return null;
+            }
+
+            body = result.Answer!.ToString();
         }
 
         var leg = new SipCallLeg(plane, media, LegDirection.Inbound, from, to, sipHeaders, logger)
         {
-            _answerBody = Encoding.UTF8.GetBytes(result.Answer!.ToString()),
+            _answerBody = Encoding.UTF8.GetBytes(body),
+            _offerInAnswer = offerless,
         };
         leg._dialog = dialog;
         leg.StartWatching();
@@ -103,6 +113,19 @@ public sealed partial class SipCallLeg
 
         media.StartSending();
         var acknowledged = await dialog.AnswerAsync(_answerBody, SdpType, cancellationToken).ConfigureAwait(false);
+        if (acknowledged && _offerInAnswer)
+        {
+            // Media starts once the answer in the ACK is applied; the engine plays only after this returns.
+            var error = ApplyAnswer(await dialog.InitialAck.ConfigureAwait(false), media);
+            if (error is not null)
+            {
+                // RFC 3261 §13.3.1.4: an unusable answer in the ACK ends the call with BYE.
+                LogBadAnswer(_logger, CallId, error);
+                OnFarEnd(488);
+                return;
+            }
+        }
+
         if (acknowledged)
         {
             lock (_gate)
@@ -160,7 +183,8 @@ public sealed partial class SipCallLeg
         SipDialog? earlyDialog = null;
         lock (_gate)
         {
-            if (Direction == LegDirection.Inbound && _state == LegState.Alerting && !_earlyMediaSent && _dialog is { IsAnswered: false } d)
+            // Without the caller's offer there is nothing to answer in a 183 (an offer there would need 100rel).
+            if (Direction == LegDirection.Inbound && _state == LegState.Alerting && !_earlyMediaSent && !_offerInAnswer && _dialog is { IsAnswered: false } d)
             {
                 _earlyMediaSent = true;
                 earlyDialog = d;
@@ -264,10 +288,18 @@ public sealed partial class SipCallLeg
             switch (request.Method)
             {
                 case SipMethods.Invite or SipMethods.Update when _media is { } media:
+                    if (request.Body.IsEmpty && request.Method == SipMethods.Update)
+                    {
+                        // An UPDATE without an offer changes nothing in the session (RFC 3311).
+                        incoming.Respond(200);
+                        return;
+                    }
+
                     if (request.Body.IsEmpty)
                     {
                         // An offerless re-INVITE: we offer what we have; the answer comes in the ACK.
                         incoming.Respond(200, Encoding.UTF8.GetBytes(media.CreateOffer().ToString()), SdpType);
+                        _ = ApplyAnswerFromAckAsync(incoming, media);
                         return;
                     }
 
@@ -299,6 +331,40 @@ public sealed partial class SipCallLeg
         {
             LogWatchFailed(_logger, CallId, ex);
         }
+    }
+
+    private async Task ApplyAnswerFromAckAsync(SipIncomingRequest incoming, LegMedia media)
+    {
+        var ack = await incoming.Ack.ConfigureAwait(false);
+        if (ack is null)
+        {
+            // No ACK: the dialog ends (or already ended) and that path releases the leg.
+            return;
+        }
+
+        var error = ApplyAnswer(ack, media);
+        if (error is not null)
+        {
+            LogBadAnswer(_logger, CallId, error);
+            OnFarEnd(488);
+        }
+    }
+
+    /// <summary>Applies the SDP answer an ACK carries to our offer; returns why it could not, or null.</summary>
+    private static string? ApplyAnswer(SipRequest? ack, LegMedia media)
+    {
+        if (ack is null)
+        {
+            return "no ACK";
+        }
+
+        if (ack.Body.IsEmpty)
+        {
+            return "the ACK carries no SDP answer to our offer";
+        }
+
+        var parsed = SdpParser.Parse(Encoding.UTF8.GetString(ack.Body.Span));
+        return parsed.Description is { } answer ? media.ProcessAnswer(answer) : parsed.Error ?? "unreadable SDP in the ACK";
     }
 
     /// <summary>The far end ended the leg (BYE, CANCEL, failure, dead media), or dialing failed.</summary>
