@@ -158,11 +158,14 @@ internal sealed class LossConcealer
 
     private float Synthesize()
     {
-        var lost = _lost++;
+        var lost = _lost;
         if (lost >= SilentAfter)
         {
+            // Stays here however long the loss lasts (no counter to overflow).
             return 0;
         }
+
+        _lost++;
 
         // Widen the repeated section to two, then three periods after 10 and 20 ms.
         var wanted = lost < TenMilliseconds ? 1 : lost < 2 * TenMilliseconds ? 2 : 3;
