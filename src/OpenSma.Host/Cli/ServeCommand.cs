@@ -15,6 +15,8 @@ using OpenSma.Engine.Legs;
 using OpenSma.Engine.Virtual;
 using OpenSma.Functions.Hosting;
 using OpenSma.Functions.LambdaApi;
+using OpenSma.Host.Metrics;
+using OpenSma.Host.Numbers;
 using OpenSma.Sip;
 using OpenSma.Storage.Objects;
 using OpenSma.Storage.Resources;
@@ -126,19 +128,27 @@ internal static class ServeCommand
         }
 
         services.AddSingleton(sp => new HttpHandlerResolver());
+        services.AddSingleton<EngineCounters>();
         services.AddSingleton(sp => new CallEngine(
             new EngineOptions
             {
                 Speech = ServeConfiguration.Speech(configuration, new HttpClient(), time),
+                IsOwnedNumber = sp.GetRequiredService<OwnedNumbers>().Contains,
             },
             time,
             sp.GetRequiredService<IObjectStore>(),
             sp.GetRequiredService<ICallLegFactory>(),
             [sp.GetRequiredService<HttpHandlerResolver>(), .. sp.GetServices<IHandlerEndpointResolver>()],
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>())
+        {
+            DefaultTrace = sp.GetRequiredService<EngineCounters>(),
+        });
+        services.AddSingleton(sp => new ServeMetrics(
+            sp.GetRequiredService<CallEngine>(), sp.GetRequiredService<EngineCounters>(), sp.GetService<SipTelephony>(), sp.GetService<SipEndpoint>()));
         services.AddSingleton<ICallControl>(sp => sp.GetRequiredService<CallEngine>());
         var controlPlane = ServeConfiguration.ControlPlane(configuration, dataDirectory);
         services.AddOpenSmaControlPlane(controlPlane);
+        services.AddOwnedNumbers();
         services.AddOpenSmaS3(new S3ApiOptions { SigV4 = controlPlane.SigV4, Region = controlPlane.AwsRegion });
         services.AddOpenSmaFunctions((IConfiguration?)configuration?.GetSection("Functions") ?? new ConfigurationBuilder().Build(), o =>
         {
@@ -150,10 +160,13 @@ internal static class ServeCommand
         var app = builder.Build();
         // Made now rather than at the first call, so a bad Speech setting stops start-up.
         _ = app.Services.GetRequiredService<CallEngine>();
+        // The inventory is in memory before the first call can ask whether a caller ID is owned.
+        app.Services.GetRequiredService<OwnedNumbers>().RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
         // S3 requests (SigV4 scope "s3", presigned URLs) are answered before the Chime and Lambda routes.
         app.UseOpenSmaS3();
         app.MapChimeSdkVoiceApi();
         app.MapLambdaApi();
+        app.MapOpenSmaMetrics();
         app.Lifetime.ApplicationStopping.Register(() =>
         {
             foreach (var transaction in app.Services.GetRequiredService<CallEngine>().Transactions)

@@ -1,0 +1,88 @@
+using OpenSma.Engine;
+using OpenSma.Engine.Invocation;
+using OpenSma.Sip;
+using OpenSma.Telephony;
+
+namespace OpenSma.Host.Metrics;
+
+/// <summary>
+/// What <c>GET /metrics</c> reports for <c>opensma serve</c>: live call transactions and the
+/// engine's counters, the telephony layer's legs, bridges and RTP ports, the SIP stack's
+/// transactions, dialogs and registrar bindings, and the process. Gauges are read at scrape time
+/// from the components themselves, so a scrape never disagrees with what they hold.
+/// </summary>
+internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, SipTelephony? telephony = null, SipEndpoint? sip = null)
+{
+    public string Render()
+    {
+        var text = new PrometheusText();
+        WriteEngine(text);
+        if (telephony is not null)
+        {
+            WriteTelephony(text, telephony);
+        }
+
+        if (sip is not null)
+        {
+            WriteSip(text, sip);
+        }
+
+        ProcessMetrics.Write(text);
+        return text.ToString();
+    }
+
+    private void WriteEngine(PrometheusText text)
+    {
+        text.Gauge("opensma_call_transactions", "Call transactions running now (one per call, with all its legs).", engine.ActiveTransactions);
+        text.Counter("opensma_call_transactions_ended_total", "Call transactions that have ended.", counters.EndedTransactions);
+        text.Family("opensma_handler_events_total", "counter", "Events sent to SMA handlers, by InvocationEventType.",
+            counters.Events.Select(e => (Label("type", e.Key), (double)e.Value)));
+        text.Family("opensma_handler_invocations_total", "counter", "Handler invocation attempts (a retry counts again), by outcome; every outcome but ok is a failure.",
+            Enum.GetValues<InvocationOutcome>().Select(o => (Label("outcome", OutcomeName(o)), (double)counters.Attempts(o))));
+        text.Summary("opensma_handler_invocation_duration_seconds", "Time handler invocation attempts took.", counters.AttemptTime.TotalSeconds,
+            Enum.GetValues<InvocationOutcome>().Sum(counters.Attempts));
+        text.Counter("opensma_handler_replies_rejected_total", "Handler replies the engine did not apply (unreadable, invalid, or ignored by the rules).", counters.RejectedReplies);
+        text.Counter("opensma_handler_failovers_total", "Inbound calls moved to the next SIP-rule target because NEW_INBOUND_CALL could not be invoked (or the SMA was at its call limit).", counters.Failovers);
+        text.Family("opensma_actions_total", "counter", "Actions that have ended, by outcome (succeeded, failed, interrupted, abandoned).",
+            counters.Actions.Select(a => (Label("outcome", a.Key), (double)a.Value)));
+    }
+
+    private static void WriteTelephony(PrometheusText text, SipTelephony telephony)
+    {
+        var now = telephony.Snapshot();
+        text.Gauge("opensma_sip_legs", "SIP call legs (inbound or outbound) created and not yet released.", now.LiveLegs);
+        text.Gauge("opensma_sip_bridges", "Bridges relaying audio between two SIP legs.", now.Bridges);
+        text.Gauge("opensma_rtp_port_pairs_leased", "RTP/RTCP port pairs held by live SIP legs.", now.RtpPortPairsInUse);
+        text.Gauge("opensma_rtp_port_pairs_capacity", "RTP/RTCP port pairs in the configured range.", now.RtpPortPairsCapacity);
+        text.Gauge("opensma_media_clock_streams", "Legs sending RTP on the media clock now.", now.ClockStreams);
+        var timing = now.SendTiming;
+        text.Counter("opensma_rtp_send_timed_packets_total", "RTP sends timed against the media clock's 20 ms grid.", timing.Packets);
+        text.Family("opensma_rtp_send_lateness_seconds", "gauge", "How long after its 20 ms grid point an RTP send returned, since start (quantile 1 is the maximum; 0.1 ms buckets).",
+            [(Label("quantile", "0.5"), timing.LatenessP50Ms / 1000), (Label("quantile", "0.99"), timing.LatenessP99Ms / 1000), (Label("quantile", "1"), timing.LatenessMaxMs / 1000)]);
+        text.Counter("opensma_rtp_send_jitter_streams_total", "Ended RTP streams whose send jitter was recorded.", timing.Streams);
+        text.Family("opensma_rtp_send_jitter_seconds", "gauge", "RFC 3550 jitter of each ended stream's send times (what an ideal receiver would report), across streams.",
+            [(Label("quantile", "0.5"), timing.SendJitterP50Ms / 1000), (Label("quantile", "0.99"), timing.SendJitterP99Ms / 1000)]);
+    }
+
+    private static void WriteSip(PrometheusText text, SipEndpoint sip)
+    {
+        var stats = sip.Statistics;
+        text.Family("opensma_sip_transactions", "gauge", "Live SIP transactions, by role (including those kept to absorb retransmissions).",
+            [(Label("role", "client"), stats.ClientTransactions), (Label("role", "server"), stats.ServerTransactions)]);
+        text.Gauge("opensma_sip_dialogs", "Live SIP dialogs, early and confirmed.", stats.Dialogs);
+        text.Gauge("opensma_sip_registrar_bindings", "Unexpired contacts registered to OpenSMA's registrar.", stats.RegistrarBindings);
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> Label(string name, string value) => [KeyValuePair.Create(name, value)];
+
+    private static string OutcomeName(InvocationOutcome outcome) => outcome switch
+    {
+        InvocationOutcome.Ok => "ok",
+        InvocationOutcome.FunctionError => "function_error",
+        InvocationOutcome.Rejected => "rejected",
+        InvocationOutcome.Throttled => "throttled",
+        InvocationOutcome.Timeout => "timeout",
+        InvocationOutcome.Unreachable => "unreachable",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
+}
