@@ -1,8 +1,13 @@
+using System.Net;
 using System.Text;
+using OpenSma.Engine.Virtual;
 using OpenSma.Media.Audio;
-using OpenSma.Sip.Messages;
+using OpenSma.Media.Clock;
+using OpenSma.Media.Rtp;
 using OpenSma.Sip.Dialogs;
+using OpenSma.Sip.Messages;
 using OpenSma.Storage.Resources;
+using OpenSma.Telephony.Phone;
 using OpenSma.Telephony.Tests.Outbound;
 using OpenSma.Telephony.Tests.Support;
 
@@ -126,6 +131,38 @@ public sealed class ProxyCallTests
         await rig.AssertAllReleasedAsync();
     }
 
+    [Fact]
+    public async Task ProxyCall_OtherParticipantIsARegisteredSoftphone_TheDialRouterRingsItsBinding()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var bobSip = SipPhone.CreateEndpoint(new IPEndPoint(IPAddress.Loopback, 0));
+        var (min, max) = Rig.NextPorts();
+        using var clock = new MediaClock(TimeProvider.System);
+        await using var bob = new SipPhone(bobSip, new RtpPortAllocator(min, max), clock, TimeProvider.System, new SipPhoneOptions { MaxDuration = Rig.Patience });
+        var bobReport = new TaskCompletionSource<SipPhoneReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bobInvite = new TaskCompletionSource<SipRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bobSip.IncomingCall = dialog =>
+        {
+            bobInvite.TrySetResult(dialog.InitialInvite);
+            _ = Task.Run(async () => bobReport.TrySetResult(await bob.AnswerAsync(dialog, new VirtualParty { RingFor = TimeSpan.Zero })));
+        };
+        await bobSip.StartAsync();
+        var registration = await bob.RegisterAsync(new SipPhoneRegistrationOptions { Registrar = SipUri.Sip(null, "127.0.0.1", rig.SipAddress.Port), User = Bob });
+        Assert.True(registration.IsRegistered);
+        await SetUpSessionAsync(rig, trunkTo: null, "Open");
+        await using var alice = await rig.NewPhoneAsync();
+
+        var a = await alice.CallAsync(rig.SipAddress, AliceProxy, from: Alice);
+
+        Assert.Equal(200, a.FinalStatus);
+        Assert.Equal(BobProxy, (await bobInvite.Task.WaitAsync(Rig.Patience)).From!.Uri.User);
+        await a.HangUpAsync().WaitAsync(Rig.Patience);
+        var report = await bobReport.Task.WaitAsync(Rig.Patience);
+        Assert.True(report.Answered);
+        Assert.Equal(SipEndReason.RemoteHangUp, report.End?.Reason);
+        await rig.AssertAllReleasedAsync();
+    }
+
     private static async Task CancelWhenRingingAsync(TestPhone bob, CancellationTokenSource hangUp)
     {
         var deadline = DateTime.UtcNow + Rig.Patience;
@@ -137,11 +174,12 @@ public sealed class ProxyCallTests
         await hangUp.CancelAsync();
     }
 
-    /// <summary>A voice connector whose trunk reaches Bob's phone, both proxy numbers on it, and one session between Alice and Bob.</summary>
-    private static async Task SetUpSessionAsync(Rig rig, TestPhone bob, string status, string? fallback = null)
+    /// <summary>A voice connector whose trunk reaches Bob's phone (when given), both proxy numbers on it, and one session between Alice and Bob.</summary>
+    private static async Task SetUpSessionAsync(Rig rig, TestPhone? trunkTo, string status, string? fallback = null)
     {
         var now = DateTimeOffset.UtcNow;
-        var connector = SipDialRouterTests.Trunk("vc-proxy", [new OriginationRoute("127.0.0.1", bob.Address.Port, "UDP", 1, 1)]);
+        // Without a trunk the connector has no origination routes, so only the registrar can reach Bob.
+        var connector = SipDialRouterTests.Trunk("vc-proxy", trunkTo is null ? [] : [new OriginationRoute("127.0.0.1", trunkTo.Address.Port, "UDP", 1, 1)]);
         Assert.True((await rig.Store.InsertAsync(connector, CancellationToken.None)).IsOk);
         foreach (var number in new[] { AliceProxy, BobProxy })
         {
