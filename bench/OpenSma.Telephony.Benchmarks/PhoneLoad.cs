@@ -15,7 +15,7 @@ namespace OpenSma.Telephony.Benchmarks;
 /// </summary>
 internal static class PhoneLoad
 {
-    public sealed record Result(int Answered, int Failed, int PeakLive, double JitterP50, double JitterP99, long Lost, long Received, double Cpu, double RssPerCallKb);
+    public sealed record Result(int Answered, int Failed, int PeakLive, double JitterP50, double JitterP99, long Lost, long Received, double Cpu, double RssPerCallKb, double MachineBusy, double BenchCores);
 
     private static bool Pending(List<Task<SipPhoneReport>> calls)
     {
@@ -37,6 +37,7 @@ internal static class PhoneLoad
         var script = VirtualParty.Answering(new HangupCue(hold));
         var (rss0, _) = serve.Memory();
         var cpu0 = serve.CpuTime();
+        var machine0 = MachineCpu.Now();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var peak = 0;
         var rssAtPeak = rss0;
@@ -77,6 +78,7 @@ internal static class PhoneLoad
         await sampling;
         var elapsed = watch.Elapsed;
         var cpu = (serve.CpuTime() - cpu0).TotalSeconds / elapsed.TotalSeconds;
+        var (machineBusy, benchCores) = MachineCpu.Since(machine0, elapsed);
         var answered = reports.Where(r => r.Answered).ToList();
         var jitters = answered.Select(r => r.Media?.JitterMilliseconds ?? 0).Order().ToList();
         double Percentile(double p) => jitters.Count == 0 ? 0 : jitters[Math.Min(jitters.Count - 1, (int)Math.Ceiling(p * jitters.Count) - 1)];
@@ -89,6 +91,8 @@ internal static class PhoneLoad
             answered.Sum(r => r.Media?.PacketsLost ?? 0),
             answered.Sum(r => r.Media?.PacketsReceived ?? 0),
             cpu,
-            peak == 0 ? 0 : (rssAtPeak - rss0) * 1024 / peak);
+            peak == 0 ? 0 : (rssAtPeak - rss0) * 1024 / peak,
+            machineBusy,
+            benchCores);
     }
 }

@@ -3,16 +3,37 @@ using OpenSma.Media.Audio;
 using OpenSma.Telephony.Benchmarks;
 
 // dotnet OpenSma.Telephony.Benchmarks.dll load [--rate 50] [--calls 500] [--concurrent 200] [--hold 20]
-if (args.Length == 0 || args[0] != "load")
+// dotnet OpenSma.Telephony.Benchmarks.dll soak [--calls 10000] [--wave 1000] [--rate 100]
+// dotnet OpenSma.Telephony.Benchmarks.dll clock [--streams 1000] [--seconds 10] [--inline-completions]
+if (args.Length == 0 || args[0] is not ("load" or "soak" or "clock"))
 {
-    Console.Error.WriteLine("usage: load [--rate R] [--calls N] [--concurrent C] [--hold SECONDS]");
+    Console.Error.WriteLine("usage: load [--rate R] [--calls N] [--concurrent C] [--hold SECONDS] | soak [--calls N] [--wave W] [--rate R] | clock [--streams N] [--seconds S] [--inline-completions]");
     return 2;
+}
+
+if (args.Contains("--inline-completions") || args[0] == "load")
+{
+    // Socket completions on the epoll thread (what serve does): the phones then stamp a packet's
+    // arrival without waiting for a thread-pool thread. Set before the first socket exists.
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }
 
 int Arg(string name, int fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+if (args[0] == "clock")
+{
+    Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    return await ClockLoad.RunAsync(Arg("--streams", 1000), Arg("--seconds", 10));
+}
+
+if (args[0] == "soak")
+{
+    Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    return await Soak.RunAsync(Arg("--calls", 10000), Arg("--wave", 1000), Arg("--rate", 100));
 }
 
 var rate = Arg("--rate", 50);
@@ -46,6 +67,12 @@ Console.WriteLine($"opensma    sipp uac -> serve (digit flow)  : {load.Rate:F1} 
 // 3. Concurrency with media: scripted SIP phones hold calls hearing a prompt; RTP statistics from each phone.
 var media = await PhoneLoad.RunAsync(serve, concurrent, rate, TimeSpan.FromSeconds(hold));
 Console.WriteLine($"opensma    {concurrent} phones x {hold} s (media)    : {media.Answered} answered, {media.Failed} failed, peak {media.PeakLive} live; jitter p50 {media.JitterP50:F2} ms p99 {media.JitterP99:F2} ms; lost {media.Lost} of {media.Received + media.Lost} packets; serve CPU {media.Cpu:F2} cores; +{media.RssPerCallKb:F0} KB RSS per live call");
+Console.WriteLine($"           machine {media.MachineBusy * 100:F0} % busy over {Environment.ProcessorCount} cores during the media stage; the phones (this process) used {media.BenchCores:F2} cores");
+foreach (var line in await serve.SendTimingMetricsAsync())
+{
+    Console.WriteLine($"           serve's own send timing (since start, both stages): {line}");
+}
+
 
 // 4. After everything: ports and memory back?
 await Task.Delay(TimeSpan.FromSeconds(10));

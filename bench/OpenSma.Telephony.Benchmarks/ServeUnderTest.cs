@@ -87,6 +87,25 @@ internal sealed class ServeUnderTest : IAsyncDisposable
         return text.Split('\n').Count(l => l.Contains($"pid={Pid},", StringComparison.Ordinal) && !l.Contains($":{SipPort} ", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// serve's in-process RTP send timing lines from <c>/metrics</c> (what serve put on the wire,
+    /// measured against its clock's grid, without the phones' scheduling), or a note when absent.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SendTimingMetricsAsync()
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var text = await http.GetStringAsync(ApiUrl + "/metrics");
+            var lines = text.Split('\n').Where(l => l.StartsWith("opensma_rtp_send", StringComparison.Ordinal) || l.StartsWith("opensma_media_clock", StringComparison.Ordinal)).ToList();
+            return lines.Count > 0 ? lines : ["(serve's /metrics has no opensma_rtp_send_* lines)"];
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return [$"(no /metrics: {ex.Message})"];
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -33,7 +33,7 @@ internal static class SippLoad
     public static Task<Result> IntoServeAsync(int sipPort, string number, int rate, int calls) =>
         RunUacAsync($"127.0.0.1:{sipPort} -sf {Path.Combine(AppContext.BaseDirectory, "Scenarios", "load-uac.xml")} -s {number} -mi 127.0.0.1 -mp {ServeUnderTest.FreePort() & ~1}", rate, calls);
 
-    private static async Task<Result> RunUacAsync(string target, int rate, int calls)
+    internal static async Task<Result> RunUacAsync(string target, int rate, int calls)
     {
         var folder = Directory.CreateTempSubdirectory("sipp-telbench-");
         var stats = Path.Combine(folder.FullName, "stats.csv");
