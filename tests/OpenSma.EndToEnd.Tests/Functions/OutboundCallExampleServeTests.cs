@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenSma.EndToEnd.Tests.Support;
-using OpenSma.Host.Cli;
 
 namespace OpenSma.EndToEnd.Tests.Functions;
 
@@ -16,34 +15,11 @@ namespace OpenSma.EndToEnd.Tests.Functions;
 /// </summary>
 public sealed class OutboundCallExampleServeTests : IAsyncLifetime
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "opensma-outbound-fn-" + Guid.NewGuid().ToString("N"));
-    private Microsoft.AspNetCore.Builder.WebApplication? _app;
-    private string _apiUrl = "";
+    private InProcessServe _serve = null!;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_work);
-        _apiUrl = $"http://127.0.0.1:{TestProcess.FreePort()}";
-        _app = ServeCommand.Build(Path.Combine(_work, "data"), _apiUrl, "127.0.0.1", sipPort: 0);
-        await _app.StartAsync();
-    }
+    public async Task InitializeAsync() => _serve = await InProcessServe.StartAsync("outbound-fn");
 
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public async Task DisposeAsync() => await _serve.DisposeAsync();
 
     [Fact]
     public async Task OutboundExample_InServe_PlacesTheCallThroughTheSdkAndLogsItsInvocations()
@@ -82,9 +58,9 @@ public sealed class OutboundCallExampleServeTests : IAsyncLifetime
                 }),
             },
         };
-        var payload = Path.Combine(_work, "event.json");
+        var payload = Path.Combine(_serve.WorkDirectory, "event.json");
         await File.WriteAllTextAsync(payload, inbound.ToJsonString());
-        var reply = Path.Combine(_work, "reply.json");
+        var reply = Path.Combine(_serve.WorkDirectory, "reply.json");
         var invoked = await AwsAsync("lambda", "invoke", "--function-name", arn, "--payload", "file://" + payload, "--log-type", "Tail", reply);
 
         Assert.Null(invoked["FunctionError"]);
@@ -114,27 +90,7 @@ public sealed class OutboundCallExampleServeTests : IAsyncLifetime
         Assert.Contains("TransactionId=inbound-tx-1 stdout:", inboundLogs.Stdout, StringComparison.Ordinal);
     }
 
-    private Task<ProcessResult> OpensmaAsync(params string[] args) =>
-        TestProcess.RunAsync("dotnet", [TestProcess.Opensma, .. args, "--api-url", _apiUrl], TimeSpan.FromMinutes(1));
+    private Task<ProcessResult> OpensmaAsync(params string[] args) => _serve.OpensmaAsync(args);
 
-    private async Task<JsonNode> AwsAsync(params string[] args)
-    {
-        var result = await TestProcess.RunAsync(
-            "aws",
-            [.. args, "--endpoint-url", _apiUrl, "--output", "json"],
-            TimeSpan.FromMinutes(1),
-            new Dictionary<string, string>
-            {
-                ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
-                ["AWS_SECRET_ACCESS_KEY"] = "secret",
-                ["AWS_DEFAULT_REGION"] = "us-east-1",
-                ["AWS_EC2_METADATA_DISABLED"] = "true",
-                ["AWS_MAX_ATTEMPTS"] = "1",
-                ["AWS_PAGER"] = "",
-                ["AWS_CONFIG_FILE"] = Path.Combine(_work, "no-config"),
-                ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_work, "no-credentials"),
-            });
-        Assert.True(result.Exit == 0, $"aws {string.Join(' ', args)} failed: {result.Stderr}");
-        return JsonNode.Parse(result.Stdout)!;
-    }
+    private async Task<JsonNode> AwsAsync(params string[] args) => JsonNode.Parse(await _serve.AwsAsync(args))!;
 }

@@ -76,5 +76,11 @@ internal static class TestProcess
                 ["AWS_DEFAULT_REGION"] = "us-east-1",
                 ["AWS_EC2_METADATA_DISABLED"] = "true",
                 ["AWS_MAX_ATTEMPTS"] = "1",
+                ["AWS_PAGER"] = "",
+                // Nothing from the machine's own AWS setup may leak into a test.
+                ["AWS_CONFIG_FILE"] = NoSuchFile,
+                ["AWS_SHARED_CREDENTIALS_FILE"] = NoSuchFile,
             });
+
+    private static string NoSuchFile => Path.Combine(Path.GetTempPath(), "opensma-tests-no-aws-config", Guid.NewGuid().ToString("N"));
 }

@@ -25,9 +25,8 @@ public sealed class InboundSippTests(TelephonyFixture fixture, ITestOutputHelper
         await fixture.Serve.CreateSmaWithRuleAsync(handler.Url, number);
 
         await using var sipp = await SippPeer.StartAsync(fixture.WorkDirectory, "uac-rfc4733-digits.xml", $"127.0.0.1:{fixture.Serve.SipPort}", ["-s", number], Patience);
-        var (exit, log) = await sipp.WaitAsync(Patience + TimeSpan.FromSeconds(30));
+        await sipp.AssertPassedAsync(Patience + TimeSpan.FromSeconds(30), fixture.Serve.Output);
         output.WriteLine(string.Join('\n', handler.Ladder));
-        Assert.True(exit == 0, $"sipp exit {exit}:\n{log}\n{fixture.Serve.Output}");
 
         await handler.WaitForAsync(events => events.Any(e => HandlerServer.Type(e) == "HANGUP"), Patience, "HANGUP");
         Assert.Equal(["NEW_INBOUND_CALL", "ACTION_SUCCESSFUL:PlayAudioAndGetDigits", "HANGUP"], handler.Ladder);
@@ -50,8 +49,7 @@ public sealed class InboundSippTests(TelephonyFixture fixture, ITestOutputHelper
         await fixture.Serve.CreateSmaWithRuleAsync(handler.Url, number);
 
         await using var sipp = await SippPeer.StartAsync(fixture.WorkDirectory, "uac-cancel-ringing.xml", $"127.0.0.1:{fixture.Serve.SipPort}", ["-s", number], Patience);
-        var (exit, log) = await sipp.WaitAsync(Patience + TimeSpan.FromSeconds(30));
-        Assert.True(exit == 0, $"sipp exit {exit}:\n{log}\n{fixture.Serve.Output}");
+        await sipp.AssertPassedAsync(Patience + TimeSpan.FromSeconds(30), fixture.Serve.Output);
 
         await handler.WaitForAsync(events => events.Any(e => HandlerServer.Type(e) == "HANGUP"), Patience, "HANGUP");
         Assert.Equal("NEW_INBOUND_CALL", handler.Ladder[0]);
@@ -69,8 +67,7 @@ public sealed class InboundSippTests(TelephonyFixture fixture, ITestOutputHelper
         await fixture.Serve.CreateSmaWithRuleAsync(handler.Url, number);
 
         await using var sipp = await SippPeer.StartAsync(fixture.WorkDirectory, "uac-hangup-mid-prompt.xml", $"127.0.0.1:{fixture.Serve.SipPort}", ["-s", number], Patience);
-        var (exit, log) = await sipp.WaitAsync(Patience + TimeSpan.FromSeconds(30));
-        Assert.True(exit == 0, $"sipp exit {exit}:\n{log}\n{fixture.Serve.Output}");
+        await sipp.AssertPassedAsync(Patience + TimeSpan.FromSeconds(30), fixture.Serve.Output);
 
         await handler.WaitForAsync(events => events.Any(e => HandlerServer.Type(e) == "HANGUP"), Patience, "HANGUP");
         output.WriteLine(string.Join('\n', handler.Ladder));

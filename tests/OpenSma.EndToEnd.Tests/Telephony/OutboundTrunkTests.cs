@@ -28,13 +28,7 @@ public sealed class OutboundTrunkTests(TelephonyFixture fixture, ITestOutputHelp
         await using var sipp = await SippPeer.StartAsync(fixture.WorkDirectory, "uas-answer.xml", null, [], Patience);
         var smaId = await PrepareAsync(handler, sipp.SipPort);
 
-        await fixture.Serve.AwsAsync("create-sip-media-application-call", "--sip-media-application-id", smaId,
-            "--from-phone-number", "+15559870000", "--to-phone-number", "+15557770001");
-        var (exit, log) = await sipp.WaitAsync(Patience);
-        Assert.True(exit == 0, $"sipp exit {exit}:\n{log}\n{fixture.Serve.Output}");
-
-        await handler.WaitForAsync(events => events.Any(e => HandlerServer.Type(e) == "HANGUP"), Patience, "HANGUP");
-        output.WriteLine(string.Join('\n', handler.Ladder));
+        await CallOutAsync(handler, sipp, smaId, "+15557770001");
         Assert.Equal(["NEW_OUTBOUND_CALL", "RINGING", "CALL_ANSWERED"], handler.Ladder.Take(3));
         Assert.Equal("HANGUP", handler.Ladder[^1]);
         await fixture.Serve.AssertMediaReleasedAsync(Patience);
@@ -49,13 +43,7 @@ public sealed class OutboundTrunkTests(TelephonyFixture fixture, ITestOutputHelp
         await using var sipp = await SippPeer.StartAsync(fixture.WorkDirectory, scenario, null, [], Patience);
         var smaId = await PrepareAsync(handler, sipp.SipPort);
 
-        await fixture.Serve.AwsAsync("create-sip-media-application-call", "--sip-media-application-id", smaId,
-            "--from-phone-number", "+15559870000", "--to-phone-number", "+15557770002");
-        var (exit, log) = await sipp.WaitAsync(Patience);
-        Assert.True(exit == 0, $"sipp exit {exit}:\n{log}\n{fixture.Serve.Output}");
-
-        await handler.WaitForAsync(events => events.Any(e => HandlerServer.Type(e) == "HANGUP"), Patience, "HANGUP");
-        output.WriteLine(string.Join('\n', handler.Ladder));
+        await CallOutAsync(handler, sipp, smaId, "+15557770002");
         Assert.Equal("NEW_OUTBOUND_CALL", handler.Ladder[0]);
         Assert.DoesNotContain("CALL_ANSWERED", handler.Ladder);
         var hangup = handler.Events.Single(e => HandlerServer.Type(e) == "HANGUP");
@@ -87,8 +75,7 @@ public sealed class OutboundTrunkTests(TelephonyFixture fixture, ITestOutputHelp
         var phone = new SipPhone(sip, new RtpPortAllocator(block, block + 19), clock, TimeProvider.System, new SipPhoneOptions { MaxDuration = Patience });
         var report = await phone.DialAsync(
             SipUri.Sip(number, "127.0.0.1", fixture.Serve.SipPort), new SipNameAddress(SipUri.Sip("+15559870000", "127.0.0.1")), VirtualParty.Answering()).WaitAsync(Patience * 2);
-        var (exit, log) = await sipp.WaitAsync(Patience);
-        Assert.True(exit == 0, $"sipp exit {exit} (expected CANCEL):\n{log}\n{fixture.Serve.Output}");
+        await sipp.AssertPassedAsync(Patience, "(the scenario expects a CANCEL)\n" + fixture.Serve.Output);
 
         output.WriteLine(string.Join('\n', handler.Ladder));
         Assert.Equal(["NEW_INBOUND_CALL", "ACTION_FAILED:CallAndBridge"], handler.Ladder.Take(2));
@@ -97,6 +84,16 @@ public sealed class OutboundTrunkTests(TelephonyFixture fixture, ITestOutputHelp
         Assert.False(report.Answered);
         Assert.NotNull(report.FailureCode);
         await fixture.Serve.AssertMediaReleasedAsync(Patience);
+    }
+
+    /// <summary>CreateSipMediaApplicationCall to <paramref name="to"/> (out the trunk to sipp); waits for sipp to pass and the handler to see HANGUP.</summary>
+    private async Task CallOutAsync(HandlerServer handler, SippPeer sipp, string smaId, string to)
+    {
+        await fixture.Serve.AwsAsync("create-sip-media-application-call", "--sip-media-application-id", smaId,
+            "--from-phone-number", "+15559870000", "--to-phone-number", to);
+        await sipp.AssertPassedAsync(Patience, fixture.Serve.Output);
+        await handler.WaitForAsync(events => events.Any(e => HandlerServer.Type(e) == "HANGUP"), Patience, "HANGUP");
+        output.WriteLine(string.Join('\n', handler.Ladder));
     }
 
     /// <summary>An SMA for the handler and one voice connector whose only origination route is the sipp on <paramref name="port"/>.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using OpenSma.EndToEnd.Tests.Support;
 using OpenSma.Media.Audio;
 
 namespace OpenSma.EndToEnd.Tests.Telephony.Support;
@@ -14,11 +15,10 @@ namespace OpenSma.EndToEnd.Tests.Telephony.Support;
 /// </summary>
 internal sealed partial class BaresipPeer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _log = new();
+    private readonly LoggedProcess _process;
     private readonly UdpClient _console = new();
 
-    private BaresipPeer(Process process, string recordings, int sipPort, int consolePort)
+    private BaresipPeer(LoggedProcess process, string recordings, int sipPort, int consolePort)
     {
         _process = process;
         RecordingDirectory = recordings;
@@ -32,16 +32,7 @@ internal sealed partial class BaresipPeer : IAsyncDisposable
 
     public int ConsolePort { get; }
 
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _process.Log;
 
     /// <param name="accounts">baresip account lines, e.g. <c>&lt;sip:+15551230000@127.0.0.1&gt;;regint=0;answermode=auto;audio_codecs=PCMU,PCMA</c>.</param>
     public static BaresipPeer Start(string workDirectory, string name, IEnumerable<string> accounts, string microphoneWav)
@@ -86,20 +77,7 @@ internal sealed partial class BaresipPeer : IAsyncDisposable
         File.WriteAllText(Path.Combine(config, "accounts"), string.Join('\n', accounts) + "\n");
 
         // -t is only a safety net: tests end calls by command and kill the process in finally.
-        var start = new ProcessStartInfo("baresip")
-        {
-            ArgumentList = { "-f", config, "-t", "180" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start)!;
-        var peer = new BaresipPeer(process, recordings, sipPort, consolePort);
-        process.OutputDataReceived += (_, e) => peer.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => peer.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return peer;
+        return new BaresipPeer(LoggedProcess.Start(new ProcessStartInfo("baresip") { ArgumentList = { "-f", config, "-t", "180" } }), recordings, sipPort, consolePort);
     }
 
     /// <summary>Waits until baresip has opened its UDP console (its banner is printed by then).</summary>
@@ -119,28 +97,7 @@ internal sealed partial class BaresipPeer : IAsyncDisposable
         }
     }
 
-    public async Task WaitForAsync(Func<string, bool> condition, TimeSpan timeout, string what)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!condition(Log))
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"baresip exited before {what}:\n{Log}");
-            }
-
-            try
-            {
-                await Task.Delay(100, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"baresip never showed {what}:\n{Log}");
-            }
-        }
-    }
-
-    public Task WaitForTextAsync(string text, TimeSpan timeout) => WaitForAsync(log => log.Contains(text, StringComparison.Ordinal), timeout, $"'{text}'");
+    public Task WaitForTextAsync(string text, TimeSpan timeout) => _process.WaitForTextAsync(text, timeout);
 
     /// <summary>RFC 4733 digits baresip received, once per press.</summary>
     public string ReceivedDigits => string.Concat(ReceivedEvent().Matches(Log).Select(m => m.Groups[1].Value));
@@ -155,43 +112,11 @@ internal sealed partial class BaresipPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                await CommandAsync("/quit");
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
-            }
-        }
-        catch (Exception ex) when (ex is TimeoutException or SocketException or InvalidOperationException)
-        {
-        }
-        finally
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-            _console.Dispose();
-        }
+        await _process.StopAsync(() => CommandAsync("/quit"), TimeSpan.FromSeconds(5));
+        _console.Dispose();
     }
 
     private Task SendAsync(byte[] data) => _console.SendAsync(data, data.Length, new IPEndPoint(IPAddress.Loopback, ConsolePort));
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.AppendLine(line);
-        }
-    }
 
     [GeneratedRegex(@"received event: '(.)' \(end=0\)")]
     private static partial Regex ReceivedEvent();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using OpenSma.EndToEnd.Tests.Support;
 using OpenSma.Media.Audio;
 
 namespace OpenSma.EndToEnd.Tests.Telephony.Support;
@@ -12,31 +12,26 @@ namespace OpenSma.EndToEnd.Tests.Telephony.Support;
 /// </summary>
 internal sealed class LinphonePeer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _log = new();
+    private readonly LoggedProcess _process;
     private readonly string _home;
 
-    private LinphonePeer(Process process, string home, string recording)
+    private LinphonePeer(LoggedProcess process, string home, string recording, string debugLog)
     {
         _process = process;
         _home = home;
         RecordingPath = recording;
+        DebugLogPath = debugLog;
     }
 
     public string RecordingPath { get; }
 
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    /// <summary>liblinphone's debug log (<c>-d 6 -l</c>, written when started with SIP INFO digits): the SIP messages it sent and received.</summary>
+    public string DebugLogPath { get; }
 
-    public static async Task<LinphonePeer> StartAsync(string workDirectory, string caller, string microphoneWav)
+    public string Log => _process.Log;
+
+    /// <param name="sipInfoDigits">Digits typed during a call go out as SIP INFO (<c>application/dtmf-relay</c>) instead of RFC 4733 events.</param>
+    public static async Task<LinphonePeer> StartAsync(string workDirectory, string caller, string microphoneWav, bool sipInfoDigits = false)
     {
         var home = Directory.CreateTempSubdirectory("linphone-home-").FullName;
         Directory.CreateDirectory(Path.Combine(home, ".local", "share", "linphone"));
@@ -54,8 +49,8 @@ internal sealed class LinphonePeer : IAsyncDisposable
             "guess_hostname=0",
             "auto_net_state_mon=0",
             $"contact=sip:{caller}@127.0.0.1",
-            "use_info=0",
-            "use_rfc2833=1",
+            sipInfoDigits ? "use_info=1" : "use_info=0",
+            sipInfoDigits ? "use_rfc2833=0" : "use_rfc2833=1",
             "[rtp]",
             "bind_address=127.0.0.1",
             $"audio_rtp_port={rtp}-{rtp + 19}",
@@ -63,22 +58,24 @@ internal sealed class LinphonePeer : IAsyncDisposable
             "display=0",
             "capture=0",
             string.Empty));
+        var debugLog = Path.Combine(home, "linphone-debug.log");
         var start = new ProcessStartInfo("linphonec")
         {
             ArgumentList = { "-c", rc },
             RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = workDirectory,
         };
+        if (sipInfoDigits)
+        {
+            // Only there: the debug log is how a test sees that the digits went out as INFO.
+            foreach (var arg in new[] { "-d", "6", "-l", debugLog })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         start.Environment["HOME"] = home;
-        var process = Process.Start(start)!;
-        var peer = new LinphonePeer(process, home, Path.Combine(workDirectory, "linphone-heard-" + Guid.NewGuid().ToString("N")[..6] + ".wav"));
-        process.OutputDataReceived += (_, e) => peer.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => peer.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var peer = new LinphonePeer(LoggedProcess.Start(start), home, Path.Combine(workDirectory, "linphone-heard-" + Guid.NewGuid().ToString("N")[..6] + ".wav"), debugLog);
         await peer.TypeAsync("soundcard use files");
         await peer.TypeAsync("play " + microphoneWav);
         await peer.TypeAsync("record " + peer.RecordingPath);
@@ -105,11 +102,11 @@ internal sealed class LinphonePeer : IAsyncDisposable
 
     public async Task TypeAsync(string line)
     {
-        await _process.StandardInput.WriteLineAsync(line);
-        await _process.StandardInput.FlushAsync();
+        await _process.Process.StandardInput.WriteLineAsync(line);
+        await _process.Process.StandardInput.FlushAsync();
     }
 
-    /// <summary>Presses digits as RFC 4733 events (a lone digit typed during a call).</summary>
+    /// <summary>Presses digits (a lone digit typed during a call): RFC 4733 events, or SIP INFO when started so.</summary>
     public async Task PressAsync(string digits)
     {
         foreach (var digit in digits)
@@ -119,68 +116,41 @@ internal sealed class LinphonePeer : IAsyncDisposable
         }
     }
 
-    public async Task WaitForTextAsync(string text, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!Log.Contains(text, StringComparison.Ordinal))
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"linphonec exited before '{text}':\n{Log}");
-            }
+    public Task WaitForTextAsync(string text, TimeSpan timeout) => _process.WaitForTextAsync(text, timeout);
 
-            try
-            {
-                await Task.Delay(100, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"linphonec never showed '{text}':\n{Log}");
-            }
+    /// <summary>Calls <paramref name="uri"/>, lets the greeting play once answered, types the digits and waits until the call has ended.</summary>
+    public async Task CallAndPressAsync(string uri, string digits, TimeSpan timeout)
+    {
+        await TypeAsync("call " + uri);
+        await WaitForTextAsync("connected", timeout);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await PressAsync(digits);
+        await WaitForTextAsync("ended", timeout);
+    }
+
+    /// <summary>The debug log as far as written (it holds what was sent on the wire).</summary>
+    public string DebugLog()
+    {
+        try
+        {
+            using var stream = new FileStream(DebugLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream).ReadToEnd();
+        }
+        catch (FileNotFoundException)
+        {
+            return "";
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _process.StopAsync(() => TypeAsync("quit"), TimeSpan.FromSeconds(30));
         try
         {
-            if (!_process.HasExited)
-            {
-                await TypeAsync("quit");
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            }
+            Directory.Delete(_home, recursive: true);
         }
-        catch (Exception ex) when (ex is TimeoutException or IOException or InvalidOperationException)
+        catch (IOException)
         {
-        }
-        finally
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-            try
-            {
-                Directory.Delete(_home, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.AppendLine(line);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using OpenSma.EndToEnd.Tests.Support;
 
@@ -11,12 +10,14 @@ namespace OpenSma.EndToEnd.Tests.Telephony.Support;
 /// </summary>
 internal sealed class ServeProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly LoggedProcess _process;
     private IReadOnlyList<int> _baseline = [];
 
-    private ServeProcess(string dataDirectory, string apiUrl, int sipPort, Process process)
+    /// <summary>Gauges that are zero when no call is up.</summary>
+    private static readonly string[] ReleasedGauges =
+        ["opensma_call_transactions", "opensma_sip_legs", "opensma_sip_bridges", "opensma_sip_dialogs", "opensma_rtp_port_pairs_leased"];
+
+    private ServeProcess(string dataDirectory, string apiUrl, int sipPort, LoggedProcess process)
     {
         DataDirectory = dataDirectory;
         ApiUrl = apiUrl;
@@ -32,16 +33,7 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Log;
 
     /// <summary>Starts serve and waits until it says it is serving; <paramref name="config"/> is written to a config file when given.</summary>
     public static async Task<ServeProcess> StartAsync(string workDirectory, object? config = null)
@@ -50,13 +42,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var apiUrl = $"http://127.0.0.1:{TestProcess.FreePort()}";
         var sipPort = PortPool.FreeUdpAndTcpPort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workDirectory,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDirectory };
         foreach (var arg in new[] { TestProcess.Opensma, "serve", "--data-dir", dataDirectory, "--api-url", apiUrl, "--sip-address", "127.0.0.1", "--sip-port", sipPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
@@ -70,24 +56,15 @@ internal sealed class ServeProcess : IAsyncDisposable
             start.ArgumentList.Add(path);
         }
 
-        var process = Process.Start(start)!;
-        var serve = new ServeProcess(dataDirectory, apiUrl, sipPort, process);
-        process.OutputDataReceived += (_, e) => serve.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => serve.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var serve = new ServeProcess(dataDirectory, apiUrl, sipPort, LoggedProcess.Start(start));
         try
         {
-            await Task.WhenAny(serve._ready.Task, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(90));
+            await serve._process.WaitForTextAsync("OpenSMA serving", TimeSpan.FromSeconds(90));
         }
-        catch (TimeoutException)
-        {
-        }
-
-        if (!serve._ready.Task.IsCompleted)
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {
             await serve.DisposeAsync();
-            throw new InvalidOperationException("opensma serve did not start:\n" + serve.Output);
+            throw new InvalidOperationException("opensma serve did not start", ex);
         }
 
         serve._baseline = await serve.MediaPortsAsync();
@@ -133,22 +110,42 @@ internal sealed class ServeProcess : IAsyncDisposable
         return ports;
     }
 
-    /// <summary>Waits until serve holds no media ports (every leg released): only what it held right after start; fails with what is still bound.</summary>
+    /// <summary>
+    /// Waits until serve has released everything a call holds: no call transactions, SIP legs,
+    /// bridges, SIP dialogs or leased RTP port pairs in <c>/metrics</c>, and no UDP port beyond the
+    /// ones it held right after start (every leg's RTP/RTCP pair closed). Fails with what is still held.
+    /// SIP transactions are left out: they linger up to 32 s by design to absorb retransmissions.
+    /// </summary>
     public async Task AssertMediaReleasedAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        IReadOnlyList<int> held;
-        while ((held = [.. (await MediaPortsAsync()).Except(_baseline)]).Count > 0)
+        while (true)
         {
+            var metrics = await MetricsAsync();
+            var held = ReleasedGauges.Where(g => metrics.GetValueOrDefault(g) != 0).Select(g => $"{g} {metrics[g]}").ToList();
+            held.AddRange((await MediaPortsAsync()).Except(_baseline).Select(p => $"UDP port {p}"));
+            if (held.Count == 0)
+            {
+                Assert.All(ReleasedGauges, g => Assert.True(metrics.ContainsKey(g), $"/metrics has no {g}"));
+                return;
+            }
+
             try
             {
                 await Task.Delay(250, cts.Token);
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"serve still holds UDP ports {string.Join(", ", held)}");
+                Assert.Fail("serve still holds " + string.Join(", ", held));
             }
         }
+    }
+
+    /// <summary>The samples of serve's <c>GET /metrics</c>, keyed by name with labels (<c>opensma_sip_transactions{role="client"}</c>).</summary>
+    public async Task<IReadOnlyDictionary<string, double>> MetricsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        return PrometheusSamples.Parse(await http.GetStringAsync(ApiUrl + "/metrics"));
     }
 
     /// <summary>The AWS CLI against this server; fails the test with stderr when the command fails.</summary>
@@ -170,32 +167,5 @@ internal sealed class ServeProcess : IAsyncDisposable
         return smaId;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-
-        if (line.Contains("OpenSMA serving", StringComparison.Ordinal))
-        {
-            _ready.TrySetResult();
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

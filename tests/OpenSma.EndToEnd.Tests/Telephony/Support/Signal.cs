@@ -81,6 +81,28 @@ internal static class Signal
         return new PcmAudio(samples);
     }
 
+    /// <summary>The DTMF tone pair of a key (ITU-T Q.23), each tone at 0.25 of full scale.</summary>
+    public static PcmAudio Dtmf(char key, TimeSpan duration)
+    {
+        const string keys = "123A456B789C*0#D";
+        var index = keys.IndexOf(key, StringComparison.Ordinal);
+        if (index < 0)
+        {
+            throw new ArgumentException($"'{key}' is not a DTMF key", nameof(key));
+        }
+
+        double[] low = [697, 770, 852, 941];
+        double[] high = [1209, 1336, 1477, 1633];
+        var samples = new short[PcmAudio.SamplesFor(duration)];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var t = (double)i / PcmAudio.SampleRate;
+            samples[i] = (short)Math.Round(0.25 * short.MaxValue * (Math.Sin(2 * Math.PI * low[index / 4] * t) + Math.Sin(2 * Math.PI * high[index % 4] * t)));
+        }
+
+        return new PcmAudio(samples);
+    }
+
     public static string WriteWav(string path, PcmAudio audio)
     {
         File.WriteAllBytes(path, WavWriter.WriteMono(audio.Samples.Span));

@@ -91,6 +91,13 @@ internal sealed class SippPeer : IAsyncDisposable
         return (_process.ExitCode, await _stdout + await _stderr + "\n" + errors);
     }
 
+    /// <summary>Waits for sipp to finish and fails the test, with sipp's log and <paramref name="context"/>, unless every call passed (exit 0).</summary>
+    public async Task AssertPassedAsync(TimeSpan timeout, string context)
+    {
+        var (exit, log) = await WaitAsync(timeout);
+        Assert.True(exit == 0, $"sipp exit {exit}:\n{log}\n{context}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
