@@ -18,7 +18,9 @@ namespace OpenSma.ControlPlane;
 ///                  "Count": 100, "Digits": 4, "AreaCode": "206", "City": "Seattle", "State": "WA" } ]
 ///   },
 ///   "Quotas": { "Enabled": true, "MaxSipMediaApplications": 30, "MaxTargetApplicationsPerSipRule": 25,
-///               "MaxPhoneNumbers": 5, "CreateCallsPerSecond": 1, "UpdateCallsPerSecond": 5 }
+///               "MaxPhoneNumbers": 5, "CreateCallsPerSecond": 1, "UpdateCallsPerSecond": 5,
+///               "MaxActiveCallsPerSipMediaApplication": 10,  // engine, per SMA
+///               "VoiceConnectorCallsPerSecond": 1, "MaxVoiceConnectorConcurrentCalls": 10 }  // telephony
 /// }
 /// </code>
 /// Absent members keep their defaults; <c>Pools</c>, when present, replaces the default pools.
@@ -59,6 +61,9 @@ public static partial class ControlPlaneConfiguration
                 MaxPhoneNumbers = Int(quotas, "MaxPhoneNumbers", 1, int.MaxValue) ?? options.Quotas.MaxPhoneNumbers,
                 CreateCallsPerSecond = Int(quotas, "CreateCallsPerSecond", 1, int.MaxValue) ?? options.Quotas.CreateCallsPerSecond,
                 UpdateCallsPerSecond = Int(quotas, "UpdateCallsPerSecond", 1, int.MaxValue) ?? options.Quotas.UpdateCallsPerSecond,
+                MaxActiveCallsPerSipMediaApplication = Int(quotas, "MaxActiveCallsPerSipMediaApplication", 1, int.MaxValue) ?? options.Quotas.MaxActiveCallsPerSipMediaApplication,
+                VoiceConnectorCallsPerSecond = Int(quotas, "VoiceConnectorCallsPerSecond", 1, int.MaxValue) ?? options.Quotas.VoiceConnectorCallsPerSecond,
+                MaxVoiceConnectorConcurrentCalls = Int(quotas, "MaxVoiceConnectorConcurrentCalls", 1, int.MaxValue) ?? options.Quotas.MaxVoiceConnectorConcurrentCalls,
             },
         };
     }

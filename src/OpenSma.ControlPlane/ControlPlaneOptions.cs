@@ -118,4 +118,24 @@ public sealed record QuotaOptions
 
     /// <summary>UpdateSipMediaApplicationCall requests per second per Region.</summary>
     public int UpdateCallsPerSecond { get; init; } = 5;
+
+    /// <summary>Calls one SIP media application may run at once (AWS: 10 active calls per account and
+    /// Region). The engine enforces it per SMA, counting transactions: over it, CreateSipMediaApplicationCall
+    /// gets ResourceLimitExceededException and an inbound call goes to the next rule target or gets 503.</summary>
+    public int MaxActiveCallsPerSipMediaApplication { get; init; } = 10;
+
+    /// <summary>Calls per second one voice connector may carry (AWS: 1 per voice connector).</summary>
+    public int VoiceConnectorCallsPerSecond { get; init; } = 1;
+
+    /// <summary>Calls all voice connectors may carry at once (AWS: 10 per account and Region).</summary>
+    public int MaxVoiceConnectorConcurrentCalls { get; init; } = 10;
+
+    /// <summary>What the engine's <c>EngineOptions.MaxActiveCallsPerSipMediaApplication</c> gets: the limit when quotas are on, null (none) when off.</summary>
+    public int? ActiveCallLimit => Enabled ? MaxActiveCallsPerSipMediaApplication : null;
+
+    /// <summary>The per-connector call rate for the telephony layer when quotas are on; null when off.</summary>
+    public int? VoiceConnectorCallRateLimit => Enabled ? VoiceConnectorCallsPerSecond : null;
+
+    /// <summary>The concurrent voice-connector call limit for the telephony layer when quotas are on; null when off.</summary>
+    public int? VoiceConnectorConcurrentCallLimit => Enabled ? MaxVoiceConnectorConcurrentCalls : null;
 }

@@ -36,9 +36,20 @@ public static class ControlPlaneServiceCollectionExtensions
         services.AddSingleton<ApiContext>();
         services.AddSingleton<CallRateLimiter>();
         services.AddSingleton<PhoneNumberInventory>();
-        services.AddSingleton<ProxySessionLedger>();
+        services.AddSingleton(sp => new ProxySessionLedger(
+            sp.GetRequiredService<IResourceStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            SharedLock(options.Store)));
         services.AddSingleton<SigV4Filter>();
         services.AddSingleton<AwsErrorFilter>();
         return services;
     }
+
+    /// <summary>Servers sharing a PostgreSQL database serialise allocations through it; a SQLite file has one server.</summary>
+    private static PostgresAdvisoryLock? SharedLock(ResourceStoreOptions? store) =>
+        store is { ConnectionString: { Length: > 0 } connectionString }
+        && (string.Equals(store.Provider, ResourceStoreOptions.PostgreSql, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(store.Provider, "postgres", StringComparison.OrdinalIgnoreCase))
+            ? new PostgresAdvisoryLock(connectionString)
+            : null;
 }

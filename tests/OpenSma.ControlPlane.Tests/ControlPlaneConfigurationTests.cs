@@ -55,7 +55,33 @@ public sealed class ControlPlaneConfigurationTests
         Assert.Equal(defaults.VoiceConnectorHostSuffix, options.VoiceConnectorHostSuffix);
     }
 
+    [Fact]
+    public void Bind_CallConcurrencyQuotas_ReadAndAppliedOnlyWhenEnabled()
+    {
+        var on = ControlPlaneConfiguration.Bind(new ControlPlaneOptions(), Section("""
+            { "ControlPlane": { "Quotas": { "Enabled": true, "MaxActiveCallsPerSipMediaApplication": 40,
+                                            "VoiceConnectorCallsPerSecond": 3, "MaxVoiceConnectorConcurrentCalls": 200 } } }
+            """));
+        var off = ControlPlaneConfiguration.Bind(new ControlPlaneOptions(), Section("""
+            { "ControlPlane": { "Quotas": { "MaxActiveCallsPerSipMediaApplication": 40 } } }
+            """));
+        var defaults = ControlPlaneConfiguration.Bind(new ControlPlaneOptions(), Section("""{ "ControlPlane": { "Quotas": { "Enabled": true } } }"""));
+
+        Assert.Equal(40, on.Quotas.ActiveCallLimit);
+        Assert.Equal(3, on.Quotas.VoiceConnectorCallRateLimit);
+        Assert.Equal(200, on.Quotas.VoiceConnectorConcurrentCallLimit);
+        Assert.Equal(40, off.Quotas.MaxActiveCallsPerSipMediaApplication);
+        Assert.Null(off.Quotas.ActiveCallLimit);
+        Assert.Null(off.Quotas.VoiceConnectorCallRateLimit);
+        Assert.Null(off.Quotas.VoiceConnectorConcurrentCallLimit);
+        // The AWS defaults of data-plane spec 9.4: 10 active SMA calls, 1 call/s per connector, 10 connector calls at once.
+        Assert.Equal((10, 1, 10), (defaults.Quotas.ActiveCallLimit, defaults.Quotas.VoiceConnectorCallRateLimit, defaults.Quotas.VoiceConnectorConcurrentCallLimit));
+    }
+
     [Theory]
+    [InlineData("""{"Quotas":{"MaxActiveCallsPerSipMediaApplication":0}}""", "ControlPlane:Quotas:MaxActiveCallsPerSipMediaApplication")]
+    [InlineData("""{"Quotas":{"VoiceConnectorCallsPerSecond":"fast"}}""", "ControlPlane:Quotas:VoiceConnectorCallsPerSecond")]
+    [InlineData("""{"Quotas":{"MaxVoiceConnectorConcurrentCalls":-1}}""", "ControlPlane:Quotas:MaxVoiceConnectorConcurrentCalls")]
     [InlineData("""{"Quotas":{"Enabled":"sometimes"}}""", "ControlPlane:Quotas:Enabled")]
     [InlineData("""{"Quotas":{"MaxTargetApplicationsPerSipRule":26}}""", "ControlPlane:Quotas:MaxTargetApplicationsPerSipRule")]
     [InlineData("""{"Quotas":{"CreateCallsPerSecond":0}}""", "ControlPlane:Quotas:CreateCallsPerSecond")]

@@ -136,6 +136,7 @@ internal static class ProxyEndpoints
 
         var candidates = await CandidatesAsync(api, id, proxy, geoLevel, geo, cancellationToken).ConfigureAwait(false);
         var session = await ledger.AllocateAsync(
+            id,
             async () =>
             {
                 var sessions = (await ledger.SettledAsync(id, cancellationToken).ConfigureAwait(false)).Select(s => s.Value).ToList();
@@ -152,6 +153,7 @@ internal static class ProxyEndpoints
                 var inserted = await api.Store.InsertAsync(created, cancellationToken).ConfigureAwait(false);
                 return inserted.IsOk ? created : throw new AwsErrorException(AwsError.ServiceFailure("Could not store the proxy session; retry."));
             },
+            async created => await api.Store.DeleteAsync<ProxySession>(created.Id, null, CancellationToken.None).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
         return Session(session, StatusCodes.Status201Created);
     }

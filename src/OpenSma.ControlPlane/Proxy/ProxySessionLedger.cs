@@ -6,8 +6,11 @@ namespace OpenSma.ControlPlane.Proxy;
 /// The proxy sessions of voice connectors: closes sessions whose expiry has passed (lazily,
 /// against the injected clock, so no timers are needed and a restart loses nothing) and
 /// serialises creations so two sessions can never be handed the same (participant, proxy number) pair.
+/// With a PostgreSQL store the serialisation holds across every server sharing the database
+/// (an advisory lock per voice connector); otherwise it holds within this process, which owns
+/// its SQLite file.
 /// </summary>
-internal sealed class ProxySessionLedger(IResourceStore store, TimeProvider timeProvider)
+internal sealed class ProxySessionLedger(IResourceStore store, TimeProvider timeProvider, PostgresAdvisoryLock? sharedLock = null) : IDisposable
 {
     private readonly SemaphoreSlim _allocation = new(1, 1);
 
@@ -39,9 +42,16 @@ internal sealed class ProxySessionLedger(IResourceStore store, TimeProvider time
         return result;
     }
 
-    /// <summary>Runs <paramref name="allocate"/> alone, so its read of the open sessions stays true until it has inserted.</summary>
-    public async Task<T> AllocateAsync<T>(Func<Task<T>> allocate, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="allocate"/> alone among the allocations on the same voice connector,
+    /// so its read of the open sessions stays true until it has inserted. If the shared lock turns
+    /// out to have been lost meanwhile, <paramref name="undo"/> takes the allocation back.</summary>
+    public async Task<T> AllocateAsync<T>(string voiceConnectorId, Func<Task<T>> allocate, Func<T, Task> undo, CancellationToken cancellationToken)
     {
+        if (sharedLock is not null)
+        {
+            return await sharedLock.RunAsync("opensma/proxy-sessions/" + voiceConnectorId, allocate, undo, cancellationToken).ConfigureAwait(false);
+        }
+
         await _allocation.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -51,6 +61,12 @@ internal sealed class ProxySessionLedger(IResourceStore store, TimeProvider time
         {
             _allocation.Release();
         }
+    }
+
+    public void Dispose()
+    {
+        sharedLock?.Dispose();
+        _allocation.Dispose();
     }
 
     public static bool IsExpired(ProxySession session, DateTimeOffset now) =>

@@ -95,6 +95,60 @@ public sealed class PostgresApiTests(PostgresServerFixture postgres) : IClassFix
     }
 
     [Fact]
+    public async Task CreateProxySession_TwoServersOneDatabaseAtOnce_NeverShareAParticipantsProxyNumber()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var first = await ControlPlaneServer.StartAsync(OnPostgres(database));
+        await using var second = await ControlPlaneServer.StartAsync(OnPostgres(database));
+        var (_, vc) = await first.SendAsync(HttpMethod.Post, "voice-connectors", """{"Name":"shared-trunk","RequireEncryption":false}""");
+        var vcId = vc.GetProperty("VoiceConnector").GetProperty("VoiceConnectorId").GetString()!;
+        string[] pool = ["+14155550100", "+14155550101", "+14155550102"];
+        var numbers = JsonSerializer.Serialize(pool);
+        await first.SendAsync(HttpMethod.Post, "phone-number-orders", $$"""{"ProductType":"VoiceConnector","E164PhoneNumbers":{{numbers}}}""");
+        await first.SendAsync(HttpMethod.Post, $"voice-connectors/{vcId}?operation=associate-phone-numbers", $$"""{"E164PhoneNumbers":{{numbers}}}""");
+        await first.SendAsync(HttpMethod.Put, $"voice-connectors/{vcId}/programmable-numbers/proxy",
+            """{"DefaultSessionExpiryMinutes":0,"PhoneNumberPoolCountries":["US"]}""");
+
+        // Each round: one participant, eight counterparts, three numbers. The participant can hold each
+        // number in one open session only, so exactly three creations may succeed, whichever server they reach.
+        const int Rounds = 10;
+        var refused = 0;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var participant = $"+1503555{round:0000}";
+            var creations = Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? first : second).SendAsync(HttpMethod.Post, $"voice-connectors/{vcId}/proxy-sessions",
+                $$"""{"ParticipantPhoneNumbers":["{{participant}}","+1971555{{round:00}}{{i:00}}"],"Capabilities":["Voice"]}"""));
+            var results = await Task.WhenAll(creations);
+            var failed = results.Where(r => r.Response.StatusCode != HttpStatusCode.Created).ToList();
+            Assert.All(failed, r => AwsAssert.Error(r.Response, r.Body, HttpStatusCode.BadRequest, "BadRequestException"));
+            refused += failed.Count;
+        }
+
+        var stored = await ProxySessionsAsync(database, vcId);
+        var pairs = stored.SelectMany(s => s.Participants).Select(p => (p.PhoneNumber, p.ProxyPhoneNumber)).ToList();
+        Assert.Equal(pairs.Count, pairs.Distinct().Count());
+        Assert.Equal(Rounds * 3, stored.Count);
+        Assert.Equal(Rounds * 5, refused);
+        Assert.All(
+            pairs.Where(p => p.PhoneNumber.StartsWith("+1503555", StringComparison.Ordinal)).GroupBy(p => p.PhoneNumber),
+            g => Assert.Equal(pool, g.Select(p => p.ProxyPhoneNumber).Order(StringComparer.Ordinal).ToArray()));
+    }
+
+    /// <summary>The sessions as a third, independent store instance reads them from the database.</summary>
+    private static async Task<List<ProxySession>> ProxySessionsAsync(string database, string vcId)
+    {
+        var store = await ResourceStoreFactory.OpenAsync(ResourceStoreOptions.ForPostgreSql(database), TimeProvider.System, CancellationToken.None);
+        try
+        {
+            return (await store.ListAllAsync<ProxySession>(CancellationToken.None)).Select(s => s.Value).Where(s => s.VoiceConnectorId == vcId).ToList();
+        }
+        finally
+        {
+            ((IDisposable)store).Dispose();
+        }
+    }
+
+    [Fact]
     public async Task ConcurrentTagWrites_OverHttp_KeepEveryTag()
     {
         var database = await postgres.CreateDatabaseAsync();
