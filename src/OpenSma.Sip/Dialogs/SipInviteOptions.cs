@@ -28,11 +28,12 @@ public sealed record SipInviteOptions
 
     /// <summary>
     /// For an INVITE sent without an offer (empty <see cref="Body"/>): called under the stack's gate
-    /// with the 2xx, whose body is the callee's offer, and returns our answer, which goes in the ACK
-    /// (RFC 3261 §13.2.1, RFC 3264). Without it, or when it returns null, the ACK has no body and
-    /// the call has no agreed session, so the application should hang up.
+    /// with the response that carries the callee's offer, and returns our answer. That response is
+    /// the first reliable provisional with a body, whose PRACK then carries the answer (RFC 3262
+    /// §5), or else the 2xx, whose ACK carries it (RFC 3261 §13.2.1). Without it, or when it returns
+    /// null, no answer is sent and the call has no agreed session, so the application should hang up.
     /// </summary>
-    public Func<SipResponse, SipBody?>? AnswerInAck { get; init; }
+    public Func<SipResponse, SipBody?>? AnswerOffer { get; init; }
 
     /// <summary>Receives provisional responses (180, 183 with early media), under the stack's gate: keep it short.</summary>
     public Action<SipResponse>? OnProvisional { get; init; }

@@ -22,6 +22,8 @@ internal sealed class SipOutgoingInvite
     private SipRemote? _flow;
     private bool _authTried;
     private bool _intervalRaised;
+    private bool _offerAnswered;
+    private SipBody? _answerInPrack;
     private bool _cancelRequested;
     private bool _cancelSent;
     private bool _provisionalSeen;
@@ -156,13 +158,20 @@ internal sealed class SipOutgoingInvite
 
             // A second 2xx from another fork: confirm it and end it at once (RFC 3261 §13.2.2.4).
             var extra = _ua.CreateUacDialog(tx.Request, response, LocalTag, _flow!);
-            extra.SendAck(tx.Request, response, AnswerFor(tx.Request, response));
+            var forkAnswer = tx.Request.Body.IsEmpty && !response.Body.IsEmpty ? _options.AnswerOffer?.Invoke(response) : null;
+            extra.SendAck(tx.Request, response, forkAnswer);
             extra.SendBye();
             return;
         }
 
         _dialog = _ua.CreateUacDialog(tx.Request, response, LocalTag, _flow!);
         _dialog.ContinueLocalSeq(_localSeq);
+        if (_answerInPrack is { } early)
+        {
+            // Our session description is the answer the PRACK carried: refreshes offer it again.
+            _dialog.RememberLocalBody(early.Content, early.ContentType);
+        }
+
         _dialog.SendAck(tx.Request, response, AnswerFor(tx.Request, response));
         if (_cancelRequested)
         {
@@ -183,9 +192,21 @@ internal sealed class SipOutgoingInvite
         _result.TrySetResult(new SipInviteResult(_dialog, response));
     }
 
-    /// <summary>Our answer for the ACK when the INVITE had no offer and the 2xx carries one.</summary>
-    private SipBody? AnswerFor(SipRequest invite, SipResponse response) =>
-        invite.Body.IsEmpty && !response.Body.IsEmpty && _options.AnswerInAck is { } answer ? answer(response) : null;
+    /// <summary>
+    /// Our answer when the INVITE had no offer and this response (a reliable provisional or the
+    /// 2xx) brings the callee's, unless an earlier reliable provisional's offer was already answered.
+    /// </summary>
+    private SipBody? AnswerFor(SipRequest invite, SipResponse response)
+    {
+        if (!invite.Body.IsEmpty || response.Body.IsEmpty || _offerAnswered || _options.AnswerOffer is not { } answer)
+        {
+            return null;
+        }
+
+        var body = answer(response);
+        _offerAnswered = body is not null;
+        return body;
+    }
 
     /// <summary>
     /// RFC 4028 §7.4: a 422 says our Session-Expires is below the callee's Min-SE. The INVITE is
@@ -242,6 +263,14 @@ internal sealed class SipOutgoingInvite
         prack.Headers.Add(SipHeaderNames.CallId, invite.CallId!);
         prack.Headers.Add(SipHeaderNames.CSeq, new SipCSeq(++_localSeq, SipMethods.Prack).ToString());
         prack.Headers.Add(SipHeaderNames.RAck, $"{rseq} {invite.CSeq!.Value}");
+        if (AnswerFor(invite, response) is { } answer)
+        {
+            // RFC 3262 §5: the offer came in a reliable provisional, so the PRACK carries the answer.
+            prack.Headers.Add(SipHeaderNames.ContentType, answer.ContentType);
+            prack.Body = answer.Content;
+            _answerInPrack = answer;
+        }
+
         _ua.Core.SendRequest(prack, _flow!, (_, _) => { });
         return true;
     }

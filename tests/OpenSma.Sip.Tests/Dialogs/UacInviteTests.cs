@@ -63,7 +63,7 @@ public sealed class UacInviteTests
         {
             Body = default,
             ContentType = null,
-            AnswerInAck = ok =>
+            AnswerOffer = ok =>
             {
                 offered = ok;
                 return new SipBody(Encoding.UTF8.GetBytes("v=0 our answer\r\n"), "application/sdp");
@@ -89,10 +89,51 @@ public sealed class UacInviteTests
     }
 
     [Fact]
+    public async Task Invite_WithoutOffer_OfferInReliable183IsAnsweredInPrackNotAck()
+    {
+        var h = new EndpointHarness();
+        var offers = new List<string>();
+        var call = h.Endpoint.InviteAsync(Options() with
+        {
+            Body = default,
+            ContentType = null,
+            AnswerOffer = r =>
+            {
+                offers.Add(Encoding.UTF8.GetString(r.Body.Span));
+                return new SipBody(Encoding.UTF8.GetBytes("our answer"), "application/sdp");
+            },
+        });
+        var invite = (SipRequest)Assert.Single(h.Sent());
+
+        var progress = Reply(invite, 183);
+        progress.Headers.Add("Require", "100rel");
+        progress.Headers.Add("RSeq", "7");
+        progress.Headers.Add("Contact", "<sip:callee@192.0.2.20:5071>");
+        progress.Headers.Add("Content-Type", "application/sdp");
+        progress.Body = Encoding.UTF8.GetBytes("their offer");
+        h.Receive(progress);
+        var prack = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal("PRACK", prack.Method);
+        Assert.Equal("application/sdp", prack.ContentType);
+        Assert.Equal("our answer", Encoding.UTF8.GetString(prack.Body.Span));
+
+        // The 2xx repeats the same session description: it is not a new offer, so the ACK is empty.
+        var ok = Reply(invite, 200);
+        ok.Headers.Add("Content-Type", "application/sdp");
+        ok.Body = Encoding.UTF8.GetBytes("their offer");
+        h.Receive(ok);
+        var ack = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal("ACK", ack.Method);
+        Assert.True(ack.Body.IsEmpty);
+        Assert.Equal(["their offer"], offers);
+        Assert.True((await call.WaitAsync(TimeSpan.FromSeconds(10))).IsAnswered);
+    }
+
+    [Fact]
     public async Task Invite_WithOffer_AckHasNoBodyEvenWithAnswerCallback()
     {
         var h = new EndpointHarness();
-        var call = h.Endpoint.InviteAsync(Options() with { AnswerInAck = _ => new SipBody(Encoding.UTF8.GetBytes("x"), "application/sdp") });
+        var call = h.Endpoint.InviteAsync(Options() with { AnswerOffer = _ => new SipBody(Encoding.UTF8.GetBytes("x"), "application/sdp") });
         var invite = (SipRequest)Assert.Single(h.Sent());
         var ok = Reply(invite, 200);
         ok.Headers.Add("Content-Type", "application/sdp");
