@@ -61,7 +61,7 @@ public sealed class SipTelephony : IDisposable
             Media.Bridges,
             ports.Capacity - ports.Available,
             ports.Capacity,
-            Media.Clock.ListenerCount,
+            Media.ClockStreams,
             Media.SendTiming.Snapshot());
     }
 

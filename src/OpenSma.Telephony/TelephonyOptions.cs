@@ -17,6 +17,20 @@ public sealed record TelephonyOptions
     /// </summary>
     public string? AdvertisedAddress { get; init; }
 
+    /// <summary>
+    /// Send slots per 20 ms media-clock tick (1-20). Legs are spread over them and keep theirs, so a
+    /// node's packets leave in small groups 20/N ms apart at a fixed offset per stream instead of in
+    /// one burst per tick (a burst of a thousand sends puts the last one milliseconds after the first
+    /// and makes the receivers' jitter depend on the order of the burst).
+    /// </summary>
+    public int MediaClockSlots { get; init; } = 10;
+
+    /// <summary>
+    /// Media clocks, each ticking on its own thread; legs are shared among them round-robin. One
+    /// thread sends every leg's packet in turn, so more than one lets thousands of legs use more cores.
+    /// </summary>
+    public int MediaClocks { get; init; } = 1;
+
     /// <summary>No RTP for this long while media is expected ends the call (HANGUP).</summary>
     public TimeSpan RtpInactivityTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

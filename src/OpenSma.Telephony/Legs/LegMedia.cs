@@ -102,8 +102,11 @@ internal sealed class LegMedia : IDisposable
             var options = Session.Options;
             Session.Update(options with { Direction = MediaDirection.Inactive });
             Session.Update(options);
-            _timed = new TimedClockListener(Session, _plane.SendTiming, _plane.Time, _plane.GridStart);
-            _tick = _plane.Clock.Subscribe(_timed);
+            var clock = _plane.NextClock();
+            _timed = new TimedClockListener(Session, _plane.SendTiming, _plane.Time, clock.StartTimestamp);
+            _tick = clock.Subscribe(_timed);
+            // The leg's slot in the tick is when its packets are due; lateness is counted from there.
+            _timed.Offset = clock.GetOffset(_timed) ?? TimeSpan.Zero;
         }
     }
 

@@ -13,6 +13,8 @@ namespace OpenSma.Telephony.Legs;
 public sealed class MediaPlane : IDisposable
 {
     private readonly IPAddress _bindAddress;
+    private readonly MediaClock[] _clocks;
+    private int _nextClock = -1;
     private int _liveLegs;
     private int _bridges;
 
@@ -23,9 +25,9 @@ public sealed class MediaPlane : IDisposable
         Options = options;
         Time = time;
         Ports = new RtpPortAllocator(options.RtpPortMin, options.RtpPortMax);
-        // The clock takes its own start the same instant; send timing measures against this grid.
-        GridStart = time.GetTimestamp();
-        Clock = new MediaClock(time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MediaClocks, 1);
+        var clockOptions = new MediaClockOptions { Slots = options.MediaClockSlots };
+        _clocks = [.. Enumerable.Range(0, options.MediaClocks).Select(_ => new MediaClock(time, clockOptions))];
         _bindAddress = IPAddress.Parse(options.RtpBindAddress);
         AdvertisedAddress = ChooseAdvertised(options.AdvertisedAddress, sipAdvertisedHost, _bindAddress);
     }
@@ -36,7 +38,14 @@ public sealed class MediaPlane : IDisposable
 
     public RtpPortAllocator Ports { get; }
 
-    public MediaClock Clock { get; }
+    /// <summary>The first media clock (the only one unless <see cref="TelephonyOptions.MediaClocks"/> says more).</summary>
+    public MediaClock Clock => _clocks[0];
+
+    /// <summary>Every media clock; legs are shared among them round-robin.</summary>
+    public IReadOnlyList<MediaClock> Clocks => _clocks;
+
+    /// <summary>Legs sending on the media clocks now.</summary>
+    public int ClockStreams => _clocks.Sum(c => c.ListenerCount);
 
     /// <summary>The address peers send RTP to (SDP c= line).</summary>
     public IPAddress AdvertisedAddress { get; }
@@ -52,8 +61,8 @@ public sealed class MediaPlane : IDisposable
     /// <summary>Bridges between two SIP legs that are relaying audio now.</summary>
     public int Bridges => Volatile.Read(ref _bridges);
 
-    /// <summary>The timestamp the media clock's tick grid starts from.</summary>
-    internal long GridStart { get; }
+    /// <summary>The clock the next leg to start sending goes on.</summary>
+    internal MediaClock NextClock() => _clocks[(int)((uint)Interlocked.Increment(ref _nextClock) % (uint)_clocks.Length)];
 
     internal void LegOpened() => Interlocked.Increment(ref _liveLegs);
 
@@ -70,7 +79,13 @@ public sealed class MediaPlane : IDisposable
         return lease is null ? null : new LegMedia(this, lease);
     }
 
-    public void Dispose() => Clock.Dispose();
+    public void Dispose()
+    {
+        foreach (var clock in _clocks)
+        {
+            clock.Dispose();
+        }
+    }
 
     private static IPAddress ChooseAdvertised(string? configured, string? sipHost, IPAddress bind)
     {

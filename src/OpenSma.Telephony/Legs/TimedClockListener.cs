@@ -4,11 +4,12 @@ namespace OpenSma.Telephony.Legs;
 
 /// <summary>
 /// Stands between the media clock and one leg's RTP session: runs the session's tick, then notes
-/// how late against the ideal grid the packet left and keeps the RFC 3550 jitter estimate of those
+/// how late against the ideal grid (tick x 20 ms plus its slot's offset) the packet left and keeps the RFC 3550 jitter estimate of those
 /// send times for the stream (<see cref="MediaSendTiming"/>).
 /// </summary>
 internal sealed class TimedClockListener(IMediaClockListener inner, MediaSendTiming timing, TimeProvider time, long gridStart) : IMediaClockListener
 {
+    private long _offsetTicks;
     private long _previousLateness;
     private double _jitter;
     private long _ticks;
@@ -16,7 +17,7 @@ internal sealed class TimedClockListener(IMediaClockListener inner, MediaSendTim
     public void OnTick(long tick)
     {
         inner.OnTick(tick);
-        var lateness = LatenessTicks(time.GetElapsedTime(gridStart).Ticks, tick);
+        var lateness = LatenessTicks(time.GetElapsedTime(gridStart).Ticks - Volatile.Read(ref _offsetTicks), tick);
         timing.RecordLateness(lateness);
         if (_ticks++ > 0)
         {
@@ -26,6 +27,13 @@ internal sealed class TimedClockListener(IMediaClockListener inner, MediaSendTim
         }
 
         _previousLateness = lateness;
+    }
+
+    /// <summary>Where in each tick the clock runs this listener (its slot); packets are due then.</summary>
+    public TimeSpan Offset
+    {
+        get => TimeSpan.FromTicks(Volatile.Read(ref _offsetTicks));
+        set => Volatile.Write(ref _offsetTicks, value.Ticks);
     }
 
     /// <summary>The stream's jitter estimate so far, in ticks of 100 ns.</summary>

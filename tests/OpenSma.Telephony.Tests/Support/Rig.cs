@@ -132,7 +132,7 @@ internal sealed class Rig : IAsyncDisposable
         while (DateTime.UtcNow < deadline
             && !(LegsSnapshot().All(l => l.IsReleased && l.Dialog?.State is null or OpenSma.Sip.Dialogs.SipDialogState.Terminated)
                  && Telephony.Media.Ports.Available == Telephony.Media.Ports.Capacity
-                 && Telephony.Media.Clock.ListenerCount == 0
+                 && Telephony.Media.ClockStreams == 0
                  && Engine.ActiveTransactions == 0
                  && Telephony.Snapshot().LiveLegs == 0))
         {
@@ -142,7 +142,7 @@ internal sealed class Rig : IAsyncDisposable
         Assert.All(LegsSnapshot(), l => Assert.True(l.IsReleased, $"leg {l.CallId} ({l.Direction}) not released"));
         Assert.All(LegsSnapshot(), l => Assert.True(l.Dialog?.State is null or OpenSma.Sip.Dialogs.SipDialogState.Terminated, $"leg {l.CallId} dialog {l.Dialog?.State}"));
         Assert.Equal(Telephony.Media.Ports.Capacity, Telephony.Media.Ports.Available);
-        Assert.Equal(0, Telephony.Media.Clock.ListenerCount);
+        Assert.Equal(0, Telephony.Media.ClockStreams);
         Assert.Equal(0, Engine.ActiveTransactions);
         var snapshot = Telephony.Snapshot();
         Assert.Equal((0, 0, 0, 0), (snapshot.LiveLegs, snapshot.Bridges, snapshot.RtpPortPairsInUse, snapshot.ClockStreams));
