@@ -47,13 +47,15 @@ public sealed partial class RtpSession
                 return;
             }
 
-            var arrival = _time.GetTimestamp() * 8000 / _time.TimestampFrequency;
+            var now = _time.GetTimestamp();
+            // Arrival in 8 kHz units; 128-bit so a machine up for more than 13 days (ns timestamps) does not overflow.
+            var arrival = (long)((Int128)now * 8000 / _time.TimestampFrequency);
             if (!_receive.Update(header.Ssrc, header.SequenceNumber, header.Timestamp, arrival))
             {
                 return;
             }
 
-            Volatile.Write(ref _lastReceived, _time.GetTimestamp());
+            Volatile.Write(ref _lastReceived, now);
             if (!options.Direction.Receives())
             {
                 return;
