@@ -90,21 +90,15 @@ internal sealed class RecordAudioExecutor : IActionExecutor
         // Reached here by duration, terminator or silence; or the caller hung up, and a voicemail
         // left before a hang-up is still kept.
         var key = $"{destination.Prefix}{context.Transaction.TransactionId}_{slot.CallId}_{context.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}.wav";
-        var wav = WavWriter.WriteMono(capture.Samples);
-        var metadata = ObjectMetadata.Wav(new Dictionary<string, string>
-        {
-            ["transaction-id"] = context.Transaction.TransactionId,
-            ["call-id"] = slot.CallId,
-            ["recording-duration"] = (capture.Samples.Length / (double)PcmAudio.SampleRate).ToString("0.###", CultureInfo.InvariantCulture),
-            ["recording-audio-file-format"] = "audio/wav",
-        });
         // A bucket that SMAs may not write to fails like an upload without s3:PutObject would.
         var written = new ObjectWriteResult(ObjectStatus.AccessDenied, null, "the bucket does not let SIP media applications write");
         if (context.Services.Objects.AccessOf(bucket).SmaWrite)
         {
+            // Busy until this action has resumed on the mailbox: the virtual clock must not move in between.
             using (context.Services.Activity.BeginExternal())
             {
-                written = await context.Services.Objects.PutAsync(bucket, key, wav, metadata, CancellationToken.None);
+                written = await Audio.RecordingObject.PutMonoAsync(
+                    context.Services.Objects, context.Services.Activity, bucket, key, context.Transaction.TransactionId, slot.CallId, capture.Samples);
             }
         }
 

@@ -107,31 +107,16 @@ internal sealed class CallRecording
         }
     }
 
-    private async Task<ObjectWriteResult> WriteAsync()
+    private Task<ObjectWriteResult> WriteAsync()
     {
-        byte[] wav;
-        int samples;
         if (_track == RecordingTrack.Both)
         {
-            samples = Math.Max(_incoming.WrittenCount, _outgoing.WrittenCount);
-            wav = WavWriter.WriteStereo(Pad(_incoming, samples), Pad(_outgoing, samples));
-        }
-        else
-        {
-            var track = _track == RecordingTrack.Incoming ? _incoming : _outgoing;
-            samples = track.WrittenCount;
-            wav = WavWriter.WriteMono(track.WrittenSpan);
+            var samples = Math.Max(_incoming.WrittenCount, _outgoing.WrittenCount);
+            return Audio.RecordingObject.PutStereoAsync(_store, _activity, Bucket, Key, _transactionId, _callId, Pad(_incoming, samples), Pad(_outgoing, samples));
         }
 
-        var metadata = ObjectMetadata.Wav(new Dictionary<string, string>
-        {
-            ["transaction-id"] = _transactionId,
-            ["call-id"] = _callId,
-            ["recording-duration"] = (samples / (double)PcmAudio.SampleRate).ToString("0.###", CultureInfo.InvariantCulture),
-            ["recording-audio-file-format"] = "audio/wav",
-        });
-        using var busy = _activity.BeginExternal();
-        return await _store.PutAsync(Bucket, Key, wav, metadata, CancellationToken.None).ConfigureAwait(false);
+        var track = _track == RecordingTrack.Incoming ? _incoming : _outgoing;
+        return Audio.RecordingObject.PutMonoAsync(_store, _activity, Bucket, Key, _transactionId, _callId, track.WrittenSpan);
     }
 
     private static ReadOnlySpan<short> Pad(ArrayBufferWriter<short> track, int length)
