@@ -69,4 +69,25 @@ public sealed class MediaSendTimingTests
         Assert.Equal(0.1, snapshot.LatenessP50Ms, 6);
         Assert.Equal(4.1, snapshot.LatenessP99Ms, 6);
     }
+
+    [Fact]
+    public void OnTick_InItsSlot_LatenessCountsFromTheSlotOffset()
+    {
+        var time = new FakeTimeProvider();
+        var timing = new MediaSendTiming();
+        var start = time.GetTimestamp();
+        var listener = new TimedClockListener(new Counting(), timing, time, start) { Offset = TimeSpan.FromMilliseconds(6) };
+
+        for (var tick = 1; tick <= 10; tick++)
+        {
+            // The slot is 6 ms into each tick; the packet leaves 1 ms after its slot.
+            time.SetUtcNow(time.Start + TimeSpan.FromTicks(tick * MediaClock.FrameInterval.Ticks) + TimeSpan.FromMilliseconds(7));
+            listener.OnTick(tick);
+        }
+
+        var snapshot = timing.Snapshot();
+        Assert.Equal(1.0, snapshot.LatenessMaxMs, 6);
+        Assert.Equal(1.1, snapshot.LatenessP99Ms, 6);
+        Assert.Equal(0, listener.JitterTicks);
+    }
 }
