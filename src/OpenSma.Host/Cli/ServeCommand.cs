@@ -39,7 +39,7 @@ internal static class ServeCommand
         var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): ControlPlane (account, region, SigV4, pools, quotas), Store (sqlite or postgresql), Storage (bucket backends, S3, SMA access), Speech (espeak-ng or polly), Functions, Telephony (RTP ports, advertised address, trunk checks)." };
         var advertised = new Option<string?>("--advertised-address") { Description = "IP address peers reach this host at, written into SIP Via/Contact and SDP (default: Telephony:AdvertisedAddress, else the primary IPv4 address)." };
         var rtpPorts = new Option<string?>("--rtp-ports") { Description = "UDP port range for RTP/RTCP, e.g. 20000-29999 (default: Telephony:RtpPortMin-RtpPortMax)." };
-        var command = new Command("serve", "Run OpenSMA with embedded defaults until Ctrl-C: call engine, Chime SDK Voice API, Lambda API and local functions, SIP endpoint, SQLite store and bucket folders under --data-dir.")
+        var command = new Command("serve", "Run OpenSMA with embedded defaults until Ctrl-C: call engine, Chime SDK Voice API, Lambda API and local functions, SIP endpoint, SQLite store and bucket folders under --data-dir. GET /metrics on the API address serves Prometheus metrics (docs/operations.md).")
         {
             apiUrl, sipPort, sipAddress, config, advertised, rtpPorts,
         };

@@ -11,7 +11,7 @@ namespace OpenSma.EndToEnd.Tests.Examples;
 public sealed class NodeHttpHandlerTests : IAsyncLifetime
 {
     private readonly string _work = Path.Combine(Path.GetTempPath(), "opensma-e2e-" + Guid.NewGuid().ToString("N"));
-    private Process? _node;
+    private LoggedProcess? _node;
     private int _port;
 
     public async Task InitializeAsync()
@@ -22,25 +22,20 @@ public sealed class NodeHttpHandlerTests : IAsyncLifetime
         Assert.Equal(0, prompts.Exit);
 
         _port = TestProcess.FreePort();
-        var start = new ProcessStartInfo("node", [Path.Combine(example, "server.js")])
+        _node = LoggedProcess.Start(new ProcessStartInfo("node", [Path.Combine(example, "server.js")])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             Environment = { ["PORT"] = _port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        };
-        _node = Process.Start(start)!;
-        var ready = await _node.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Contains("listening", ready, StringComparison.Ordinal);
+        });
+        await _node.WaitForTextAsync("listening", TimeSpan.FromSeconds(30));
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_node is { HasExited: false })
+        if (_node is not null)
         {
-            _node.Kill(entireProcessTree: true);
+            await _node.DisposeAsync();
         }
 
-        _node?.Dispose();
         try
         {
             Directory.Delete(_work, recursive: true);
@@ -48,8 +43,6 @@ public sealed class NodeHttpHandlerTests : IAsyncLifetime
         catch (IOException)
         {
         }
-
-        return Task.CompletedTask;
     }
 
     [Fact]

@@ -12,18 +12,14 @@ namespace OpenSma.EndToEnd.Tests.Telephony.Support;
 /// </summary>
 internal sealed class SippPeer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly LoggedProcess _process;
     private readonly string _folder;
-    private readonly Task<string> _stdout;
-    private readonly Task<string> _stderr;
 
-    private SippPeer(Process process, string folder, int sipPort)
+    private SippPeer(LoggedProcess process, string folder, int sipPort)
     {
         _process = process;
         _folder = folder;
         SipPort = sipPort;
-        _stdout = process.StandardOutput.ReadToEndAsync();
-        _stderr = process.StandardError.ReadToEndAsync();
     }
 
     public int SipPort { get; }
@@ -37,13 +33,7 @@ internal sealed class SippPeer : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("sipp-").FullName;
         var port = PortPool.FreeUdpAndTcpPort();
         var media = PortPool.RtpBlock();
-        var start = new ProcessStartInfo("sipp")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("sipp") { WorkingDirectory = folder };
         var args = new List<string>();
         if (remote is not null)
         {
@@ -62,7 +52,7 @@ internal sealed class SippPeer : IAsyncDisposable
         }
 
         _ = workDirectory;
-        var peer = new SippPeer(Process.Start(start)!, folder, port);
+        var peer = new SippPeer(LoggedProcess.Start(start), folder, port);
         // A UAS must be listening before anyone calls it.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (!IsBound(port) && !peer._process.HasExited)
@@ -79,16 +69,16 @@ internal sealed class SippPeer : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await _process.WaitForExitAsync(cts.Token);
+            await _process.Process.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            _process.Process.Kill(entireProcessTree: true);
+            await _process.Process.WaitForExitAsync();
         }
 
         var errors = string.Join("\n", Directory.EnumerateFiles(_folder, "*_errors.log").Select(File.ReadAllText));
-        return (_process.ExitCode, await _stdout + await _stderr + "\n" + errors);
+        return (_process.Process.ExitCode, _process.Log + "\n" + errors);
     }
 
     /// <summary>Waits for sipp to finish and fails the test, with sipp's log and <paramref name="context"/>, unless every call passed (exit 0).</summary>
@@ -100,13 +90,7 @@ internal sealed class SippPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_folder, recursive: true);
