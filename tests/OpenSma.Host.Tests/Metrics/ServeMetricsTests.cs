@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
@@ -7,6 +8,9 @@ using OpenSma.Engine.Invocation;
 using OpenSma.Engine.Runtime;
 using OpenSma.Engine.Virtual;
 using OpenSma.Host.Metrics;
+using OpenSma.Sip;
+using OpenSma.Storage.Resources;
+using OpenSma.Telephony;
 using OpenSma.Storage.Objects;
 
 namespace OpenSma.Host.Tests.Metrics;
@@ -74,6 +78,35 @@ public sealed class ServeMetricsTests : IDisposable
         Assert.Equal(after["opensma_handler_invocations_total{outcome=\"ok\"}"] + 1, after["opensma_handler_invocation_duration_seconds_count"]);
         Assert.True(after["process_resident_memory_bytes"] > 0);
         Assert.DoesNotContain("opensma_sip_dialogs", after.Keys);
+    }
+
+    [Fact]
+    public async Task Render_WithSip_TelephonyAndSipGaugesFollowWhatIsHeld()
+    {
+        var store = await ResourceStoreFactory.OpenAsync(ResourceStoreOptions.ForSqlite(_root), TimeProvider.System, CancellationToken.None);
+        await using var sip = new SipEndpoint(new SipEndpointOptions { UdpEndPoints = [new IPEndPoint(IPAddress.Loopback, 0)], TcpEndPoints = [] });
+        await sip.StartAsync();
+        using var telephony = new SipTelephony(sip, store, new TelephonyOptions { RtpPortMin = 37100, RtpPortMax = 37119, RtpBindAddress = "127.0.0.1" }, TimeProvider.System);
+        var counters = new EngineCounters();
+        var engine = new CallEngine(new EngineOptions(), TimeProvider.System, new FolderObjectStore(_root), telephony.LegFactory, []) { DefaultTrace = counters };
+        var metrics = new ServeMetrics(engine, counters, telephony, sip);
+
+        var lease = telephony.Media.Ports.TryAllocate(IPAddress.Loopback);
+        Assert.NotNull(lease);
+        var held = Samples(metrics.Render());
+        lease.Dispose();
+        var released = Samples(metrics.Render());
+        (store as IDisposable)?.Dispose();
+
+        Assert.Equal(10, held["opensma_rtp_port_pairs_capacity"]);
+        Assert.Equal(1, held["opensma_rtp_port_pairs_leased"]);
+        Assert.Equal(0, released["opensma_rtp_port_pairs_leased"]);
+        foreach (var gauge in new[] { "opensma_sip_legs", "opensma_sip_bridges", "opensma_sip_dialogs", "opensma_sip_registrar_bindings", "opensma_sip_transactions{role=\"client\"}", "opensma_sip_transactions{role=\"server\"}", "opensma_media_clock_streams" })
+        {
+            Assert.Equal(0, released[gauge]);
+        }
+
+        Assert.Contains("opensma_rtp_send_lateness_seconds{quantile=\"0.99\"}", released.Keys);
     }
 
     /// <summary>Sample lines of an exposition as name{labels} to value; every family must have HELP and TYPE first.</summary>
