@@ -10,6 +10,7 @@ public sealed partial class SipDialog
     private ServerInviteTransaction? _inviteTransaction;
     private TaskCompletionSource<bool>? _answered;
     private TaskCompletionSource<SipRequest?>? _initialAck;
+    private SipRequest? _initialAckRequest;
 
     /// <summary>The initial INVITE's server transaction (UAS dialogs only).</summary>
     internal ServerInviteTransaction? InviteTransaction => _inviteTransaction;
@@ -182,10 +183,11 @@ public sealed partial class SipDialog
         {
             lock (_ua.Core.Gate)
             {
+                // Made on first use: most calls never ask, and the ACK is kept for those that ask late.
                 _initialAck ??= new TaskCompletionSource<SipRequest?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (State == SipDialogState.Terminated || Role == SipDialogRole.Uac)
+                if (_initialAckRequest is not null || State == SipDialogState.Terminated || Role == SipDialogRole.Uac)
                 {
-                    _initialAck.TrySetResult(null);
+                    _initialAck.TrySetResult(_initialAckRequest);
                 }
 
                 return _initialAck.Task;
@@ -199,7 +201,8 @@ public sealed partial class SipDialog
         _inviteTransaction?.OnAckFor2xx();
         if (_answered?.TrySetResult(true) == true)
         {
-            (_initialAck ??= new TaskCompletionSource<SipRequest?>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(ack);
+            _initialAckRequest = ack;
+            _initialAck?.TrySetResult(ack);
             Emit(new SipDialogConfirmed { Ack = ack });
         }
     }

@@ -14,9 +14,9 @@ public sealed class SipTransactionLayer
     private readonly Dictionary<string, ClientTransaction> _clients = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ServerTransaction> _servers = new(StringComparer.Ordinal);
 
-    // Server transactions of requests without a To tag, by Call-ID, From tag and CSeq: a second
+    // Server transactions of requests without a To tag, by Call-ID, From and CSeq: a second
     // copy of such a request on another branch (a fork that reached us twice) is a merged request.
-    private readonly Dictionary<string, ServerTransaction> _byOrigin = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string CallId, string From, long CSeq, string Method), ServerTransaction> _byOrigin = [];
     private readonly ILogger _logger;
 
     internal SipTransactionLayer(TimeProvider time, SipTimerSettings timers, Lock gate, ILogger logger)
@@ -95,7 +95,7 @@ public sealed class SipTransactionLayer
             ? new ServerInviteTransaction(this, key, request, remote)
             : new ServerNonInviteTransaction(this, key, request, remote);
         _servers[key] = tx;
-        if (OriginKey(request) is { } origin && !IsMerged(request))
+        if (OriginKey(request) is { } origin && !IsMerged(origin))
         {
             _byOrigin[origin] = tx;
         }
@@ -109,13 +109,18 @@ public sealed class SipTransactionLayer
     /// A transaction that ended in a failure no longer counts, so a client that wrongly retries a
     /// challenged request with the same CSeq is still served.
     /// </summary>
-    internal bool IsMerged(SipRequest request) =>
-        OriginKey(request) is { } origin && _byOrigin.TryGetValue(origin, out var first)
-        && first.LastResponse is not { IsFinal: true, IsSuccess: false };
+    internal bool IsMerged(SipRequest request) => OriginKey(request) is { } origin && IsMerged(origin);
 
-    private static string? OriginKey(SipRequest request) =>
-        request.ToTag is null && request.FromTag is { } fromTag && request.CallId is { } callId && request.CSeq is { } cseq
-            ? string.Concat(callId, "|", fromTag, "|", cseq.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "|", cseq.Method)
+    private bool IsMerged((string, string, long, string) origin) =>
+        _byOrigin.TryGetValue(origin, out var first) && first.LastResponse is not { IsFinal: true, IsSuccess: false };
+
+    /// <summary>
+    /// A tuple, not a string, and the From header as received rather than its parsed tag (copies of
+    /// one request carry the same From text): no allocation per request for a check that almost never hits.
+    /// </summary>
+    private static (string CallId, string From, long CSeq, string Method)? OriginKey(SipRequest request) =>
+        request.ToTag is null && request.Headers.Get(SipHeaderNames.From) is { } from && request.CallId is { } callId && request.CSeq is { } cseq
+            ? (callId, from, cseq.Number, cseq.Method)
             : null;
 
     /// <summary>Finds the INVITE server transaction a CANCEL targets (RFC 3261 §9.2).</summary>
