@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenSma.ControlPlane;
+using OpenSma.ControlPlane.Http;
 using OpenSma.ControlPlane.S3;
 using OpenSma.Engine;
 using OpenSma.Engine.Control;
@@ -17,6 +18,7 @@ using OpenSma.Functions.Hosting;
 using OpenSma.Functions.LambdaApi;
 using OpenSma.Host.Metrics;
 using OpenSma.Host.Numbers;
+using OpenSma.Host.Proxy;
 using OpenSma.Sip;
 using OpenSma.Storage.Objects;
 using OpenSma.Storage.Resources;
@@ -95,6 +97,11 @@ internal static class ServeCommand
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(apiUrl);
+        if (ApiCertificate.Load(configuration?.GetSection("ControlPlane")) is { } certificate)
+        {
+            builder.WebHost.UseApiCertificate(certificate);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         var services = builder.Services;
         var time = TimeProvider.System;
@@ -129,11 +136,13 @@ internal static class ServeCommand
 
         services.AddSingleton(sp => new HttpHandlerResolver());
         services.AddSingleton<EngineCounters>();
+        var controlPlane = ServeConfiguration.ControlPlane(configuration, dataDirectory);
         services.AddSingleton(sp => new CallEngine(
             new EngineOptions
             {
                 Speech = ServeConfiguration.Speech(configuration, new HttpClient(), time),
                 IsOwnedNumber = sp.GetRequiredService<OwnedNumbers>().Contains,
+                MaxActiveCallsPerSipMediaApplication = controlPlane.Quotas.ActiveCallLimit,
             },
             time,
             sp.GetRequiredService<IObjectStore>(),
@@ -146,7 +155,6 @@ internal static class ServeCommand
         services.AddSingleton(sp => new ServeMetrics(
             sp.GetRequiredService<CallEngine>(), sp.GetRequiredService<EngineCounters>(), sp.GetService<SipTelephony>(), sp.GetService<SipEndpoint>()));
         services.AddSingleton<ICallControl>(sp => sp.GetRequiredService<CallEngine>());
-        var controlPlane = ServeConfiguration.ControlPlane(configuration, dataDirectory);
         services.AddOpenSmaControlPlane(controlPlane);
         services.AddOwnedNumbers();
         services.AddOpenSmaS3(new S3ApiOptions { SigV4 = controlPlane.SigV4, Region = controlPlane.AwsRegion });
@@ -177,12 +185,13 @@ internal static class ServeCommand
         return app;
     }
 
-    /// <summary>Starts SIP with the inbound router attached to the engine; stops it with the host.</summary>
-    private sealed class SipService(SipEndpoint sip, SipTelephony telephony, CallEngine engine) : IHostedService
+    /// <summary>Starts SIP with the inbound router attached to the engine and to proxy sessions; stops it with the host.</summary>
+    private sealed class SipService(SipEndpoint sip, SipTelephony telephony, CallEngine engine, IResourceStore store, TimeProvider time) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            telephony.Attach(engine);
+            // Calls to a proxy number are routed by proxy session before the SIP rules are consulted.
+            telephony.Attach(engine).UseProxySessions(new ControlPlaneProxyCalls(store, time), telephony.LegFactory);
             return sip.StartAsync(cancellationToken);
         }
 
