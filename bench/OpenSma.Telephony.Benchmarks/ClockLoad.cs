@@ -18,14 +18,13 @@ namespace OpenSma.Telephony.Benchmarks;
 /// </summary>
 internal static class ClockLoad
 {
-    public static async Task<int> RunAsync(int streams, int seconds)
+    public static async Task<int> RunAsync(int streams, int seconds, int slots, int clockCount)
     {
         streams += streams & 1;
         var time = TimeProvider.System;
         var ports = new RtpPortAllocator(50000, 50000 + (streams * 2) + 400);
         var timing = new MediaSendTiming();
-        var gridStart = time.GetTimestamp();
-        using var clock = new MediaClock(time);
+        var clocks = Enumerable.Range(0, clockCount).Select(_ => new MediaClock(time, new MediaClockOptions { Slots = slots })).ToList();
         var tone = ToneGenerator.Beep(TimeSpan.FromSeconds(seconds + 10), 500);
         var sessions = new List<RtpSession>(streams);
         for (var i = 0; i < streams; i++)
@@ -41,13 +40,17 @@ internal static class ClockLoad
             _ = sessions[i].Player.Play(tone);
         }
 
-        var listeners = sessions.Select(s => new TimedClockListener(s, timing, time, gridStart)).ToList();
+        // Streams are shared among the clocks round-robin, as MediaPlane does with TelephonyOptions.MediaClocks.
+        var listeners = sessions.Select((s, i) => (Clock: clocks[i % clockCount], Listener: new TimedClockListener(s, timing, time, clocks[i % clockCount].StartTimestamp))).ToList();
         var cpu0 = Environment.CpuUsage.TotalTime;
-        var subscriptions = listeners.Select(clock.Subscribe).ToList();
+        var subscriptions = listeners.Select(l => l.Clock.Subscribe(l.Listener)).ToList();
+        // Lateness counts from each stream's slot in the tick, as serve's legs do.
+        listeners.ForEach(l => l.Listener.Offset = l.Clock.GetOffset(l.Listener) ?? TimeSpan.Zero);
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         subscriptions.ForEach(s => s.Dispose());
         var cpu = Environment.CpuUsage.TotalTime - cpu0;
-        listeners.ForEach(l => l.Complete());
+        listeners.ForEach(l => l.Listener.Complete());
+        clocks.ForEach(c => c.Dispose());
         var stats = sessions.Select(s => s.GetStatistics()).ToList();
         sessions.ForEach(s => s.Dispose());
 
@@ -56,7 +59,7 @@ internal static class ClockLoad
         double Percentile(double p) => receive[Math.Min(receive.Count - 1, (int)Math.Ceiling(p * receive.Count) - 1)];
         var sent = stats.Sum(s => s.PacketsSent);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"clock      {streams} streams x {seconds} s: sent {sent} packets, received {stats.Sum(s => s.PacketsReceived)}, lost {stats.Sum(s => s.PacketsLost)}; CPU {cpu.TotalMilliseconds * 1000 / Math.Max(1, sent):F1} us per packet sent+received ({cpu.TotalSeconds / seconds:F2} cores)"));
+            $"clock      {streams} streams x {seconds} s, {clockCount} clock(s) with {slots} slot(s) per tick: sent {sent} packets, received {stats.Sum(s => s.PacketsReceived)}, lost {stats.Sum(s => s.PacketsLost)}; CPU {cpu.TotalMilliseconds * 1000 / Math.Max(1, sent):F1} us per packet sent+received ({cpu.TotalSeconds / seconds:F2} cores)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  send     (in-process, vs the 20 ms grid) lateness p50 {send.LatenessP50Ms:F1} ms p99 {send.LatenessP99Ms:F1} ms max {send.LatenessMaxMs:F1} ms; RFC 3550 jitter of send times p50 {send.SendJitterP50Ms:F1} ms p99 {send.SendJitterP99Ms:F1} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

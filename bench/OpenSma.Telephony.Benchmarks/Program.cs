@@ -4,10 +4,10 @@ using OpenSma.Telephony.Benchmarks;
 
 // dotnet OpenSma.Telephony.Benchmarks.dll load [--rate 50] [--calls 500] [--concurrent 200] [--hold 20]
 // dotnet OpenSma.Telephony.Benchmarks.dll soak [--calls 10000] [--wave 1000] [--rate 100]
-// dotnet OpenSma.Telephony.Benchmarks.dll clock [--streams 1000] [--seconds 10] [--inline-completions]
+// dotnet OpenSma.Telephony.Benchmarks.dll clock [--streams 1000] [--seconds 10] [--slots 10] [--clocks 1] [--inline-completions]
 if (args.Length == 0 || args[0] is not ("load" or "soak" or "clock"))
 {
-    Console.Error.WriteLine("usage: load [--rate R] [--calls N] [--concurrent C] [--hold SECONDS] | soak [--calls N] [--wave W] [--rate R] | clock [--streams N] [--seconds S] [--inline-completions]");
+    Console.Error.WriteLine("usage: load [--rate R] [--calls N] [--concurrent C] [--hold SECONDS] | soak [--calls N] [--wave W] [--rate R] | clock [--streams N] [--seconds S] [--slots K] [--clocks C] [--inline-completions]");
     return 2;
 }
 
@@ -27,7 +27,7 @@ int Arg(string name, int fallback)
 if (args[0] == "clock")
 {
     Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
-    return await ClockLoad.RunAsync(Arg("--streams", 1000), Arg("--seconds", 10));
+    return await ClockLoad.RunAsync(Arg("--streams", 1000), Arg("--seconds", 10), Arg("--slots", 10), Arg("--clocks", 1));
 }
 
 if (args[0] == "soak")

@@ -17,7 +17,7 @@ internal static class Soak
 
     public sealed record Wave(int Number, int Ok, int Failed, double Seconds, double CpuMsPerCall, double AllocatedKbPerCall, Quiet After);
 
-    public sealed record Quiet(double HeapMb, double GcHeapMb, double RssMb, int Fds, SipTelephonySnapshot Telephony, int EngineTransactions, SipEndpointStatistics Sip, double SettleSeconds);
+    public sealed record Quiet(double HeapMb, double GcHeapMb, double GcCommittedMb, double RssMb, int Fds, SipTelephonySnapshot Telephony, int EngineTransactions, SipEndpointStatistics Sip, double SettleSeconds);
 
     public static async Task<int> RunAsync(int calls, int waveSize, int rate)
     {
@@ -54,7 +54,7 @@ internal static class Soak
     }
 
     private static string Describe(Quiet q) => string.Create(CultureInfo.InvariantCulture,
-        $"heap {q.HeapMb:F2} MB (GC heap {q.GcHeapMb:F1} MB), RSS {q.RssMb:F0} MB, fds {q.Fds}; legs {q.Telephony.LiveLegs}, bridges {q.Telephony.Bridges}, port pairs {q.Telephony.RtpPortPairsInUse}, clock streams {q.Telephony.ClockStreams}, engine transactions {q.EngineTransactions}, SIP transactions {q.Sip.ClientTransactions}/{q.Sip.ServerTransactions}, dialogs {q.Sip.Dialogs} (quiet after {q.SettleSeconds:F0} s)");
+        $"heap {q.HeapMb:F2} MB (GC heap {q.GcHeapMb:F1} MB, committed {q.GcCommittedMb:F1} MB), RSS {q.RssMb:F0} MB, fds {q.Fds}; legs {q.Telephony.LiveLegs}, bridges {q.Telephony.Bridges}, port pairs {q.Telephony.RtpPortPairsInUse}, clock streams {q.Telephony.ClockStreams}, engine transactions {q.EngineTransactions}, SIP transactions {q.Sip.ClientTransactions}/{q.Sip.ServerTransactions}, dialogs {q.Sip.Dialogs} (quiet after {q.SettleSeconds:F0} s)");
 
     /// <summary>Waits until nothing is live (SIP transactions linger up to 32 s to absorb retransmissions), then collects fully.</summary>
     private static async Task<Quiet> SettleAsync(InProcessNode node)
@@ -85,6 +85,7 @@ internal static class Soak
         return new Quiet(
             heap / 1048576.0,
             info.HeapSizeBytes / 1048576.0,
+            info.TotalCommittedBytes / 1048576.0,
             self.WorkingSet64 / 1048576.0,
             Directory.GetFiles("/proc/self/fd").Length,
             node.Telephony.Snapshot(),
