@@ -23,6 +23,7 @@ public sealed class SipTelephony : IDisposable
     private readonly SipEndpoint _endpoint;
     private readonly IResourceStore _store;
     private readonly ILoggerFactory? _loggers;
+    private readonly TelephonyOptions _options;
 
     public SipTelephony(SipEndpoint endpoint, IResourceStore store, TelephonyOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null, string? sipAdvertisedHost = null)
     {
@@ -31,6 +32,7 @@ public sealed class SipTelephony : IDisposable
         _endpoint = endpoint;
         _store = store;
         _loggers = loggerFactory;
+        _options = options;
         Media = new MediaPlane(options, time, sipAdvertisedHost);
         Router = new SipDialRouter(store, endpoint, options, time, Media.AdvertisedAddress);
         LegFactory = new SipCallLegFactory(endpoint, Router, Media, loggerFactory);
@@ -48,6 +50,11 @@ public sealed class SipTelephony : IDisposable
     public SipInboundRouter Attach(CallEngine engine)
     {
         Inbound = new SipInboundRouter(_store, engine, Media, _endpoint.Registrar, _loggers);
+        if (_options.TrunkDigestAlgorithms is { } algorithms)
+        {
+            Inbound.TrunkDigestAlgorithms = algorithms;
+        }
+
         _endpoint.IncomingCall = Inbound.OnIncomingCall;
         return Inbound;
     }

@@ -105,6 +105,15 @@ internal static class ServeConfiguration
                 ? bool.TryParse(require, out var flag) ? flag : throw new InvalidOperationException($"Telephony:RequireTrunkAuthorization '{require}' is not true or false.")
                 : defaults.RequireTrunkAuthorization,
             DefaultVoiceConnector = section?["DefaultVoiceConnector"],
+            MediaClocks = Int(section, "MediaClocks") is { } clocks
+                ? clocks is >= 1 and <= 64 ? clocks : throw new InvalidOperationException($"Telephony:MediaClocks {clocks} must be 1-64.")
+                : defaults.MediaClocks,
+            MediaClockSlots = Int(section, "MediaClockSlots") is { } slots
+                ? slots is >= 1 and <= 20 ? slots : throw new InvalidOperationException($"Telephony:MediaClockSlots {slots} must be 1-20.")
+                : defaults.MediaClockSlots,
+            TrunkDigestAlgorithms = section?.GetSection("TrunkDigestAlgorithms").Get<string[]>() is { Length: > 0 } algorithms
+                ? algorithms.All(a => a is "MD5" or "SHA-256") ? algorithms : throw new InvalidOperationException($"Telephony:TrunkDigestAlgorithms may hold only MD5 and SHA-256, not {string.Join(", ", algorithms)}.")
+                : null,
         };
     }
 

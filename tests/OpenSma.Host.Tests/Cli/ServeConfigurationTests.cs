@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using OpenSma.Host.Cli;
+using OpenSma.Telephony;
+
+namespace OpenSma.Host.Tests.Cli;
+
+public sealed class ServeConfigurationTests
+{
+    [Fact]
+    public void Telephony_MediaClocksSlotsAndTrunkDigestAlgorithms_AreRead()
+    {
+        var options = ServeConfiguration.Telephony(Configuration(new()
+        {
+            ["Telephony:MediaClocks"] = "3",
+            ["Telephony:MediaClockSlots"] = "5",
+            ["Telephony:TrunkDigestAlgorithms:0"] = "MD5",
+        }));
+
+        Assert.Equal(3, options.MediaClocks);
+        Assert.Equal(5, options.MediaClockSlots);
+        Assert.Equal(["MD5"], options.TrunkDigestAlgorithms);
+    }
+
+    [Fact]
+    public void Telephony_NoSection_KeepsTheDefaults()
+    {
+        var options = ServeConfiguration.Telephony(Configuration(new()));
+        var defaults = new TelephonyOptions();
+
+        Assert.Equal(defaults.MediaClocks, options.MediaClocks);
+        Assert.Equal(Environment.ProcessorCount, options.MediaClocks);
+        Assert.Equal(defaults.MediaClockSlots, options.MediaClockSlots);
+        Assert.Null(options.TrunkDigestAlgorithms);
+    }
+
+    [Theory]
+    [InlineData("Telephony:MediaClocks", "0", "MediaClocks")]
+    [InlineData("Telephony:MediaClockSlots", "21", "MediaClockSlots")]
+    [InlineData("Telephony:TrunkDigestAlgorithms:0", "SHA-512-256", "TrunkDigestAlgorithms")]
+    public void Telephony_BadValue_FailsNamingTheKey(string key, string value, string named)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ServeConfiguration.Telephony(Configuration(new() { [key] = value })));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+}
