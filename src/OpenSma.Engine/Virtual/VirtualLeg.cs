@@ -389,10 +389,20 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
                 return false;
             }
 
+            try
+            {
+                _subscription ??= _clock.Subscribe(this);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The node is shutting down and its media clock is gone: the answer timer fired
+                // too late, so the leg stays unanswered instead of throwing on a timer thread.
+                return false;
+            }
+
             _state = LegState.Connected;
             _tick = 0;
             ConnectedAt = _time.GetUtcNow();
-            _subscription ??= _clock.Subscribe(this);
         }
 
         return true;

@@ -39,8 +39,17 @@ internal sealed class PollyStub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        try
+        {
+            _listener.Stop();
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // On Linux, closing can fail with "Address already in use" when another process took
+            // the port meanwhile; the listener is unusable either way, and this is cleanup only.
+        }
+
         try
         {
             // On Linux a GetContextAsync pending when the listener closes does not always complete:

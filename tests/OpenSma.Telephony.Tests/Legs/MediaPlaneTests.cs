@@ -7,13 +7,14 @@ namespace OpenSma.Telephony.Tests.Legs;
 public sealed class MediaPlaneTests
 {
     [Fact]
-    public void Constructor_Defaults_OneClockWithTenSlots()
+    public void Constructor_Defaults_OneClockPerCoreWithTenSlots()
     {
         using var plane = new MediaPlane(new TelephonyOptions { RtpPortMin = 33990, RtpPortMax = 33999 }, new FakeTimeProvider());
 
-        var clock = Assert.Single(plane.Clocks);
-        Assert.Same(clock, plane.Clock);
-        Assert.Equal(10, clock.SlotCount);
+        Assert.Equal(Environment.ProcessorCount, plane.Clocks.Count);
+        Assert.Same(plane.Clocks[0], plane.Clock);
+        Assert.Equal(plane.Clocks.Count, plane.Clocks.Distinct().Count());
+        Assert.All(plane.Clocks, c => Assert.Equal(10, c.SlotCount));
     }
 
     [Fact]
