@@ -139,16 +139,7 @@ public sealed class LateOfferTests
     [Fact]
     public async Task InviteWithoutSdp_OfferGoesInThe200_AnswerFromTheAckStartsMedia()
     {
-        await using var rig = await Rig.StartAsync();
-        await rig.AddSmaAsync();
-        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
-        var prompt = await rig.AddPromptAsync("hello.wav", TimeSpan.FromSeconds(1));
-        rig.Handler.Script = e => ScriptedHandler.Type(e) switch
-        {
-            "NEW_INBOUND_CALL" => "[" + Rig.PlayAudio(prompt) + "]",
-            "ACTION_SUCCESSFUL" => """[{"Type":"Hangup","Parameters":{}}]""",
-            _ => null,
-        };
+        await using var rig = await StartPlayThenHangUpAsync("hello.wav", TimeSpan.FromSeconds(1));
 
         var sipp = await SippCall.RunAsync(OfferlessInvite, rig.SipAddress, Rig.Number);
 
@@ -164,16 +155,7 @@ public sealed class LateOfferTests
     [Fact]
     public async Task OfferlessReInvite_AnswerInTheAckIsApplied()
     {
-        await using var rig = await Rig.StartAsync();
-        await rig.AddSmaAsync();
-        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
-        var prompt = await rig.AddPromptAsync("long.wav", TimeSpan.FromSeconds(2));
-        rig.Handler.Script = e => ScriptedHandler.Type(e) switch
-        {
-            "NEW_INBOUND_CALL" => "[" + Rig.PlayAudio(prompt) + "]",
-            "ACTION_SUCCESSFUL" => """[{"Type":"Hangup","Parameters":{}}]""",
-            _ => null,
-        };
+        await using var rig = await StartPlayThenHangUpAsync("long.wav", TimeSpan.FromSeconds(2));
 
         var sipp = await SippCall.RunAsync(OfferlessReInvite, rig.SipAddress, Rig.Number);
 
@@ -182,5 +164,31 @@ public sealed class LateOfferTests
         // The caller answered sendonly (it holds us): we only receive now.
         Assert.Equal(MediaDirection.RecvOnly, leg.Session!.Options.Direction);
         await rig.AssertAllReleasedAsync();
+    }
+
+    /// <summary>A rig whose SMA answers a new call with one prompt and hangs up after it.</summary>
+    private static async Task<Rig> StartPlayThenHangUpAsync(string promptName, TimeSpan promptLength)
+    {
+        var rig = await Rig.StartAsync();
+        string prompt;
+        try
+        {
+            await rig.AddSmaAsync();
+            await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+            prompt = await rig.AddPromptAsync(promptName, promptLength);
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
+
+        rig.Handler.Script = e => ScriptedHandler.Type(e) switch
+        {
+            "NEW_INBOUND_CALL" => "[" + Rig.PlayAudio(prompt) + "]",
+            "ACTION_SUCCESSFUL" => """[{"Type":"Hangup","Parameters":{}}]""",
+            _ => null,
+        };
+        return rig;
     }
 }
