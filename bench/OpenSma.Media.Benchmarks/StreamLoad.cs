@@ -19,7 +19,8 @@ namespace OpenSma.Media.Benchmarks;
 /// system calls per packet, context switches per packet, and how far each sampled leg's sends
 /// are from its ideal grid (clock start + tick x 20 ms + the leg's slot offset). Options:
 /// --clocks N (media clocks, default 1), --slots N (send slots per tick, default 10; 1 = all at
-/// the tick's start), --managed-sockets (the portable async socket loops instead of the Linux engine).
+/// the tick's start), --managed-sockets (the portable async socket loops instead of the Linux engine),
+/// --realtime N (SCHED_FIFO priority N for the receive threads and N+1 for the clocks; default off).
 /// </summary>
 internal static class StreamLoad
 {
@@ -33,13 +34,19 @@ internal static class StreamLoad
         var clocks = Option(args, "--clocks", 1);
         var slots = Option(args, "--slots", 10);
         var managedSockets = Array.IndexOf(args, "--managed-sockets") >= 0;
+        var realTime = Option(args, "--realtime", 0);
+        if (realTime > 0 && !MediaThreads.TryEnable(realTime, out var refused))
+        {
+            Console.WriteLine($"# real-time scheduling not available: {refused}");
+        }
+
         var engine = managedSockets ? null : MediaSocketEngine.Shared;
         var basePort = Option(args, "--base-port", 30000);
         var voiceFocus = Array.IndexOf(args, "--voice-focus") >= 0;
         streams += streams % 2;
 
         Console.WriteLine($"# load average before the run: {LoadAverage()}");
-        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s) with {slots} send slot(s) per tick, sockets: {(engine is null ? "managed async loops" : $"Linux engine ({MediaSocketEngine.DefaultThreads} receive thread(s))")}, {seconds} s measured, {Environment.ProcessorCount} cores{(voiceFocus ? ", VoiceFocus on every leg" : string.Empty)}");
+        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s) with {slots} send slot(s) per tick, sockets: {(engine is null ? "managed async loops" : $"Linux engine ({MediaSocketEngine.DefaultThreads} receive thread(s))")}, {seconds} s measured, {Environment.ProcessorCount} cores, media threads {(MediaThreads.RealTimePriority > 0 ? $"SCHED_FIFO {MediaThreads.RealTimePriority}/{MediaThreads.RealTimePriority + 1}" : "normal scheduling")}{(voiceFocus ? ", VoiceFocus on every leg" : string.Empty)}");
         var ceiling = MeasureRawCeiling(TimeSpan.FromSeconds(3));
         Console.WriteLine($"raw loopback UDP ceiling (1 sender, 1 receiver, 172-byte datagrams): {ceiling:N0} packets/s");
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpenSma.Engine;
+using OpenSma.Media;
 using OpenSma.Sip;
 using OpenSma.Storage.Resources;
 using OpenSma.Telephony.Inbound;
@@ -33,6 +34,11 @@ public sealed class SipTelephony : IDisposable
         _store = store;
         _loggers = loggerFactory;
         _options = options;
+        if (options.MediaRealTimePriority > 0 && !MediaThreads.TryEnable(options.MediaRealTimePriority, out var refused))
+        {
+            loggerFactory?.CreateLogger<SipTelephony>().LogWarning("Media threads keep normal scheduling: {Reason}", refused);
+        }
+
         Media = new MediaPlane(options, time, sipAdvertisedHost);
         Router = new SipDialRouter(store, endpoint, options, time, Media.AdvertisedAddress);
         LegFactory = new SipCallLegFactory(endpoint, Router, Media, loggerFactory);

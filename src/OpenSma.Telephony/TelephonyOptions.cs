@@ -32,6 +32,14 @@ public sealed record TelephonyOptions
     /// </summary>
     public int MediaClocks { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// SCHED_FIFO priority for the media threads (see <c>OpenSma.Media.MediaThreads</c>): receive
+    /// threads get it and clock threads one more. 0 (the library default) keeps normal scheduling;
+    /// serve asks for 10. When the process may not use it (no CAP_SYS_NICE or RLIMIT_RTPRIO), the
+    /// threads keep normal scheduling and a warning is logged.
+    /// </summary>
+    public int MediaRealTimePriority { get; init; }
+
     /// <summary>No RTP for this long while media is expected ends the call (HANGUP).</summary>
     public TimeSpan RtpInactivityTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -111,11 +111,17 @@ internal static class ServeConfiguration
             MediaClockSlots = Int(section, "MediaClockSlots") is { } slots
                 ? slots is >= 1 and <= 20 ? slots : throw new InvalidOperationException($"Telephony:MediaClockSlots {slots} must be 1-20.")
                 : defaults.MediaClockSlots,
+            MediaRealTimePriority = Int(section, "MediaRealTimePriority") is { } priority
+                ? priority is >= 0 and <= 98 ? priority : throw new InvalidOperationException($"Telephony:MediaRealTimePriority {priority} must be 0 (off) to 98.")
+                : ServeMediaRealTimePriority,
             TrunkDigestAlgorithms = section?.GetSection("TrunkDigestAlgorithms").Get<string[]>() is { Length: > 0 } algorithms
                 ? algorithms.All(a => a is "MD5" or "SHA-256") ? algorithms : throw new InvalidOperationException($"Telephony:TrunkDigestAlgorithms may hold only MD5 and SHA-256, not {string.Join(", ", algorithms)}.")
                 : null,
         };
     }
+
+    /// <summary>serve runs its media threads under SCHED_FIFO 10/11 unless told otherwise (0 turns it off).</summary>
+    public const int ServeMediaRealTimePriority = 10;
 
     private static int? Int(IConfigurationSection? section, string key) =>
         section?[key] is not { } text ? null

@@ -1,5 +1,6 @@
 using OpenSma.Engine;
 using OpenSma.Engine.Invocation;
+using OpenSma.Media;
 using OpenSma.Sip;
 using OpenSma.Telephony;
 
@@ -55,6 +56,7 @@ internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, S
         text.Gauge("opensma_rtp_port_pairs_leased", "RTP/RTCP port pairs held by live SIP legs.", now.RtpPortPairsInUse);
         text.Gauge("opensma_rtp_port_pairs_capacity", "RTP/RTCP port pairs in the configured range.", now.RtpPortPairsCapacity);
         text.Gauge("opensma_media_clock_streams", "Legs sending RTP on the media clock now.", now.ClockStreams);
+        text.Gauge("opensma_media_realtime_threads", "Media clock and receive threads running under SCHED_FIFO.", MediaThreads.RealTimeThreads);
         var timing = now.SendTiming;
         text.Counter("opensma_rtp_send_timed_packets_total", "RTP sends timed against the media clock's 20 ms grid.", timing.Packets);
         text.Family("opensma_rtp_send_lateness_seconds", "gauge", "How long after its 20 ms grid point an RTP send returned, since start (quantile 1 is the maximum; 0.1 ms buckets).",

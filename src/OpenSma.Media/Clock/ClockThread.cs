@@ -24,14 +24,22 @@ internal sealed class ClockThread
 
     private void Run()
     {
-        while (!_stop.IsSet)
+        MediaThreads.ApplyToCurrentThread(clock: true);
+        try
         {
-            if (_runDue() is not { } deadline)
+            while (!_stop.IsSet)
             {
-                return;
-            }
+                if (_runDue() is not { } deadline)
+                {
+                    return;
+                }
 
-            PreciseSleep.Until(deadline, _stop);
+                PreciseSleep.Until(deadline, _stop);
+            }
+        }
+        finally
+        {
+            MediaThreads.LeaveCurrentThread();
         }
     }
 }

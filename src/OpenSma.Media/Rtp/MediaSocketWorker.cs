@@ -147,6 +147,7 @@ internal sealed unsafe class MediaSocketWorker
         var addresses = (byte*)NativeMemory.AllocZeroed(Batch * AddressBytes);
         var v4 = new SocketAddress(AddressFamily.InterNetwork);
         var v6 = new SocketAddress(AddressFamily.InterNetworkV6);
+        MediaThreads.ApplyToCurrentThread(clock: false);
         try
         {
             for (var i = 0; i < Batch; i++)
@@ -187,6 +188,7 @@ internal sealed unsafe class MediaSocketWorker
         }
         finally
         {
+            MediaThreads.LeaveCurrentThread();
             NativeMemory.Free(events);
             NativeMemory.Free(messages);
             NativeMemory.Free(vectors);

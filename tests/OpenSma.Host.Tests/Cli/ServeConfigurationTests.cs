@@ -14,11 +14,13 @@ public sealed class ServeConfigurationTests
             ["Telephony:MediaClocks"] = "3",
             ["Telephony:MediaClockSlots"] = "5",
             ["Telephony:TrunkDigestAlgorithms:0"] = "MD5",
+            ["Telephony:MediaRealTimePriority"] = "0",
         }));
 
         Assert.Equal(3, options.MediaClocks);
         Assert.Equal(5, options.MediaClockSlots);
         Assert.Equal(["MD5"], options.TrunkDigestAlgorithms);
+        Assert.Equal(0, options.MediaRealTimePriority);
     }
 
     [Fact]
@@ -31,12 +33,19 @@ public sealed class ServeConfigurationTests
         Assert.Equal(Environment.ProcessorCount, options.MediaClocks);
         Assert.Equal(defaults.MediaClockSlots, options.MediaClockSlots);
         Assert.Null(options.TrunkDigestAlgorithms);
+
+        // The library leaves media threads alone; serve asks for real-time scheduling.
+        Assert.Equal(0, defaults.MediaRealTimePriority);
+        Assert.Equal(ServeConfiguration.ServeMediaRealTimePriority, options.MediaRealTimePriority);
+        Assert.Equal(10, options.MediaRealTimePriority);
     }
 
     [Theory]
     [InlineData("Telephony:MediaClocks", "0", "MediaClocks")]
     [InlineData("Telephony:MediaClockSlots", "21", "MediaClockSlots")]
     [InlineData("Telephony:TrunkDigestAlgorithms:0", "SHA-512-256", "TrunkDigestAlgorithms")]
+    [InlineData("Telephony:MediaRealTimePriority", "99", "MediaRealTimePriority")]
+    [InlineData("Telephony:MediaRealTimePriority", "-1", "MediaRealTimePriority")]
     public void Telephony_BadValue_FailsNamingTheKey(string key, string value, string named)
     {
         var error = Assert.Throws<InvalidOperationException>(() => ServeConfiguration.Telephony(Configuration(new() { [key] = value })));
