@@ -48,6 +48,12 @@ public sealed partial class SipDialog
                 break;
             case SipMethods.Notify when TryHandleReferNotify(request, tx):
                 break;
+            case SipMethods.Update when !request.Body.IsEmpty && Role == SipDialogRole.Uas && State == SipDialogState.Early
+                && (!_earlySessionAgreed || _offerAwaitingPrackAnswer is not null):
+                // RFC 3311 §5.2, RFC 6337 §3.1: an offer in UPDATE before the INVITE's exchange has
+                // completed reliably, or while our offer in a reliable provisional awaits its answer.
+                tx.Respond(SipResponses.Create(request, 491));
+                break;
             case SipMethods.Update when request.Body.IsEmpty:
                 // A session refresh (RFC 4028) or a target refresh with no offer: nothing for the application.
                 RespondInDialog(tx, 200, default, null, null);
@@ -141,10 +147,13 @@ public sealed partial class SipDialog
                     RestartSessionTimer();
                 }
 
-                if (tx.Request.Method == SipMethods.Invite)
-                {
-                    RememberLocalBody(body, contentType);
-                }
+            }
+
+            if (statusCode is >= 200 and < 300 && tx.Request.Method is SipMethods.Invite or SipMethods.Update or SipMethods.Prack)
+            {
+                // Our answer is now the session we describe: a refresh re-INVITE offers it again,
+                // and a later reliable provisional is a new offer only when it differs from it.
+                RememberLocalBody(body, contentType);
             }
 
             foreach (var h in headers ?? [])

@@ -96,6 +96,15 @@ public sealed partial class SipDialog
                 _earlySessionAgreed = true;
             }
         }
+        else if (!next.Body.IsEmpty && _earlySessionAgreed && _offerAwaitingPrackAnswer is null
+            && !SipSessionVersion.SameVersion(next.Body.Span, _localBody.Span))
+        {
+            // §5: once an exchange has completed, a reliable provisional whose session description
+            // differs from the last one we sent (a new o= version) is a new offer; its PRACK answers.
+            _offerAwaitingPrackAnswer = next.RSeq;
+        }
+
+        RememberLocalBody(next.Body, next.ContentType);
 
         next.Interval = _ua.Core.Transactions.Timers.T1;
         next.Started = _ua.Core.Time.GetTimestamp();
@@ -163,7 +172,8 @@ public sealed partial class SipDialog
 
     /// <summary>
     /// The body of a PRACK per RFC 3262 §5: the answer to the offer in the provisional it
-    /// acknowledges (we answer 200 and report <see cref="SipEarlyAnswerReceived"/>), or, once an
+    /// acknowledges (the INVITE's missing offer, or a new offer once an exchange has completed: we
+    /// answer 200 and report <see cref="SipEarlyAnswerReceived"/>), or, once an
     /// offer/answer exchange has completed, a new offer that only the application can answer
     /// (<see cref="SipDialogRequestReceived"/>: 200 with an answer, or 488).
     /// </summary>

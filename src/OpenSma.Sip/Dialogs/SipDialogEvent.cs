@@ -20,8 +20,9 @@ public sealed record SipDialogRequestReceived(SipIncomingRequest Request) : SipD
 
 /// <summary>
 /// UAS: the caller's answer to the offer we sent in a reliable provisional response (the INVITE had
-/// no offer), carried in its PRACK (RFC 3262 §5). The PRACK has already been answered 200; read
-/// the answer from <paramref name="Prack"/>'s body and content type.
+/// no offer, or a later provisional carried a new session version once the first exchange was
+/// done), carried in its PRACK (RFC 3262 §5). The PRACK has already been answered 200; read the
+/// answer from <paramref name="Prack"/>'s body and content type.
 /// </summary>
 public sealed record SipEarlyAnswerReceived(SipRequest Prack) : SipDialogEvent;
 

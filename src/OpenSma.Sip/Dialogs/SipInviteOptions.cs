@@ -35,6 +35,16 @@ public sealed record SipInviteOptions
     /// </summary>
     public Func<SipResponse, SipBody?>? AnswerOffer { get; init; }
 
+    /// <summary>
+    /// Called under the stack's gate when a reliable provisional response brings a new offer: once
+    /// the first offer/answer exchange has completed, a 1xx with <c>Require: 100rel</c> whose
+    /// session description has another version (o= line) than the callee's last one (RFC 3262 §5,
+    /// RFC 6337 §3.1.1). Returns our answer, which the PRACK carries. A PRACK cannot refuse an
+    /// offer: when this is unset or returns null, the PRACK goes without a body and the session
+    /// stays as it was (the callee can end the call if it insists).
+    /// </summary>
+    public Func<SipResponse, SipBody?>? AnswerEarlyOffer { get; init; }
+
     /// <summary>Receives provisional responses (180, 183 with early media), under the stack's gate: keep it short.</summary>
     public Action<SipResponse>? OnProvisional { get; init; }
 }

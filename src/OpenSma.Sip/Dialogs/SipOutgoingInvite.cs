@@ -31,6 +31,12 @@ internal sealed class SipOutgoingInvite
     private long _localSeq = 1;
     private long _lastRSeq = -1;
 
+    // Offer/answer in the early dialog (RFC 3262 §5): whether the first exchange has completed
+    // (our INVITE's offer answered in a reliable provisional, or the callee's offer answered in our
+    // PRACK), and the callee's last session description, which a new offer must differ from.
+    private bool _earlyExchangeDone;
+    private ReadOnlyMemory<byte> _remoteEarlyBody;
+
     public SipOutgoingInvite(SipUserAgent ua, SipInviteOptions options, IReadOnlyList<SipRemote> targets)
     {
         _ua = ua;
@@ -209,6 +215,43 @@ internal sealed class SipOutgoingInvite
     }
 
     /// <summary>
+    /// What the PRACK for a reliable provisional with a body carries (RFC 3262 §5): our answer when
+    /// it brings the callee's first offer (the INVITE had none), nothing when it answers our INVITE's
+    /// offer or repeats the last description, and, once the first exchange has completed, the
+    /// application's answer (<see cref="SipInviteOptions.AnswerEarlyOffer"/>) when its session
+    /// version differs from the callee's last one: a new offer.
+    /// </summary>
+    private SipBody? EarlyAnswerFor(SipRequest invite, SipResponse response)
+    {
+        if (response.Body.IsEmpty)
+        {
+            return null;
+        }
+
+        SipBody? answer = null;
+        if (!_earlyExchangeDone)
+        {
+            if (invite.Body.IsEmpty)
+            {
+                answer = AnswerFor(invite, response);
+                _earlyExchangeDone = answer is not null;
+            }
+            else
+            {
+                // The answer to our INVITE's offer.
+                _earlyExchangeDone = true;
+            }
+        }
+        else if (!SipSessionVersion.SameVersion(response.Body.Span, _remoteEarlyBody.Span))
+        {
+            answer = _options.AnswerEarlyOffer?.Invoke(response);
+        }
+
+        _remoteEarlyBody = response.Body;
+        return answer;
+    }
+
+    /// <summary>
     /// RFC 4028 §7.4: a 422 says our Session-Expires is below the callee's Min-SE. The INVITE is
     /// sent again (new transaction, next CSeq) with the interval raised to it and Min-SE set, once.
     /// </summary>
@@ -263,7 +306,7 @@ internal sealed class SipOutgoingInvite
         prack.Headers.Add(SipHeaderNames.CallId, invite.CallId!);
         prack.Headers.Add(SipHeaderNames.CSeq, new SipCSeq(++_localSeq, SipMethods.Prack).ToString());
         prack.Headers.Add(SipHeaderNames.RAck, $"{rseq} {invite.CSeq!.Value}");
-        if (AnswerFor(invite, response) is { } answer)
+        if (EarlyAnswerFor(invite, response) is { } answer)
         {
             // RFC 3262 §5: the offer came in a reliable provisional, so the PRACK carries the answer.
             prack.Headers.Add(SipHeaderNames.ContentType, answer.ContentType);
