@@ -2,7 +2,10 @@ using System.Globalization;
 using OpenSma.Media.Audio;
 using OpenSma.Telephony.Benchmarks;
 
-// dotnet OpenSma.Telephony.Benchmarks.dll load [--rate 50] [--calls 500] [--concurrent 200] [--hold 20]
+// dotnet OpenSma.Telephony.Benchmarks.dll load [--rate 50] [--calls 500] [--concurrent 200] [--hold 20] [--serve-realtime N] [--phones-realtime N]
+//   --serve-realtime: serve's Telephony:MediaRealTimePriority (serve's default 10; 0 = normal scheduling)
+//   --phones-realtime: SCHED_FIFO priority for the phones' own media threads (default 0: normal), so the
+//   instrument that stamps arrivals is not the thing starved
 // dotnet OpenSma.Telephony.Benchmarks.dll soak [--calls 10000] [--wave 1000] [--rate 100]
 // dotnet OpenSma.Telephony.Benchmarks.dll clock [--streams 1000] [--seconds 10] [--slots 10] [--clocks 1] [--inline-completions]
 if (args.Length == 0 || args[0] is not ("load" or "soak" or "clock"))
@@ -34,6 +37,16 @@ if (args[0] == "soak")
 {
     Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
     return await Soak.RunAsync(Arg("--calls", 10000), Arg("--wave", 1000), Arg("--rate", 100));
+}
+
+if (Arg("--serve-realtime", -1) is >= 0 and var servePriority)
+{
+    Environment.SetEnvironmentVariable("OPENSMA_Telephony__MediaRealTimePriority", servePriority.ToString(CultureInfo.InvariantCulture));
+}
+
+if (Arg("--phones-realtime", 0) is > 0 and var phonesPriority && !OpenSma.Media.MediaThreads.TryEnable(phonesPriority, out var refused))
+{
+    Console.WriteLine($"# phones keep normal scheduling: {refused}");
 }
 
 var rate = Arg("--rate", 50);

@@ -128,14 +128,35 @@ internal static class ServeConfiguration
         : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
         : throw new InvalidOperationException($"Telephony:{key} '{text}' is not a whole number.");
 
+    /// <summary>Prefix of environment variables that override the configuration file: <c>OPENSMA_Telephony__MediaClocks=2</c> sets <c>Telephony:MediaClocks</c>.</summary>
+    public const string EnvironmentPrefix = "OPENSMA_";
+
+    /// <summary>
+    /// The configuration: the JSON file (<paramref name="path"/>, else ./opensma.json when present),
+    /// then <see cref="EnvironmentPrefix"/> environment variables over it. Null when there is
+    /// neither a file nor such a variable.
+    /// </summary>
     public static IConfiguration? Load(string? path)
     {
         var file = path ?? "opensma.json";
-        if (!File.Exists(file))
+        var hasFile = File.Exists(file);
+        if (!hasFile && path is not null)
         {
-            return path is null ? null : throw new InvalidOperationException($"--config: the file '{path}' does not exist.");
+            throw new InvalidOperationException($"--config: the file '{path}' does not exist.");
         }
 
-        return new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false).Build();
+        var hasVariables = Environment.GetEnvironmentVariables().Keys.Cast<string>().Any(k => k.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase));
+        if (!hasFile && !hasVariables)
+        {
+            return null;
+        }
+
+        var builder = new ConfigurationBuilder();
+        if (hasFile)
+        {
+            builder.AddJsonFile(Path.GetFullPath(file), optional: false);
+        }
+
+        return builder.AddEnvironmentVariables(EnvironmentPrefix).Build();
     }
 }

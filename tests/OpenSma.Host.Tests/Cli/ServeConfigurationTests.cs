@@ -53,6 +53,35 @@ public sealed class ServeConfigurationTests
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Load_EnvironmentVariablesWithThePrefix_OverrideTheFile()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("opensma-config-").FullName, "opensma.json");
+        File.WriteAllText(file, """{ "ConfigurationTest": { "Overridden": "file", "Kept": "file" } }""");
+        Environment.SetEnvironmentVariable("OPENSMA_ConfigurationTest__Overridden", "environment");
+        try
+        {
+            var configuration = ServeConfiguration.Load(file);
+
+            Assert.NotNull(configuration);
+            Assert.Equal("environment", configuration["ConfigurationTest:Overridden"]);
+            Assert.Equal("file", configuration["ConfigurationTest:Kept"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OPENSMA_ConfigurationTest__Overridden", null);
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Load_MissingConfigFile_FailsNamingIt()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ServeConfiguration.Load("/nonexistent/opensma.json"));
+
+        Assert.Contains("/nonexistent/opensma.json", error.Message, StringComparison.Ordinal);
+    }
+
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 }
