@@ -168,6 +168,10 @@ public sealed partial class SipDialog
 
             response.Body = body;
             tx.Respond(response);
+            if (tx.Request.Method == SipMethods.Prack)
+            {
+                OnPrackOfferAnswered(tx, statusCode, body, contentType);
+            }
         }
     }
 }

@@ -23,6 +23,10 @@ public sealed partial class SipDialog
     private long? _offerAwaitingPrackAnswer;
     private bool _earlySessionAgreed;
 
+    // A PRACK whose new offer the application has yet to answer: the 2xx to the INVITE waits for
+    // that answer, and then carries it (RFC 6337 §3.1.1: the 2xx repeats our last description).
+    private ServerTransaction? _prackOfferAtApplication;
+
     /// <summary>True when the caller's INVITE lists 100rel in Supported or Require: reliable provisionals are possible.</summary>
     public bool PeerSupportsReliableProvisionals =>
         InitialInvite.HasOptionTag(SipHeaderNames.Supported, "100rel") || PeerRequiresReliableProvisionals;
@@ -163,11 +167,38 @@ public sealed partial class SipDialog
         }
 
         SendNextReliable();
-        if (_reliableInFlight is null && _heldAnswer is { } held)
+        ReleaseHeldAnswer();
+    }
+
+    /// <summary>Sends the 2xx <see cref="AnswerAsync"/> had to hold, once nothing it must wait for is left.</summary>
+    private void ReleaseHeldAnswer()
+    {
+        if (_reliableInFlight is null && _prackOfferAtApplication is null && _heldAnswer is { } held
+            && State == SipDialogState.Early && !IsAnswered)
         {
             _heldAnswer = null;
             SendAnswer(held.Body, held.ContentType);
         }
+    }
+
+    /// <summary>
+    /// The application answered a PRACK that carried a new offer: a 2xx with a body makes that
+    /// answer the session description a held 2xx to the INVITE carries; then the 2xx may go.
+    /// </summary>
+    private void OnPrackOfferAnswered(ServerTransaction tx, int statusCode, ReadOnlyMemory<byte> body, string? contentType)
+    {
+        if (!ReferenceEquals(tx, _prackOfferAtApplication) || statusCode < 200)
+        {
+            return;
+        }
+
+        _prackOfferAtApplication = null;
+        if (statusCode < 300 && !body.IsEmpty && _heldAnswer is not null)
+        {
+            _heldAnswer = (body, contentType);
+        }
+
+        ReleaseHeldAnswer();
     }
 
     /// <summary>
@@ -210,6 +241,7 @@ public sealed partial class SipDialog
             return;
         }
 
+        _prackOfferAtApplication = tx;
         Emit(new SipDialogRequestReceived(new SipIncomingRequest(this, tx)));
     }
 
@@ -223,9 +255,12 @@ public sealed partial class SipDialog
             && m == SipMethods.Invite;
     }
 
-    /// <summary>§3: a 2xx must wait while an unacknowledged reliable provisional carried a session description.</summary>
+    /// <summary>
+    /// §3: a 2xx must wait while an unacknowledged reliable provisional carried a session
+    /// description; it also waits for our answer to an offer in a PRACK, which it then repeats.
+    /// </summary>
     private bool MustHoldAnswer() =>
-        (_reliableInFlight is { Body.IsEmpty: false }) || _reliableQueue.Any(p => !p.Body.IsEmpty);
+        (_reliableInFlight is { Body.IsEmpty: false }) || _reliableQueue.Any(p => !p.Body.IsEmpty) || _prackOfferAtApplication is not null;
 
     private void StopReliable()
     {

@@ -95,6 +95,43 @@ public sealed class EarlyOfferTests
     }
 
     [Fact]
+    public void Uas_AnswerWhilePrackOfferAwaitsTheApplication_2xxWaitsAndCarriesThatAnswer()
+    {
+        var (h, dialog) = Incoming(Sdp(1));
+        _ = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
+        var (tag, rseq) = Reliable(h, 183);
+        var answered = dialog.AnswerAsync(Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
+        Assert.Empty(h.Sent());
+
+        h.Receive(Prack(tag, rseq, 2, "z9hG4bK-prack1", body: Sdp(2, "8")));
+        Assert.Empty(h.Sent());
+        var offer = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog))).Request;
+
+        offer.Respond(200, Encoding.UTF8.GetBytes(Ours(2, "8")), "application/sdp");
+        var sent = h.Sent().OfType<SipResponse>().ToList();
+        Assert.Equal(["PRACK", "INVITE"], sent.Select(r => r.CSeq!.Value.Method));
+        Assert.All(sent, r => Assert.Equal(Ours(2, "8"), Encoding.UTF8.GetString(r.Body.Span)));
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        Assert.True(UasDialogTests.Completed(answered));
+    }
+
+    [Fact]
+    public void Uas_PrackOfferRefused488_HeldAnswerGoesWithTheOldSession()
+    {
+        var (h, dialog) = Incoming(Sdp(1));
+        _ = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
+        var (tag, rseq) = Reliable(h, 183);
+        _ = dialog.AnswerAsync(Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
+        h.Receive(Prack(tag, rseq, 2, "z9hG4bK-prack1", body: Sdp(2, "99")));
+        var offer = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog))).Request;
+
+        offer.Respond(488);
+        var sent = h.Sent().OfType<SipResponse>().ToList();
+        Assert.Equal([(488, "PRACK"), (200, "INVITE")], sent.Select(r => (r.StatusCode, r.CSeq!.Value.Method)));
+        Assert.Equal(Ours(1), Encoding.UTF8.GetString(sent[1].Body.Span));
+    }
+
+    [Fact]
     public void Uas_UpdateWithOfferBeforeTheExchangeCompleted_Gets491_AfterwardsReachesTheApplication()
     {
         var (h, dialog) = Incoming(Sdp(1));
