@@ -21,9 +21,10 @@ public enum LegState
 /// <summary>
 /// One call leg as actions see it (architecture: the <c>ICallLeg</c> seam). Implemented by the
 /// in-memory virtual leg and by the SIP/RTP leg. What the leg reports (ringing, answer, digits,
-/// the end) goes to the <see cref="ILegObserver"/> given to <see cref="Attach"/>.
+/// the end) goes to the <see cref="ILegObserver"/> given to <see cref="Attach"/>. Every leg is
+/// also an <see cref="IBridgeEndpoint"/>, so any two legs can be bridged, whatever their kind.
 /// </summary>
-public interface ICallLeg
+public interface ICallLeg : IBridgeEndpoint
 {
     string CallId { get; }
 
@@ -67,7 +68,11 @@ public interface ICallLeg
     /// <summary>Receives every 20 ms frame of audio sent to the far end (prompts and bridged audio).</summary>
     IDisposable TapOutgoing(IAudioTap tap);
 
-    /// <summary>Relays this leg's incoming audio to <paramref name="other"/> and back; null ends the relay.</summary>
+    /// <summary>
+    /// Relays this leg's incoming audio and signalled digits to <paramref name="other"/> and back
+    /// (one <see cref="FrameBridge"/> for both directions); null ends the relay. A leg moved to a new
+    /// partner leaves its old bridge first.
+    /// </summary>
     void BridgeWith(ICallLeg? other);
 
     /// <summary>
@@ -75,6 +80,45 @@ public interface ICallLeg
     /// the far end, before taps, recordings and the bridged leg receive it. The state stays with the leg.
     /// </summary>
     void SetVoiceFocus(bool enabled);
+}
+
+/// <summary>
+/// The frame-level seam a bridge joins a leg at: 8 kHz 16-bit mono PCM in 20 ms frames, each leg on
+/// its own media clock (a SIP leg on the media plane's, a virtual leg on its network's). SIP and
+/// virtual legs both implement it, so <see cref="FrameBridge"/> relays between any two legs. Only
+/// <see cref="FrameBridge"/> calls these members; the per-frame ones must not block or allocate.
+/// </summary>
+public interface IBridgeEndpoint
+{
+    /// <summary>False once the leg has ended, or when it has no media (a SIP leg that got no RTP port).</summary>
+    bool CanBridge { get; }
+
+    /// <summary>The bridge the leg is in. The leg keeps it; only <see cref="FrameBridge"/> sets it, under its lock.</summary>
+    FrameBridge? Bridge { get; set; }
+
+    /// <summary>Opens the leg's media path so bridged audio flows (a SIP leg starts sending; an unanswered one sends 183).</summary>
+    void OpenBridgeMedia();
+
+    /// <summary>
+    /// Adds a sink for every frame the far end sends, after VoiceFocus, until disposed. A
+    /// <see cref="ITimedAudioSink"/> also gets each frame's RTP timestamp where the leg has one.
+    /// </summary>
+    IDisposable AddBridgeSink(IAudioSink sink);
+
+    /// <summary>
+    /// Audio for the far end when no prompt plays, read once per tick on the leg's clock (null: none).
+    /// A SIP leg's prompt takes over from it while it plays; a virtual leg mixes the two.
+    /// </summary>
+    IAudioSource? BridgeSource { get; set; }
+
+    /// <summary>
+    /// Reports digits the far end signals out of band (RFC 4733, SIP INFO, a virtual party's key
+    /// presses) until disposed. In-band tones are left out: they already cross in the audio.
+    /// </summary>
+    IDisposable ObserveSignalledDigits(Action<char> onDigit);
+
+    /// <summary>Passes one digit from the bridged leg on to the far end: RFC 4733 where negotiated, else a tone; a virtual far end hears the key press.</summary>
+    void RelayDigit(char digit);
 }
 
 public interface IAudioTap

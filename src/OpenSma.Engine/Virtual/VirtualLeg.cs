@@ -28,13 +28,14 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
     private readonly List<char> _digitsHeard = [];
     private readonly short[] _outFrame = new short[Frame];
     private readonly short[] _inFrame = new short[Frame];
-    private readonly short[] _lastIncoming = new short[Frame];
     private readonly short[] _partnerFrame = new short[Frame];
-    private readonly Lock _lastGate = new();
     private readonly VirtualCue[] _cues;
     private ILegObserver? _observer;
     private IDisposable? _subscription;
-    private VirtualLeg? _bridged;
+    private IAudioSink[] _bridgeSinks = [];
+    private Action<char>[] _digitRelays = [];
+    private volatile IAudioSource? _bridgeSource;
+    private FrameBridge? _bridge;
     private LegState _state = LegState.Alerting;
     private long _tick;
     private int _nextCue;
@@ -112,7 +113,7 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
         }
     }
 
-    /// <summary>Digits the engine sent to the far end (SendDigits).</summary>
+    /// <summary>Digits the far end heard: sent by the engine (SendDigits) or relayed from the bridged leg.</summary>
     public string DigitsHeard()
     {
         lock (_gate)
@@ -226,9 +227,93 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
 
     public void BridgeWith(ICallLeg? other)
     {
+        if (other is null)
+        {
+            FrameBridge.Leave(this);
+        }
+        else
+        {
+            FrameBridge.Join(this, other);
+        }
+    }
+
+    bool IBridgeEndpoint.CanBridge => State != LegState.Ended;
+
+    FrameBridge? IBridgeEndpoint.Bridge
+    {
+        get => Volatile.Read(ref _bridge);
+        set => Volatile.Write(ref _bridge, value);
+    }
+
+    /// <summary>The bridge this leg is in, if any.</summary>
+    public FrameBridge? Bridge => Volatile.Read(ref _bridge);
+
+    IAudioSource? IBridgeEndpoint.BridgeSource
+    {
+        get => _bridgeSource;
+        set => _bridgeSource = value;
+    }
+
+    // The leg is on the clock from the offer (inbound) or the answer (outbound): nothing to open.
+    void IBridgeEndpoint.OpenBridgeMedia()
+    {
+    }
+
+    IDisposable IBridgeEndpoint.AddBridgeSink(IAudioSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
         lock (_gate)
         {
-            _bridged = other as VirtualLeg;
+            _bridgeSinks = [.. _bridgeSinks, sink];
+        }
+
+        return new Removal(() =>
+        {
+            lock (_gate)
+            {
+                _bridgeSinks = [.. _bridgeSinks.Where(s => !ReferenceEquals(s, sink))];
+            }
+        });
+    }
+
+    IDisposable IBridgeEndpoint.ObserveSignalledDigits(Action<char> onDigit)
+    {
+        ArgumentNullException.ThrowIfNull(onDigit);
+        lock (_gate)
+        {
+            _digitRelays = [.. _digitRelays, onDigit];
+        }
+
+        return new Removal(() =>
+        {
+            lock (_gate)
+            {
+                _digitRelays = [.. _digitRelays.Where(d => !ReferenceEquals(d, onDigit))];
+            }
+        });
+    }
+
+    /// <summary>A digit from the bridged leg reaches the virtual phone as a key press it heard.</summary>
+    void IBridgeEndpoint.RelayDigit(char digit)
+    {
+        lock (_gate)
+        {
+            if (_state != LegState.Ended)
+            {
+                _digitsHeard.Add(digit);
+            }
+        }
+    }
+
+    /// <summary>Sinks, digit observers and bridge feeds currently attached (tests check nothing leaks).</summary>
+    public int BridgeAttachments
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bridgeSinks.Length + _digitRelays.Length + (_bridgeSource is null ? 0 : 1);
+            }
         }
     }
 
@@ -275,11 +360,11 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
 
             var elapsed = TimeSpan.FromTicks(_tick * MediaClock.FrameInterval.Ticks);
 
-            // Outgoing: playback mixed with the bridged party's last frame.
+            // Outgoing: playback mixed with the bridged party's audio.
             _player.ReadFrame(_outFrame);
-            if (_bridged is { } partner)
+            if (_bridgeSource is { } partner)
             {
-                partner.CopyLastIncoming(_partnerFrame);
+                partner.ReadFrame(_partnerFrame);
                 for (var i = 0; i < Frame; i++)
                 {
                     _outFrame[i] = (short)Math.Clamp(_outFrame[i] + _partnerFrame[i], short.MinValue, short.MaxValue);
@@ -314,14 +399,14 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
 
             _voiceFocus?.Process(_inFrame);
 
-            lock (_lastGate)
-            {
-                _inFrame.CopyTo(_lastIncoming, 0);
-            }
-
             foreach (var tap in _incomingTaps)
             {
                 tap.OnFrame(_inFrame);
+            }
+
+            foreach (var sink in _bridgeSinks)
+            {
+                sink.OnFrame(_inFrame);
             }
 
             while (_nextCue < _cues.Length && _cues[_nextCue].At <= elapsed)
@@ -353,7 +438,12 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
                 return;
             }
 
-            _observer?.OnDigit(this, digit!.Value);
+            var pressed = digit!.Value;
+            _observer?.OnDigit(this, pressed);
+            foreach (var relay in Volatile.Read(ref _digitRelays))
+            {
+                relay(pressed);
+            }
         }
     }
 
@@ -368,15 +458,6 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
             {
                 _inFrame[i] = (short)Math.Clamp(_inFrame[i] + samples[(int)index], short.MinValue, short.MaxValue);
             }
-        }
-    }
-
-    // A separate lock: a leg reads its partner's last frame while holding its own gate.
-    private void CopyLastIncoming(short[] target)
-    {
-        lock (_lastGate)
-        {
-            _lastIncoming.CopyTo(target, 0);
         }
     }
 
@@ -430,11 +511,12 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
         _dialTimer?.Dispose();
         _subscription?.Dispose();
         _player.Stop();
+        // The leg is marked ended before it leaves, so a bridge cannot be joined after this.
+        FrameBridge.Leave(this);
         lock (_gate)
         {
             _incomingTaps.Clear();
             _outgoingTaps.Clear();
-            _bridged = null;
         }
     }
 
@@ -449,6 +531,13 @@ public sealed class VirtualLeg : ICallLeg, IMediaClockListener, IDisposable
     }
 
     public void Dispose() => Shutdown();
+
+    private sealed class Removal(Action remove) : IDisposable
+    {
+        private Action? _remove = remove;
+
+        public void Dispose() => Interlocked.Exchange(ref _remove, null)?.Invoke();
+    }
 
     private sealed class TapRemoval(VirtualLeg leg, List<IAudioTap> taps, IAudioTap tap) : IDisposable
     {

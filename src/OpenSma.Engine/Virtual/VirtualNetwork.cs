@@ -36,6 +36,21 @@ public sealed class VirtualNetwork : ICallLegFactory, IDisposable
 
     public void Register(string number, VirtualParty party) => _parties[number] = party;
 
+    /// <summary>Whether a virtual phone is registered for <paramref name="number"/>.</summary>
+    public bool IsRegistered(string number) => _parties.ContainsKey(number);
+
+    /// <summary>
+    /// A leg factory that rings this network's registered numbers (<see cref="Register"/>) and sends
+    /// every other leg to <paramref name="fallback"/>, typically the SIP leg factory: with SIP on, a
+    /// softphone's call can be bridged to a scripted virtual phone, and a virtual caller to a SIP phone.
+    /// Virtual and SIP legs bridge with each other through <see cref="Legs.FrameBridge"/>.
+    /// </summary>
+    public ICallLegFactory WithFallback(ICallLegFactory fallback)
+    {
+        ArgumentNullException.ThrowIfNull(fallback);
+        return new RegisteredFirst(this, fallback);
+    }
+
     /// <summary>An inbound call from a virtual phone, ready to hand to the engine.</summary>
     public VirtualLeg CreateInbound(string from, string to, VirtualParty caller, IReadOnlyDictionary<string, string>? sipHeaders = null)
     {
@@ -58,6 +73,15 @@ public sealed class VirtualNetwork : ICallLegFactory, IDisposable
         if (RetainLegs)
         {
             _legs.Enqueue(leg);
+        }
+    }
+
+    private sealed class RegisteredFirst(VirtualNetwork network, ICallLegFactory fallback) : ICallLegFactory
+    {
+        public ICallLeg CreateOutbound(OutboundLegRequest request)
+        {
+            ArgumentNullException.ThrowIfNull(request);
+            return network.IsRegistered(request.To) ? network.CreateOutbound(request) : fallback.CreateOutbound(request);
         }
     }
 

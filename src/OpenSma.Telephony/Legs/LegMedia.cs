@@ -5,8 +5,9 @@ using OpenSma.Media.Sdp;
 namespace OpenSma.Telephony.Legs;
 
 /// <summary>
-/// One leg's media: its port lease, offer/answer state and RTP session, the clock subscription
-/// and the bridge it takes part in. <see cref="Dispose"/> releases every one of them, once.
+/// One leg's media: its port lease, offer/answer state and RTP session and the clock subscription.
+/// <see cref="Dispose"/> releases every one of them, once. (The bridge belongs to the leg, which
+/// leaves it before disposing its media.)
 /// </summary>
 internal sealed class LegMedia : IDisposable
 {
@@ -35,9 +36,6 @@ internal sealed class LegMedia : IDisposable
     public OfferAnswerSession OfferAnswer { get; }
 
     public bool IsNegotiated => OfferAnswer.Current is not null;
-
-    /// <summary>The bridge this leg is part of; owned jointly with the other leg.</summary>
-    public BridgeLink? Bridge { get; set; }
 
     public bool IsDisposed
     {
@@ -139,7 +137,6 @@ internal sealed class LegMedia : IDisposable
 
     public void Dispose()
     {
-        BridgeLink? bridge;
         TimedClockListener? timed;
         lock (_gate)
         {
@@ -149,8 +146,6 @@ internal sealed class LegMedia : IDisposable
             }
 
             _disposed = true;
-            bridge = Bridge;
-            Bridge = null;
             _tick?.Dispose();
             _tick = null;
             timed = _timed;
@@ -158,8 +153,6 @@ internal sealed class LegMedia : IDisposable
         }
 
         timed?.Complete();
-
-        bridge?.Dispose();
         // Disposing the session disposes its transport, which returns the port pair.
         Session.Dispose();
     }

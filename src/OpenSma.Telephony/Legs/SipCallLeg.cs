@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OpenSma.Engine.Legs;
 using OpenSma.Media.Audio;
+using OpenSma.Media.Dtmf;
 using OpenSma.Media.Mixing;
 using OpenSma.Media.Playback;
 using OpenSma.Sip;
@@ -14,7 +15,8 @@ namespace OpenSma.Telephony.Legs;
 /// calls). Split by concern: this file holds state and media operations, the partial files the
 /// dialog side (answer, hang-up, in-dialog requests) and dialing out.
 /// Every path that ends the leg goes through <see cref="Release"/>, which frees the RTP ports,
-/// the clock subscription, the bridge and the dialog.
+/// the clock subscription, the bridge and the dialog. As an <see cref="IBridgeEndpoint"/> the leg
+/// bridges with any other leg, SIP or virtual (<see cref="FrameBridge"/>).
 /// </summary>
 public sealed partial class SipCallLeg : ICallLeg
 {
@@ -32,6 +34,7 @@ public sealed partial class SipCallLeg : ICallLeg
     private bool _endedByEngine;
     private int? _endBeforeAttach;
     private bool _released;
+    private FrameBridge? _bridge;
 
     private SipCallLeg(
         MediaPlane plane,
@@ -218,49 +221,82 @@ public sealed partial class SipCallLeg : ICallLeg
 
     public void BridgeWith(ICallLeg? other)
     {
-        if (_media is not { } media)
-        {
-            return;
-        }
-
         if (other is null)
         {
-            BridgeLink? old;
-            lock (_gate)
+            FrameBridge.Leave(this);
+            return;
+        }
+
+        // Any leg will do (SIP or virtual): both sides meet at the frame-level seam.
+        if (FrameBridge.Join(this, other) is null)
+        {
+            LogUnbridgeable(_logger, CallId, other.CallId);
+        }
+    }
+
+    /// <summary>The bridge this leg is in, if any.</summary>
+    public FrameBridge? Bridge => Volatile.Read(ref _bridge);
+
+    bool IBridgeEndpoint.CanBridge => _media is { IsDisposed: false } && !IsReleased;
+
+    FrameBridge? IBridgeEndpoint.Bridge
+    {
+        get => Volatile.Read(ref _bridge);
+        set
+        {
+            // Set only by FrameBridge under its lock, so old and new cannot race.
+            var old = _bridge;
+            Volatile.Write(ref _bridge, value);
+            if (old is not null && CountsOnPlane(old))
             {
-                old = media.Bridge;
-                media.Bridge = null;
+                _plane.BridgeClosed();
             }
 
-            old?.Dispose();
-            return;
+            if (value is not null && CountsOnPlane(value))
+            {
+                _plane.BridgeOpened();
+            }
         }
+    }
 
-        if (other is not SipCallLeg { _media: { } otherMedia } otherLeg)
+    // The media plane counts each bridge once, through its first SIP leg.
+    private bool CountsOnPlane(FrameBridge bridge) =>
+        ReferenceEquals(bridge.A, this) || (ReferenceEquals(bridge.B, this) && bridge.A is not SipCallLeg);
+
+    void IBridgeEndpoint.OpenBridgeMedia() => OpenMediaPath();
+
+    IDisposable IBridgeEndpoint.AddBridgeSink(IAudioSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        // Straight onto the RTP session, so a timed sink (the bridge's jitter buffer) gets RTP timestamps.
+        return _media is { } media ? media.Session.AddInboundSink(sink) : NoTap.Instance;
+    }
+
+    IAudioSource? IBridgeEndpoint.BridgeSource
+    {
+        get => _media?.Session.OutboundSource;
+        set
         {
-            LogUnbridgeable(_logger, CallId, other.GetType().Name);
-            return;
+            if (_media is { } media)
+            {
+                media.Session.OutboundSource = value;
+            }
         }
+    }
 
-        // The engine bridges both ways (A with B, then B with A); one LegBridge serves both.
-        if (media.Bridge is { } existing && ReferenceEquals(existing, otherMedia.Bridge))
+    IDisposable IBridgeEndpoint.ObserveSignalledDigits(Action<char> onDigit)
+    {
+        ArgumentNullException.ThrowIfNull(onDigit);
+        return _media is { } media ? media.Session.Digits.AddObserver(new SignalledDigits(onDigit)) : NoTap.Instance;
+    }
+
+    void IBridgeEndpoint.RelayDigit(char digit)
+    {
+        if (_media is { } media && !IsReleased)
         {
-            return;
+            // Queued behind any digit still on the wire; nothing waits for it.
+            _ = media.Session.SendDigitsAsync(digit.ToString(), LegBridge.RelayedToneDuration, LegBridge.RelayedGap);
         }
-
-        if (media.IsDisposed || otherMedia.IsDisposed)
-        {
-            return;
-        }
-
-        OpenMediaPath();
-        otherLeg.OpenMediaPath();
-        // A leg moved to a new partner leaves its old bridge (both directions of it) first.
-        media.Bridge?.Dispose();
-        otherMedia.Bridge?.Dispose();
-        var bridge = new BridgeLink(_plane, new LegBridge(media.Session, otherMedia.Session));
-        media.Bridge = bridge;
-        otherMedia.Bridge = bridge;
     }
 
     /// <summary>
@@ -296,6 +332,8 @@ public sealed partial class SipCallLeg : ICallLeg
 
         _plane.LegReleased();
         _stop.Cancel();
+        // Marked released above, so no bridge can be joined once this one is left.
+        FrameBridge.Leave(this);
         _media?.Dispose();
         if (dialog is { State: not SipDialogState.Terminated })
         {
@@ -304,8 +342,20 @@ public sealed partial class SipCallLeg : ICallLeg
         }
     }
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Leg {CallId}: cannot bridge with a {Kind}; only SIP legs relay RTP")]
-    private static partial void LogUnbridgeable(ILogger logger, string callId, string kind);
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Leg {CallId}: cannot bridge with leg {OtherCallId}; one of them has ended or has no media")]
+    private static partial void LogUnbridgeable(ILogger logger, string callId, string otherCallId);
+
+    // Digits the far end signalled (RFC 4733, SIP INFO); in-band tones already cross in the audio.
+    private sealed class SignalledDigits(Action<char> onDigit) : IDigitObserver
+    {
+        public void OnDigit(DtmfDigit digit)
+        {
+            if (digit.Source != DtmfSource.InBand)
+            {
+                onDigit(digit.Digit);
+            }
+        }
+    }
 
     private sealed class TapSink(IAudioTap tap) : IAudioSink
     {
