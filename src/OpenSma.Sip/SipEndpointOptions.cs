@@ -28,7 +28,11 @@ public sealed record SipEndpointOptions
 
     public SipTimerSettings Timers { get; init; } = SipTimerSettings.Default;
 
+    /// <summary>Bounds on one message: header section (513 past it), body (413), header count and line length (400).</summary>
     public SipParserLimits Limits { get; init; } = SipParserLimits.Default;
+
+    /// <summary>TCP and TLS connection bounds: idle timeout, inbound caps (total and per address), send queue.</summary>
+    public Transports.SipConnectionOptions Connections { get; init; } = Transports.SipConnectionOptions.Default;
 
     public bool RegistrarEnabled { get; init; } = true;
 

@@ -15,4 +15,9 @@ internal interface ISipRequestHandler
 
     /// <summary>A response no client transaction claims, such as a 2xx retransmitted after the transaction ended.</summary>
     void OnStrayResponse(SipResponse response, SipRemote source);
+
+    /// <summary>Adds the flows on <paramref name="transport"/> that the handler's dialogs use (called under the gate).</summary>
+    void CollectFlowsInUse(ISipTransport transport, ISet<System.Net.IPEndPoint> flows)
+    {
+    }
 }

@@ -136,6 +136,20 @@ internal sealed class SipCore : ISipMessageSink
         }
     }
 
+    /// <summary>The registrar whose bindings keep their flows open; set by the endpoint.</summary>
+    public Registrar.SipRegistrar? Registrar { get; set; }
+
+    public void CollectFlowsInUse(ISipTransport transport, ISet<IPEndPoint> flows)
+    {
+        lock (Gate)
+        {
+            Transactions.CollectRemotes(transport, flows);
+            Handler?.CollectFlowsInUse(transport, flows);
+        }
+
+        Registrar?.CollectSources(transport.Protocol, flows);
+    }
+
     private static string ReasonFor(SipParseResult result) =>
         result.ErrorStatusCode == 400 && result.Error is { } error ? "Bad Request (" + error + ")" : SipReasonPhrases.For(result.ErrorStatusCode);
 

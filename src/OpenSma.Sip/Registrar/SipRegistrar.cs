@@ -39,6 +39,32 @@ public sealed class SipRegistrar
         }
     }
 
+    /// <summary>
+    /// Adds the source address of every unexpired binding registered over <paramref name="protocol"/>:
+    /// a softphone registered over TCP or TLS is reached on the connection it registered from, so
+    /// that connection must stay open while the binding lives.
+    /// </summary>
+    public void CollectSources(string protocol, ISet<System.Net.IPEndPoint> into)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentNullException.ThrowIfNull(into);
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            foreach (var list in _bindings.Values)
+            {
+                foreach (var binding in list)
+                {
+                    if (binding.ExpiresAt > now && string.Equals(binding.Transport, protocol, StringComparison.OrdinalIgnoreCase))
+                    {
+                        var source = binding.Source;
+                        into.Add(source.Address.IsIPv4MappedToIPv6 ? new System.Net.IPEndPoint(source.Address.MapToIPv4(), source.Port) : source);
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Unexpired bindings over all users (a count for metrics; expired ones are not purged here).</summary>
     public int BindingCount
     {

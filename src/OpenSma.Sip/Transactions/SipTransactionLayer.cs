@@ -71,6 +71,26 @@ public sealed class SipTransactionLayer
         }
     }
 
+    /// <summary>Adds the peer address of every live transaction on <paramref name="transport"/>.</summary>
+    internal void CollectRemotes(ISipTransport transport, ISet<System.Net.IPEndPoint> into)
+    {
+        foreach (var tx in _clients.Values)
+        {
+            if (ReferenceEquals(tx.Remote.Transport, transport))
+            {
+                into.Add(Normalize(tx.Remote.EndPoint));
+            }
+        }
+
+        foreach (var tx in _servers.Values)
+        {
+            if (ReferenceEquals(tx.Remote.Transport, transport))
+            {
+                into.Add(Normalize(tx.Remote.EndPoint));
+            }
+        }
+    }
+
     private static System.Net.IPEndPoint Normalize(System.Net.IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new System.Net.IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 

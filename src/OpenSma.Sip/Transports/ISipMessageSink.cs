@@ -17,4 +17,13 @@ public interface ISipMessageSink
     void OnSendFailed(SipRemote remote)
     {
     }
+
+    /// <summary>
+    /// Adds to <paramref name="flows"/> every remote address on <paramref name="transport"/> that a
+    /// live transaction, dialog or registrar binding still uses, so an idle sweep leaves its
+    /// connection open. Called from a timer thread, outside any transport lock.
+    /// </summary>
+    void CollectFlowsInUse(ISipTransport transport, ISet<System.Net.IPEndPoint> flows)
+    {
+    }
 }

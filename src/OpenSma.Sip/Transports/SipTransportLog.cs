@@ -22,4 +22,10 @@ internal static partial class SipTransportLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Protocol} closing {Remote}: framing lost ({Error})")]
     public static partial void FramingLost(ILogger logger, string protocol, EndPoint remote, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Protocol} refused a connection from {Address}: {Cap} connection cap reached")]
+    public static partial void ConnectionRefused(ILogger logger, string protocol, IPAddress address, string cap);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SIP {Protocol} closing idle connection {Remote}")]
+    public static partial void IdleClosed(ILogger logger, string protocol, EndPoint remote);
 }

@@ -53,6 +53,9 @@ public sealed class PhoneTransport(ISipTransport inner) : ISipTransport, ISipMes
 
     void ISipMessageSink.OnSendFailed(SipRemote remote) => _sink?.OnSendFailed(new SipRemote(this, remote.EndPoint));
 
+    // The stack knows its transactions and dialogs by this wrapper, not by the inner transport.
+    void ISipMessageSink.CollectFlowsInUse(ISipTransport transport, ISet<IPEndPoint> flows) => _sink?.CollectFlowsInUse(this, flows);
+
     /// <summary>Routes responses whose top Via carries <paramref name="branch"/> to <paramref name="deliver"/> until disposed.</summary>
     internal IDisposable Expect(string branch, Action<SipResponse> deliver)
     {
