@@ -11,6 +11,11 @@ public readonly record struct SipAuthResult(SipAuthStatus Status, string? Userna
 
     public static SipAuthResult Replayed => new(SipAuthStatus.Replayed, null);
 
+    public static SipAuthResult UriMismatch => new(SipAuthStatus.UriMismatch, null);
+
+    /// <summary>True when the answer is malformed for this request (its uri names another resource): answer 400, do not challenge.</summary>
+    public bool IsBadRequest => Status == SipAuthStatus.UriMismatch;
+
     public bool IsAuthenticated => Status == SipAuthStatus.Authenticated;
 
     /// <summary>
@@ -37,4 +42,10 @@ public enum SipAuthStatus
 
     /// <summary>Right password, but the nonce-count did not grow (a replayed answer): challenge with stale=true.</summary>
     Replayed,
+
+    /// <summary>
+    /// The answer's uri does not name the Request-URI (RFC 3261 §22.4, RFC 7616 §3.4.6): answer
+    /// 400 Bad Request rather than a challenge.
+    /// </summary>
+    UriMismatch,
 }

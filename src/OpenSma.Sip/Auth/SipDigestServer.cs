@@ -29,10 +29,25 @@ public sealed class SipDigestServer
     /// <summary>Algorithms offered, one challenge each, in this order.</summary>
     public IReadOnlyList<string> Algorithms { get; init; } = ["SHA-256", "MD5"];
 
-    /// <summary>A 401 with one challenge per algorithm (by default SHA-256 first and MD5 second, as RFC 8760 §2.4 asks).</summary>
+    /// <summary>
+    /// The answer to a request that did not authenticate: a 401 with one challenge per algorithm (by
+    /// default SHA-256 first and MD5 second, as RFC 8760 §2.4 asks), or 400 Bad Request when the
+    /// request's credentials for our realm were computed for another URI than its Request-URI
+    /// (RFC 3261 §22.4, RFC 7616 §3.4.6), which a fresh challenge would not mend.
+    /// </summary>
     public SipResponse Challenge(SipRequest request, string toTag, bool stale = false) =>
-        _verifier.Value.Challenge(request, Realm, toTag, proxy: false, stale);
+        SipDigestVerifier.HasUriMismatch(request, Realm)
+            ? BadUri(request, toTag)
+            : _verifier.Value.Challenge(request, Realm, toTag, proxy: false, stale);
 
-    /// <summary>The outcome for the request's Authorization; anything but Authenticated is answered with <see cref="Challenge"/>.</summary>
+    /// <summary>The response for a <see cref="Verify"/> outcome other than Authenticated: 400 for a uri mismatch, else a challenge (stale when due).</summary>
+    public SipResponse Refusal(SipRequest request, SipAuthResult result, string toTag) =>
+        result.IsBadRequest ? BadUri(request, toTag) : _verifier.Value.Challenge(request, Realm, toTag, proxy: false, result.NeedsStaleChallenge);
+
+    /// <summary>The outcome for the request's Authorization; anything but Authenticated is answered with <see cref="Refusal"/>.</summary>
     public SipAuthResult Verify(SipRequest request) => _verifier.Value.Verify(request, Realm, _passwordFor);
+
+    /// <summary>400 for credentials whose uri is not the Request-URI.</summary>
+    public static SipResponse BadUri(SipRequest request, string toTag) =>
+        SipResponses.Create(request, 400, "Bad Request (Authorization uri does not match the Request-URI)", toTag);
 }

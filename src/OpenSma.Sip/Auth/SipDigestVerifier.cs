@@ -110,19 +110,111 @@ public sealed class SipDigestVerifier
                 continue;
             }
 
-            return VerifyAnswer(auth, request.Method, realm, passwordFor);
+            return VerifyAnswer(auth, request, realm, passwordFor);
         }
 
         return SipAuthResult.Missing;
     }
 
-    private SipAuthResult VerifyAnswer(SipAuthHeader auth, string method, string realm, Func<string, string?> passwordFor)
+    /// <summary>
+    /// True when the request carries credentials for <paramref name="realm"/> whose <c>uri</c> does not
+    /// name the Request-URI (RFC 3261 §22.4, RFC 7616 §3.4.6): such a request is answered 400, not challenged.
+    /// </summary>
+    public static bool HasUriMismatch(SipRequest request, string realm, bool proxy = false)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(realm);
+        var header = proxy ? SipHeaderNames.ProxyAuthorization : SipHeaderNames.Authorization;
+        foreach (var field in request.Headers.GetFields(header))
+        {
+            if (SipAuthHeader.TryParse(field, out var auth) && auth.Scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase)
+                && string.Equals(auth["realm"], realm, StringComparison.Ordinal))
+            {
+                return auth["uri"] is { } uri && !NamesRequestUri(uri, request.RequestUri);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a digest <c>uri</c> names the Request-URI: equal as URIs under RFC 3261 §19.1.4 for
+    /// sip and sips (scheme and host case-insensitive, user and password exact, ports and the
+    /// transport, user, method, ttl and maddr parameters present in both or neither, other parameters
+    /// compared only where both carry them, headers all equal), and equal as text for other schemes.
+    /// </summary>
+    public static bool NamesRequestUri(string digestUri, SipUri requestUri)
+    {
+        ArgumentNullException.ThrowIfNull(digestUri);
+        ArgumentNullException.ThrowIfNull(requestUri);
+        if (!SipUri.TryParse(digestUri.Trim(), out var given))
+        {
+            return false;
+        }
+
+        if (!given.IsSip || !requestUri.IsSip)
+        {
+            return string.Equals(given.Scheme, requestUri.Scheme, StringComparison.Ordinal)
+                && string.Equals(given.ToString(), requestUri.ToString(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (given.Scheme != requestUri.Scheme || !string.Equals(given.User, requestUri.User, StringComparison.Ordinal)
+            || !string.Equals(given.Password, requestUri.Password, StringComparison.Ordinal)
+            || !string.Equals(given.Host.Trim('[', ']'), requestUri.Host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase)
+            || given.Port != requestUri.Port)
+        {
+            return false;
+        }
+
+        foreach (var name in (string[])["transport", "user", "method", "ttl", "maddr"])
+        {
+            if (given.Parameters.Contains(name) != requestUri.Parameters.Contains(name))
+            {
+                return false;
+            }
+        }
+
+        foreach (var parameter in given.Parameters)
+        {
+            if (requestUri.Parameters.Contains(parameter.Name)
+                && !string.Equals(parameter.Value, requestUri.Parameters.Get(parameter.Name), StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        if (given.Headers.Count != requestUri.Headers.Count)
+        {
+            return false;
+        }
+
+        foreach (var header in given.Headers)
+        {
+            if (!requestUri.Headers.Contains(header.Name)
+                || !string.Equals(header.Value, requestUri.Headers.Get(header.Name), StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private SipAuthResult VerifyAnswer(SipAuthHeader auth, SipRequest request, string realm, Func<string, string?> passwordFor)
+    {
+        var method = request.Method;
         var algorithm = auth["algorithm"];
         if (auth["username"] is not { } username || auth["nonce"] is not { } nonce || !SipDigest.IsSupported(algorithm)
             || auth["uri"] is not { } uri || auth["response"] is not { } given)
         {
             return SipAuthResult.Failed;
+        }
+
+        // RFC 3261 §22.4 and RFC 7616 §3.4.6: the answer must be for this request's resource; an
+        // answer computed for another URI cannot be checked against this one and is a bad request.
+        if (!NamesRequestUri(uri, request.RequestUri))
+        {
+            return SipAuthResult.UriMismatch;
         }
 
         // We always offer qop=auth, and RFC 7616 §3.4 obliges the client to use it then; without
