@@ -34,6 +34,8 @@ public sealed class CallEngine : ICallControl
             [.. resolvers],
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OpenSma.Engine"),
             activity);
+        // The account/Region quota (spec §9.4) counts legs; the registry takes it before any call.
+        _services.Registry.MaxActiveCalls = options.MaxActiveCalls;
     }
 
     /// <summary>Busy while any transaction has work queued or running; the virtual clock waits on it.</summary>
@@ -60,7 +62,8 @@ public sealed class CallEngine : ICallControl
 
     /// <summary>
     /// A call matched a SIP rule with these target SMAs, highest priority first. NEW_INBOUND_CALL
-    /// goes to the first target with room under the concurrency limit; when it cannot be invoked
+    /// goes to the first target with room under the concurrency limits (the account/Region quota
+    /// and the optional per-SMA limit); when it cannot be invoked
     /// (spec §9.1 failover) the next target gets it, and when every target fails the leg is
     /// released with 480. When no target has room the leg is released with
     /// <see cref="CapacityRefusalSipCode"/> and no event is sent: check
@@ -80,12 +83,12 @@ public sealed class CallEngine : ICallControl
             ArgumentNullException.ThrowIfNull(target, nameof(targets));
         }
 
-        var first = FirstWithCapacity(targets);
+        var first = FirstWithCapacity(targets, out var refusal);
         var transaction = new CallTransaction(_services, Guid.NewGuid().ToString(), [.. targets], Math.Max(first, 0), sipRuleId, trace ?? DefaultTrace);
         if (first < 0)
         {
             // Never listed and never counted: nothing to free when it ends.
-            transaction.RefuseInbound(legA, CapacityRefusalSipCode, $"every target SMA is at its limit of {_services.Options.MaxActiveCallsPerSipMediaApplication} active calls");
+            transaction.RefuseInbound(legA, CapacityRefusalSipCode, "no target SMA can take the call: " + refusal);
             return transaction;
         }
 
@@ -94,11 +97,12 @@ public sealed class CallEngine : ICallControl
         return transaction;
     }
 
-    /// <summary>The SIP code an inbound leg is released with when every target SMA is at its call limit.</summary>
+    /// <summary>The SIP code an inbound leg is released with when no target SMA has room under the call limits.</summary>
     public const int CapacityRefusalSipCode = 503;
 
     /// <summary>
-    /// Whether an inbound call to these targets would be taken now (some target is below
+    /// Whether an inbound call to these targets would be taken now (some target is below both
+    /// <see cref="EngineOptions.MaxActiveCalls"/> for its account and Region and
     /// <see cref="EngineOptions.MaxActiveCallsPerSipMediaApplication"/>). A SIP layer asks before it
     /// answers anything and replies 503 when false; <see cref="StartInboundCall(IReadOnlyList{SipMediaApplicationRef}, ICallLeg, string?, ITransactionTrace?)"/>
     /// still enforces the limit atomically if calls race.
@@ -108,7 +112,7 @@ public sealed class CallEngine : ICallControl
         ArgumentNullException.ThrowIfNull(targets);
         foreach (var target in targets)
         {
-            if (_services.Registry.HasCapacity(target.SipMediaApplicationId))
+            if (_services.Registry.HasCapacity(target))
             {
                 return true;
             }
@@ -117,19 +121,23 @@ public sealed class CallEngine : ICallControl
         return false;
     }
 
-    /// <summary>Calls now running under the SMA (what its concurrency limit counts).</summary>
+    /// <summary>Calls (transactions) now running under the SMA (what the per-SMA limit counts).</summary>
     public int ActiveCalls(string sipMediaApplicationId) => _services.Registry.ActiveCalls(sipMediaApplicationId);
+
+    /// <summary>
+    /// Active calls of an account in a Region as <see cref="EngineOptions.MaxActiveCalls"/> counts
+    /// them: one per transaction, one more per CallAndBridge LEG-B while it is dialed or bridged.
+    /// </summary>
+    public int ActiveCalls(string awsAccountId, string awsRegion) => _services.Registry.ActiveCalls(awsAccountId, awsRegion);
 
     public ValueTask<CallControlResult> CreateCallAsync(OutboundCallRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Application);
-        if (!_services.Registry.TryAcquire(request.Application.SipMediaApplicationId))
+        if (!_services.Registry.TryAcquire(request.Application, out var refusal))
         {
             // A concurrency quota, not a rate: AWS answers ResourceLimitExceededException (400).
-            return ValueTask.FromResult(CallControlResult.Fail(
-                CallControlStatus.ResourceLimitExceeded,
-                $"SIP media application {request.Application.SipMediaApplicationId} has reached its limit of {_services.Options.MaxActiveCallsPerSipMediaApplication} active calls."));
+            return ValueTask.FromResult(CallControlResult.Fail(CallControlStatus.ResourceLimitExceeded, refusal));
         }
 
         var leg = _services.LegFactory.CreateOutbound(new OutboundLegRequest(request.FromPhoneNumber, request.ToPhoneNumber, request.SipHeaders));
@@ -157,11 +165,12 @@ public sealed class CallEngine : ICallControl
         return ValueTask.FromResult(CallControlResult.Accepted(transactionId));
     }
 
-    private int FirstWithCapacity(IReadOnlyList<SipMediaApplicationRef> targets)
+    private int FirstWithCapacity(IReadOnlyList<SipMediaApplicationRef> targets, out string? refusal)
     {
+        refusal = null;
         for (var i = 0; i < targets.Count; i++)
         {
-            if (_services.Registry.TryAcquire(targets[i].SipMediaApplicationId))
+            if (_services.Registry.TryAcquire(targets[i], out refusal))
             {
                 return i;
             }

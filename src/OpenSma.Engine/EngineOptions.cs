@@ -15,10 +15,22 @@ public sealed record EngineOptions
     public int MaxInvocationsPerCall { get; init; } = 1000;
 
     /// <summary>
-    /// Most calls (transactions) one SMA may run at once; null means no limit. Over it,
-    /// CreateSipMediaApplicationCall gets ResourceLimitExceeded and an inbound call goes to the
-    /// next SIP-rule target or is refused with 503. AWS's own quota is 10 per account and Region
-    /// (spec §9.4); a self-hosted node sizes this to its handler instead.
+    /// The AWS quota "SMA active (concurrent) calls per account per Region" (spec §9.4; AWS default
+    /// 10): the calls running under all SMAs of one account and Region, where a transaction counts
+    /// one and each CallAndBridge LEG-B counts one more from the moment it is dialed until it ends
+    /// (spec §7.10: a bridged call counts as two). Null means no limit. Over it,
+    /// CreateSipMediaApplicationCall gets ResourceLimitExceeded, an inbound call is refused with 503
+    /// (no SIP-rule target can take it, since they share the count unless their SMAs are in other
+    /// Regions), and a CallAndBridge fails with ActionExecutionThrottled before dialing.
+    /// </summary>
+    public int? MaxActiveCalls { get; init; }
+
+    /// <summary>
+    /// An extra, node-local limit that AWS does not have: most calls (transactions; a bridged call
+    /// counts once) one SMA may run at once; null means no limit. Over it,
+    /// CreateSipMediaApplicationCall gets ResourceLimitExceeded and an inbound call goes to the next
+    /// SIP-rule target or is refused with 503. A self-hosted node can size it to one SMA's handler;
+    /// the AWS quota itself is <see cref="MaxActiveCalls"/>.
     /// </summary>
     public int? MaxActiveCallsPerSipMediaApplication { get; init; }
 

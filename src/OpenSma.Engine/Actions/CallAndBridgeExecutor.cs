@@ -14,6 +14,14 @@ internal sealed class CallAndBridgeExecutor : IActionExecutor
     public const int MaxTimeoutSeconds = 120;
     public const int MaxAwsUriLength = 36;
 
+    /// <summary>
+    /// [rec] The spec documents no CallAndBridge error for the active-call quota; this follows the
+    /// documented ActionExecutionThrottled wording of other limits (VoiceFocus, spec §7.16).
+    /// </summary>
+    public static readonly ActionError QuotaReached = new(
+        ActionError.ActionExecutionThrottled,
+        "Failed to run action. The maximum number of active calls has been reached.");
+
     public string Type => ActionTypes.CallAndBridge;
 
     public ActionTraits Traits => ActionTraits.Reporting | ActionTraits.KeepsCallUnanswered;
@@ -85,12 +93,32 @@ internal sealed class CallAndBridgeExecutor : IActionExecutor
 
         var timeout = TimeSpan.FromSeconds(p.CallTimeoutSeconds.GetValueOrDefault(DefaultTimeoutSeconds));
         context.Default("CallTimeoutSeconds", (int)timeout.TotalSeconds, p.CallTimeoutSeconds.HasValue);
-        var legB = context.Services.LegFactory.CreateOutbound(new OutboundLegRequest(
-            p.CallerIdNumber,
-            endpoint.Uri!,
-            p.SipHeaders,
-            endpoint.BridgeEndpointType == "AWS" ? endpoint.Arn : null));
-        var slotB = context.Transaction.AddLeg(legB, LegSlot.LegB, listed: false);
+
+        // LEG-B is a second active call under the account's quota (spec §7.10, §9.4): taken before
+        // dialing, it stops counting when LEG-B ends, however that happens.
+        if (context.Services.Registry.TryAcquireBridge(context.Transaction) is not { } quotaLease)
+        {
+            return QuotaReached;
+        }
+
+        ICallLeg legB;
+        LegSlot slotB;
+        try
+        {
+            legB = context.Services.LegFactory.CreateOutbound(new OutboundLegRequest(
+                p.CallerIdNumber,
+                endpoint.Uri!,
+                p.SipHeaders,
+                endpoint.BridgeEndpointType == "AWS" ? endpoint.Arn : null));
+            slotB = context.Transaction.AddLeg(legB, LegSlot.LegB, listed: false);
+            quotaLease.Attach(slotB);
+        }
+        catch
+        {
+            quotaLease.Release();
+            throw;
+        }
+
         var answered = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         slotB.AnswerWaiter = answered;
         context.Peer = slotB;
