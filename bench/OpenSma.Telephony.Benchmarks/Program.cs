@@ -57,7 +57,7 @@ Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.Proce
 
 // 1. Reference ceiling: sipp's built-in uac against sipp's built-in uas, no OpenSMA, same rate and count.
 var reference = await SippLoad.ReferenceAsync(rate, calls);
-Console.WriteLine($"reference  sipp uac -> sipp uas            : {reference.Rate:F1} calls/s, {reference.Ok} ok, {reference.Failed} failed");
+Console.WriteLine($"reference  sipp uac -> sipp uas            : {reference.Rate:F1} calls/s over the whole run, {reference.SustainedRate:F1} calls/s completed while placing, {reference.Ok} ok, {reference.Failed} failed");
 
 var data = Directory.CreateTempSubdirectory("opensma-telbench-").FullName;
 await using var serve = await ServeUnderTest.StartAsync(data);
@@ -75,7 +75,7 @@ var (rssAtStart, _) = serve.Memory();
 var cpu0 = serve.CpuTime();
 var load = await SippLoad.IntoServeAsync(serve.SipPort, BenchHandler.DigitsNumber, rate, calls);
 var cpu = (serve.CpuTime() - cpu0).TotalSeconds / load.Elapsed.TotalSeconds;
-Console.WriteLine($"opensma    sipp uac -> serve (digit flow)  : {load.Rate:F1} calls/s, {load.Ok} ok, {load.Failed} failed, {handler.DigitsCollected} digits collected, {handler.ActionFailures} action failures; serve CPU {cpu:F2} cores");
+Console.WriteLine($"opensma    sipp uac -> serve (digit flow)  : {load.Rate:F1} calls/s over the whole run, {load.SustainedRate:F1} calls/s completed while placing (offered {rate}), peak {load.PeakConcurrent} calls up; {load.Ok} ok, {load.Failed} failed, {handler.DigitsCollected} digits collected, {handler.ActionFailures} action failures; serve CPU {cpu:F2} cores");
 
 // 3. Concurrency with media: scripted SIP phones hold calls hearing a prompt; RTP statistics from each phone.
 var media = await PhoneLoad.RunAsync(serve, concurrent, rate, TimeSpan.FromSeconds(hold));
