@@ -19,7 +19,7 @@ namespace OpenSma.ControlPlane;
 ///   },
 ///   "Quotas": { "Enabled": true, "MaxSipMediaApplications": 30, "MaxTargetApplicationsPerSipRule": 25,
 ///               "MaxPhoneNumbers": 5, "CreateCallsPerSecond": 1, "UpdateCallsPerSecond": 5,
-///               "MaxActiveCallsPerSipMediaApplication": 10,  // engine, per SMA
+///               "MaxActiveCalls": 10,  // engine, per account and Region (older key: MaxActiveCallsPerSipMediaApplication)
 ///               "VoiceConnectorCallsPerSecond": 1, "MaxVoiceConnectorConcurrentCalls": 10 }  // telephony
 /// }
 /// </code>
@@ -41,6 +41,9 @@ public static partial class ControlPlaneConfiguration
         var numbers = section.GetSection("PhoneNumbers");
         var quotas = section.GetSection("Quotas");
         var pools = numbers.GetSection("Pools").GetChildren().ToList();
+        // The older key names the same account-wide quota; both are checked, the new one wins when both are set.
+        var activeCalls = Int(quotas, "MaxActiveCalls", 1, int.MaxValue);
+        var activeCallsOlderKey = Int(quotas, "MaxActiveCallsPerSipMediaApplication", 1, int.MaxValue);
         return options with
         {
             CacheReads = Bool(section, "CacheReads") ?? options.CacheReads,
@@ -61,7 +64,7 @@ public static partial class ControlPlaneConfiguration
                 MaxPhoneNumbers = Int(quotas, "MaxPhoneNumbers", 1, int.MaxValue) ?? options.Quotas.MaxPhoneNumbers,
                 CreateCallsPerSecond = Int(quotas, "CreateCallsPerSecond", 1, int.MaxValue) ?? options.Quotas.CreateCallsPerSecond,
                 UpdateCallsPerSecond = Int(quotas, "UpdateCallsPerSecond", 1, int.MaxValue) ?? options.Quotas.UpdateCallsPerSecond,
-                MaxActiveCallsPerSipMediaApplication = Int(quotas, "MaxActiveCallsPerSipMediaApplication", 1, int.MaxValue) ?? options.Quotas.MaxActiveCallsPerSipMediaApplication,
+                MaxActiveCalls = activeCalls ?? activeCallsOlderKey ?? options.Quotas.MaxActiveCalls,
                 VoiceConnectorCallsPerSecond = Int(quotas, "VoiceConnectorCallsPerSecond", 1, int.MaxValue) ?? options.Quotas.VoiceConnectorCallsPerSecond,
                 MaxVoiceConnectorConcurrentCalls = Int(quotas, "MaxVoiceConnectorConcurrentCalls", 1, int.MaxValue) ?? options.Quotas.MaxVoiceConnectorConcurrentCalls,
             },

@@ -119,10 +119,21 @@ public sealed record QuotaOptions
     /// <summary>UpdateSipMediaApplicationCall requests per second per Region.</summary>
     public int UpdateCallsPerSecond { get; init; } = 5;
 
-    /// <summary>Calls one SIP media application may run at once (AWS: 10 active calls per account and
-    /// Region). The engine enforces it per SMA, counting transactions: over it, CreateSipMediaApplicationCall
-    /// gets ResourceLimitExceededException and an inbound call goes to the next rule target or gets 503.</summary>
-    public int MaxActiveCallsPerSipMediaApplication { get; init; } = 10;
+    /// <summary>
+    /// SMA active (concurrent) calls per account and Region (AWS: 10, a CallAndBridge counting 2).
+    /// The engine enforces it (<c>EngineOptions.MaxActiveCalls</c>): over it,
+    /// CreateSipMediaApplicationCall gets ResourceLimitExceededException, an inbound call gets 503
+    /// and a CallAndBridge fails with ActionExecutionThrottled.
+    /// </summary>
+    public int MaxActiveCalls { get; init; } = 10;
+
+    /// <summary>The older name of <see cref="MaxActiveCalls"/> (configuration key
+    /// <c>MaxActiveCallsPerSipMediaApplication</c>), still accepted; it sets the same account-wide quota.</summary>
+    public int MaxActiveCallsPerSipMediaApplication
+    {
+        get => MaxActiveCalls;
+        init => MaxActiveCalls = value;
+    }
 
     /// <summary>Calls per second one voice connector may carry (AWS: 1 per voice connector).</summary>
     public int VoiceConnectorCallsPerSecond { get; init; } = 1;
@@ -130,12 +141,12 @@ public sealed record QuotaOptions
     /// <summary>Calls all voice connectors may carry at once (AWS: 10 per account and Region).</summary>
     public int MaxVoiceConnectorConcurrentCalls { get; init; } = 10;
 
-    /// <summary>What the engine's <c>EngineOptions.MaxActiveCallsPerSipMediaApplication</c> gets: the limit when quotas are on, null (none) when off.</summary>
+    /// <summary>What the engine's <c>EngineOptions.MaxActiveCalls</c> gets: the limit when quotas are on, null (none) when off.</summary>
     public int? ActiveCallLimit => Enabled ? MaxActiveCallsPerSipMediaApplication : null;
 
-    /// <summary>The per-connector call rate for the telephony layer when quotas are on; null when off.</summary>
+    /// <summary>What <c>TelephonyOptions.VoiceConnectorCallsPerSecond</c> gets: the per-connector call rate when quotas are on; null when off.</summary>
     public int? VoiceConnectorCallRateLimit => Enabled ? VoiceConnectorCallsPerSecond : null;
 
-    /// <summary>The concurrent voice-connector call limit for the telephony layer when quotas are on; null when off.</summary>
+    /// <summary>What <c>TelephonyOptions.MaxVoiceConnectorConcurrentCalls</c> gets: the concurrent voice-connector call limit when quotas are on; null when off.</summary>
     public int? VoiceConnectorConcurrentCallLimit => Enabled ? MaxVoiceConnectorConcurrentCalls : null;
 }
