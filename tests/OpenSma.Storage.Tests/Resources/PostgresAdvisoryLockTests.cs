@@ -1,12 +1,13 @@
 using Dapper;
 using Npgsql;
 using OpenSma.Storage.Resources;
+using OpenSma.Testing;
 
 namespace OpenSma.Storage.Tests.Resources;
 
 /// <summary>The cross-process lock against a real PostgreSQL server; each lock instance has its own
 /// connection pool, as two OpenSMA processes would.</summary>
-public sealed class PostgresAdvisoryLockTests(PostgresServerFixture server) : IClassFixture<PostgresServerFixture>
+public sealed class PostgresAdvisoryLockTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 

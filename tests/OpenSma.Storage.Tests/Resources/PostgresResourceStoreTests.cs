@@ -2,11 +2,12 @@ using Dapper;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using OpenSma.Storage.Resources;
+using OpenSma.Testing;
 
 namespace OpenSma.Storage.Tests.Resources;
 
 /// <summary>The same contract as SQLite, against a real PostgreSQL server the fixture starts.</summary>
-public sealed class PostgresResourceStoreTests(PostgresServerFixture server) : ResourceStoreContractTests, IClassFixture<PostgresServerFixture>, IDisposable
+public sealed class PostgresResourceStoreTests(PostgresServer server) : ResourceStoreContractTests, IClassFixture<PostgresServer>, IDisposable
 {
     private readonly List<IResourceStore> _stores = [];
     private string? _connectionString;
