@@ -40,6 +40,7 @@ public sealed class SipEndpoint : IAsyncDisposable
         var authenticator = users is null ? null : new SipDigestServer(_options.Realm, u => users.TryGetValue(u, out var p) ? p : null, time)
         {
             Algorithms = _options.DigestAlgorithms,
+            RequireMatchingUri = _options.DigestRequireMatchingUri,
         };
         var dns = _options.DnsResolver ?? new UdpDnsResolver(_options.DnsServers, time);
         _locator = new SipServerLocator(dns, _core.FindTransport);

@@ -44,6 +44,12 @@ public sealed record SipEndpointOptions
     /// <summary>Username to password for softphones; null disables authentication.</summary>
     public IReadOnlyDictionary<string, string>? Users { get; init; }
 
+    /// <summary>
+    /// Answer 400 to digest credentials whose uri does not name the Request-URI (RFC 3261 §22.4,
+    /// RFC 7616 §3.4.6); on by default.
+    /// </summary>
+    public bool DigestRequireMatchingUri { get; init; } = true;
+
     /// <summary>Challenges offered, most preferred first (RFC 8760 §2.4: SHA-256 before MD5).</summary>
     public IReadOnlyList<string> DigestAlgorithms { get; init; } = ["SHA-256", "MD5"];
 

@@ -19,12 +19,15 @@ public sealed class SipDigestServer
         Realm = realm;
         _passwordFor = passwordFor;
         // Built on first use so the init-only settings below are in place.
-        _verifier = new Lazy<SipDigestVerifier>(() => new SipDigestVerifier(time) { NonceLifetime = NonceLifetime, Algorithms = Algorithms });
+        _verifier = new Lazy<SipDigestVerifier>(() => new SipDigestVerifier(time) { NonceLifetime = NonceLifetime, Algorithms = Algorithms, RequireMatchingUri = RequireMatchingUri });
     }
 
     public string Realm { get; }
 
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Answer 400 to credentials computed for another URI than the Request-URI (see <see cref="SipDigestVerifier.RequireMatchingUri"/>).</summary>
+    public bool RequireMatchingUri { get; init; } = true;
 
     /// <summary>Algorithms offered, one challenge each, in this order.</summary>
     public IReadOnlyList<string> Algorithms { get; init; } = ["SHA-256", "MD5"];
@@ -36,7 +39,7 @@ public sealed class SipDigestServer
     /// (RFC 3261 §22.4, RFC 7616 §3.4.6), which a fresh challenge would not mend.
     /// </summary>
     public SipResponse Challenge(SipRequest request, string toTag, bool stale = false) =>
-        SipDigestVerifier.HasUriMismatch(request, Realm)
+        RequireMatchingUri && SipDigestVerifier.HasUriMismatch(request, Realm)
             ? BadUri(request, toTag)
             : _verifier.Value.Challenge(request, Realm, toTag, proxy: false, stale);
 

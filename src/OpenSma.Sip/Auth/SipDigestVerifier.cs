@@ -32,6 +32,13 @@ public sealed class SipDigestVerifier
     /// <summary>Algorithms offered, one challenge each, in this order (RFC 8760 §2.4: SHA-256 before MD5).</summary>
     public IReadOnlyList<string> Algorithms { get; init; } = ["SHA-256", "MD5"];
 
+    /// <summary>
+    /// Refuse (<see cref="SipAuthStatus.UriMismatch"/>, answered 400) an answer whose uri does not
+    /// name the Request-URI (RFC 3261 §22.4, RFC 7616 §3.4.6). On by default; turn it off only for a
+    /// peer known to put something else there (sipp, without -auth_uri, sends sip:host:port).
+    /// </summary>
+    public bool RequireMatchingUri { get; init; } = true;
+
     /// <summary>Nonces answered and still within their lifetime (the nonce-count table's size).</summary>
     public int TrackedNonces
     {
@@ -212,7 +219,7 @@ public sealed class SipDigestVerifier
 
         // RFC 3261 §22.4 and RFC 7616 §3.4.6: the answer must be for this request's resource; an
         // answer computed for another URI cannot be checked against this one and is a bad request.
-        if (!NamesRequestUri(uri, request.RequestUri))
+        if (RequireMatchingUri && !NamesRequestUri(uri, request.RequestUri))
         {
             return SipAuthResult.UriMismatch;
         }
