@@ -86,7 +86,7 @@ public sealed class LambdaExampleCallTests : IDisposable
                 Functions = new[] { new { Name = example, Runtime = runtime, Handler = handler, CodeDirectory = code, Timeout = 10 } },
             },
         }));
-        var result = await TestProcess.RunAsync(
+        var result = await ExternalProcess.RunAsync(
             "dotnet",
             [
                 TestProcess.Opensma, "call", "--fast", "--json", "--data-dir", Path.Combine(_work, ".opensma"), "--config", config,

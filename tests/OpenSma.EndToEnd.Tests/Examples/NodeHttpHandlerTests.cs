@@ -18,10 +18,10 @@ public sealed class NodeHttpHandlerTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_work);
         var example = Path.Combine(TestProcess.RepoRoot, "examples", "node-http-handler");
-        var prompts = await TestProcess.RunAsync("node", [Path.Combine(example, "make-prompts.js"), Path.Combine(_work, ".opensma")], TimeSpan.FromSeconds(30));
+        var prompts = await ExternalProcess.RunAsync("node", [Path.Combine(example, "make-prompts.js"), Path.Combine(_work, ".opensma")], TimeSpan.FromSeconds(30));
         Assert.Equal(0, prompts.Exit);
 
-        _port = TestProcess.FreePort();
+        _port = FreePorts.Tcp();
         _node = LoggedProcess.Start(new ProcessStartInfo("node", [Path.Combine(example, "server.js")])
         {
             Environment = { ["PORT"] = _port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
@@ -87,7 +87,7 @@ public sealed class NodeHttpHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Call_HandlerUnreachable_ExitsWithHandlerFailure()
     {
-        var (exit, output) = await CallAsync(["--handler", $"http://127.0.0.1:{TestProcess.FreePort()}/"], includeHandler: false);
+        var (exit, output) = await CallAsync(["--handler", $"http://127.0.0.1:{FreePorts.Tcp()}/"], includeHandler: false);
         Assert.Equal(1, exit);
         Assert.Contains("handler invocation failed", output, StringComparison.Ordinal);
     }
@@ -110,7 +110,7 @@ public sealed class NodeHttpHandlerTests : IAsyncLifetime
         }
 
         all.AddRange(args);
-        var result = await TestProcess.RunAsync("dotnet", all, TimeSpan.FromMinutes(2));
+        var result = await ExternalProcess.RunAsync("dotnet", all, TimeSpan.FromMinutes(2));
         return (result.Exit, result.Stdout + result.Stderr);
     }
 }

@@ -36,7 +36,7 @@ public sealed class DotnetExampleCallTests : IDisposable
             Functions = new { Functions = new[] { new { Name = "dotnet-ivr", Runtime = "dotnet8", Handler, CodeDirectory = code, Timeout = 30 } } },
         }));
 
-        var result = await TestProcess.RunAsync(
+        var result = await ExternalProcess.RunAsync(
             "dotnet",
             [
                 TestProcess.Opensma, "call", "--fast", "--json", "--data-dir", Path.Combine(_work, ".opensma"), "--config", config,
@@ -81,7 +81,7 @@ public sealed class DotnetExampleCallTests : IDisposable
         var output = Path.Combine(project, "bin", configuration, "net10.0");
         if (!File.Exists(Path.Combine(output, "OpenSma.Examples.DotnetHandler.dll")))
         {
-            var build = await TestProcess.RunAsync("dotnet", ["build", project, "-c", configuration, "--nologo", "-v", "q"], TimeSpan.FromMinutes(5));
+            var build = await ExternalProcess.RunAsync("dotnet", ["build", project, "-c", configuration, "--nologo", "-v", "q"], TimeSpan.FromMinutes(5));
             Assert.True(build.Exit == 0, "building the example failed: " + build.Stdout + build.Stderr);
         }
 

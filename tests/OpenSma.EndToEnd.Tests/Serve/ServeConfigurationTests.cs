@@ -11,7 +11,7 @@ public sealed class ServeConfigurationTests
     public async Task StrictSigV4_ConfiguredKeyAccepted_WrongSecretRefused()
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "opensma-serve-cfg-" + Guid.NewGuid().ToString("N"));
-        var port = TestProcess.FreePort();
+        var port = FreePorts.Tcp();
         var apiUrl = $"http://127.0.0.1:{port}";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -29,7 +29,7 @@ internal sealed class InProcessServe : IAsyncDisposable
     public static async Task<InProcessServe> StartAsync(string name)
     {
         var work = Directory.CreateTempSubdirectory($"opensma-{name}-").FullName;
-        var apiUrl = $"http://127.0.0.1:{TestProcess.FreePort()}";
+        var apiUrl = $"http://127.0.0.1:{FreePorts.Tcp()}";
         var app = ServeCommand.Build(Path.Combine(work, "data"), apiUrl, "127.0.0.1", sipPort: 0);
         await app.StartAsync();
         return new InProcessServe(work, apiUrl, app);
@@ -59,7 +59,7 @@ internal sealed class InProcessServe : IAsyncDisposable
 
     /// <summary>The real <c>opensma</c> executable with <c>--api-url</c> pointing here.</summary>
     public Task<ProcessResult> OpensmaAsync(params string[] args) =>
-        TestProcess.RunAsync("dotnet", [TestProcess.Opensma, .. args, "--api-url", ApiUrl], TimeSpan.FromMinutes(1));
+        ExternalProcess.RunAsync("dotnet", [TestProcess.Opensma, .. args, "--api-url", ApiUrl], TimeSpan.FromMinutes(1));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,12 +1,6 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-
 namespace OpenSma.EndToEnd.Tests.Support;
 
-internal sealed record ProcessResult(int Exit, string Stdout, string Stderr);
-
-/// <summary>What end-to-end tests share: the repository root, free loopback ports, and running a real program.</summary>
+/// <summary>What end-to-end tests share: the repository root, the opensma executable and the AWS CLI (free ports and running a program are in OpenSma.Testing).</summary>
 internal static class TestProcess
 {
     public static string RepoRoot
@@ -26,46 +20,13 @@ internal static class TestProcess
     /// <summary>The opensma executable built beside the tests.</summary>
     public static string Opensma => Path.Combine(AppContext.BaseDirectory, "opensma.dll");
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>Runs a program to its end; killed (with its children) and reported when it overruns.</summary>
-    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish in {timeout}: {await stderr}");
-        }
-
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
-    }
-
     /// <summary>The AWS CLI's chime-sdk-voice commands against an OpenSMA API address, signed with the given key.</summary>
     public static Task<ProcessResult> AwsChimeAsync(string apiUrl, string accessKeyId, string secret, params string[] args) =>
         AwsAsync(apiUrl, accessKeyId, secret, ["chime-sdk-voice", .. args]);
 
     /// <summary>Any AWS CLI command (<c>s3 cp ...</c>, <c>lambda invoke ...</c>) against an OpenSMA API address.</summary>
     public static Task<ProcessResult> AwsAsync(string apiUrl, string accessKeyId, string secret, string[] args) =>
-        RunAsync(
+        ExternalProcess.RunAsync(
             "aws",
             [.. args, "--endpoint-url", apiUrl, "--output", "json"],
             TimeSpan.FromMinutes(1),

@@ -71,7 +71,7 @@ public sealed class OutboundTrunkTests(TelephonyFixture fixture, ITestOutputHelp
         await using var sip = new SipEndpoint(new SipEndpointOptions { UdpEndPoints = [new IPEndPoint(IPAddress.Loopback, 0)], TcpEndPoints = [] });
         await sip.StartAsync();
         using var clock = new MediaClock(TimeProvider.System);
-        var block = PortPool.RtpBlock();
+        var block = FreePorts.RtpBlock();
         var phone = new SipPhone(sip, new RtpPortAllocator(block, block + 19), clock, TimeProvider.System, new SipPhoneOptions { MaxDuration = Patience });
         var report = await phone.DialAsync(
             SipUri.Sip(number, "127.0.0.1", fixture.Serve.SipPort), new SipNameAddress(SipUri.Sip("+15559870000", "127.0.0.1")), VirtualParty.Answering()).WaitAsync(Patience * 2);

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using OpenSma.EndToEnd.Tests.Support;
 using OpenSma.Media.Audio;
 
 namespace OpenSma.EndToEnd.Tests.Telephony.Support;
@@ -39,42 +38,11 @@ internal sealed partial class BaresipPeer : IAsyncDisposable
     {
         var config = Path.Combine(workDirectory, name);
         var recordings = Path.Combine(workDirectory, name + "-rec");
-        Directory.CreateDirectory(config);
         Directory.CreateDirectory(recordings);
-        var sipPort = PortPool.FreeUdpAndTcpPort();
-        var consolePort = PortPool.FreeUdpPort();
-        var rtp = PortPool.RtpBlock();
-        File.WriteAllText(Path.Combine(config, "config"), string.Join('\n',
-            "poll_method epoll",
-            $"sip_listen 127.0.0.1:{sipPort}",
-            "net_interface 127.0.0.1",
-            "call_local_timeout 120",
-            "audio_player alsa,null",
-            "audio_alert alsa,null",
-            $"audio_source aufile,{microphoneWav}",
-            "ausrc_srate 8000",
-            "auplay_srate 8000",
-            "ausrc_channels 1",
-            "auplay_channels 1",
-            "audio_level no",
-            $"rtp_ports {rtp}-{rtp + 19}",
-            "rtcp_mux no",
-            "jitter_buffer_delay 5-10",
-            "rtp_stats no",
-            "statmode_default off",
-            "module_path /usr/lib/baresip/modules",
-            "module g711.so",
-            "module aufile.so",
-            "module alsa.so",
-            "module sndfile.so",
-            "module cons.so",
-            "module_tmp uuid.so",
-            "module_tmp account.so",
-            "module_app menu.so",
-            $"snd_path {recordings}",
-            $"cons_listen 127.0.0.1:{consolePort}",
-            string.Empty));
-        File.WriteAllText(Path.Combine(config, "accounts"), string.Join('\n', accounts) + "\n");
+        var sipPort = FreePorts.UdpAndTcp();
+        var consolePort = FreePorts.Udp();
+        var rtp = FreePorts.RtpBlock();
+        BaresipConfig.Write(config, sipPort, consolePort, (rtp, rtp + 19), microphoneWav, accounts, recordings);
 
         // -t is only a safety net: tests end calls by command and kill the process in finally.
         return new BaresipPeer(LoggedProcess.Start(new ProcessStartInfo("baresip") { ArgumentList = { "-f", config, "-t", "180" } }), recordings, sipPort, consolePort);

@@ -22,7 +22,7 @@ internal sealed class HandlerServer : IDisposable
     {
         _script = script;
         _delay = delay;
-        Url = $"http://127.0.0.1:{TestProcess.FreePort()}/";
+        Url = $"http://127.0.0.1:{FreePorts.Tcp()}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
         _ = Task.Run(ServeAsync);

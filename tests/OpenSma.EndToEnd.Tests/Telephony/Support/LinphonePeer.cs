@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using OpenSma.EndToEnd.Tests.Support;
 using OpenSma.Media.Audio;
 
 namespace OpenSma.EndToEnd.Tests.Telephony.Support;
@@ -34,30 +32,8 @@ internal sealed class LinphonePeer : IAsyncDisposable
     public static async Task<LinphonePeer> StartAsync(string workDirectory, string caller, string microphoneWav, bool sipInfoDigits = false)
     {
         var home = Directory.CreateTempSubdirectory("linphone-home-").FullName;
-        Directory.CreateDirectory(Path.Combine(home, ".local", "share", "linphone"));
-        var sipPort = PortPool.FreeUdpAndTcpPort().ToString(CultureInfo.InvariantCulture);
-        var rtp = PortPool.RtpBlock();
-        var rc = Path.Combine(home, "linphonerc");
-        await File.WriteAllTextAsync(rc, string.Join('\n',
-            "[sip]",
-            $"sip_port={sipPort}",
-            $"sip_tcp_port={sipPort}",
-            "sip_tls_port=0",
-            "bind_address=127.0.0.1",
-            "use_ipv6=0",
-            "ipv6_migration_done=1",
-            "guess_hostname=0",
-            "auto_net_state_mon=0",
-            $"contact=sip:{caller}@127.0.0.1",
-            sipInfoDigits ? "use_info=1" : "use_info=0",
-            sipInfoDigits ? "use_rfc2833=0" : "use_rfc2833=1",
-            "[rtp]",
-            "bind_address=127.0.0.1",
-            $"audio_rtp_port={rtp}-{rtp + 19}",
-            "[video]",
-            "display=0",
-            "capture=0",
-            string.Empty));
+        var rtp = FreePorts.RtpBlock();
+        var rc = LinphoneConfig.Write(home, FreePorts.UdpAndTcp(), (rtp, rtp + 19), caller, sipInfoDigits);
         var debugLog = Path.Combine(home, "linphone-debug.log");
         var start = new ProcessStartInfo("linphonec")
         {

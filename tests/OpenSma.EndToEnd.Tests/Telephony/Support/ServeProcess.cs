@@ -40,8 +40,8 @@ internal sealed class ServeProcess : IAsyncDisposable
     {
         var dataDirectory = Path.Combine(workDirectory, "serve-data");
         Directory.CreateDirectory(dataDirectory);
-        var apiUrl = $"http://127.0.0.1:{TestProcess.FreePort()}";
-        var sipPort = PortPool.FreeUdpAndTcpPort();
+        var apiUrl = $"http://127.0.0.1:{FreePorts.Tcp()}";
+        var sipPort = FreePorts.UdpAndTcp();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workDirectory };
         foreach (var arg in new[] { TestProcess.Opensma, "serve", "--data-dir", dataDirectory, "--api-url", apiUrl, "--sip-address", "127.0.0.1", "--sip-port", sipPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
@@ -91,7 +91,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// <summary>UDP ports the serve process has bound now, other than its SIP port: RTP/RTCP of live legs (from <c>ss</c>).</summary>
     public async Task<IReadOnlyList<int>> MediaPortsAsync()
     {
-        var (_, stdout, _) = await TestProcess.RunAsync("ss", ["-H", "-u", "-a", "-n", "-p"], TimeSpan.FromSeconds(30));
+        var (_, stdout, _) = await ExternalProcess.RunAsync("ss", ["-H", "-u", "-a", "-n", "-p"], TimeSpan.FromSeconds(30));
         var ports = new List<int>();
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

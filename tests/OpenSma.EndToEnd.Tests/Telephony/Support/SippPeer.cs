@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using OpenSma.EndToEnd.Tests.Support;
 
 namespace OpenSma.EndToEnd.Tests.Telephony.Support;
@@ -31,8 +29,8 @@ internal sealed class SippPeer : IAsyncDisposable
     public static async Task<SippPeer> StartAsync(string workDirectory, string scenario, string? remote, IEnumerable<string> extra, TimeSpan globalTimeout)
     {
         var folder = Directory.CreateTempSubdirectory("sipp-").FullName;
-        var port = PortPool.FreeUdpAndTcpPort();
-        var media = PortPool.RtpBlock();
+        var port = FreePorts.UdpAndTcp();
+        var media = FreePorts.RtpBlock();
         var start = new ProcessStartInfo("sipp") { WorkingDirectory = folder };
         var args = new List<string>();
         if (remote is not null)
@@ -55,7 +53,7 @@ internal sealed class SippPeer : IAsyncDisposable
         var peer = new SippPeer(LoggedProcess.Start(start), folder, port);
         // A UAS must be listening before anyone calls it.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!IsBound(port) && !peer._process.HasExited)
+        while (!FreePorts.IsBound(port) && !peer._process.HasExited)
         {
             await Task.Delay(50, cts.Token);
         }
@@ -97,20 +95,6 @@ internal sealed class SippPeer : IAsyncDisposable
         }
         catch (IOException)
         {
-        }
-    }
-
-    private static bool IsBound(int port)
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return false;
-        }
-        catch (SocketException)
-        {
-            return true;
         }
     }
 }
