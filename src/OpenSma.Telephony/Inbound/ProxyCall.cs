@@ -10,6 +10,11 @@ namespace OpenSma.Telephony.Inbound;
 /// leg is dialed; ringing is relayed as 180, the answer answers the caller and bridges the two
 /// legs, and whichever side ends first ends the other (an unanswered caller gets the callee's
 /// failure code, 480 for no answer).
+/// Media is anchored: each leg has its own RTP session and the bridge relays between them. Early
+/// media follows the same path: a 180 or 183 with SDP from the callee opens early media on the
+/// caller's leg with the same status and our SDP answer (reliably when the caller requires 100rel)
+/// and bridges the two legs at once, so ringback and announcements reach the caller before the
+/// answer; the 200 then answers the caller with the same SDP and keeps the bridge.
 /// </summary>
 internal sealed partial class ProxyCall : ILegObserver
 {
@@ -18,7 +23,10 @@ internal sealed partial class ProxyCall : ILegObserver
     private readonly ICallLeg _callee;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _bridgeGate = new();
     private int _rang;
+    private int _earlyMedia;
+    private Task _earlyRelay = Task.CompletedTask;
     private int _finished;
 
     private ProxyCall(SipCallLeg caller, SipDialog dialog, ICallLeg callee, ILogger logger)
@@ -43,9 +51,52 @@ internal sealed partial class ProxyCall : ILegObserver
 
     public void OnRinging(ICallLeg leg)
     {
-        if (ReferenceEquals(leg, _callee) && Interlocked.Exchange(ref _rang, 1) == 0 && !_dialog.IsAnswered)
+        if (!ReferenceEquals(leg, _callee))
+        {
+            return;
+        }
+
+        if (_callee is SipCallLeg { EarlyMediaStatus: { } status } && Interlocked.Exchange(ref _earlyMedia, 1) == 0)
+        {
+            // Called under the SIP stack's gate: the bridge is built off it. The callee's 200 is
+            // handled after this returns, so the answer can wait for the relay to be done.
+            Interlocked.Exchange(ref _rang, 1);
+            Volatile.Write(ref _earlyRelay, Task.Run(() => RelayEarlyMedia(status)));
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _rang, 1) == 0 && !_dialog.IsAnswered)
         {
             _dialog.Ring(180);
+        }
+    }
+
+    /// <summary>The callee's 180/183 with SDP: the caller gets the same status with our SDP, and the legs are bridged now.</summary>
+    private void RelayEarlyMedia(int status)
+    {
+        try
+        {
+            lock (_bridgeGate)
+            {
+                if (Volatile.Read(ref _finished) != 0 || !_caller.OpenEarlyMedia(status))
+                {
+                    // Answered or ended meanwhile, or the caller's INVITE had no offer: no early media.
+                    if (Volatile.Read(ref _finished) == 0 && !_dialog.IsAnswered && _caller.State == LegState.Alerting)
+                    {
+                        _dialog.Ring(180);
+                    }
+
+                    return;
+                }
+
+                _caller.BridgeWith(_callee);
+            }
+
+            LogEarlyMedia(_logger, _caller.CallId, status);
+        }
+        catch (Exception ex)
+        {
+            LogFailed(_logger, _caller.CallId, ex);
         }
     }
 
@@ -93,6 +144,8 @@ internal sealed partial class ProxyCall : ILegObserver
     {
         try
         {
+            // The caller hears the early media's 18x before the 200 that follows it.
+            await Volatile.Read(ref _earlyRelay).ConfigureAwait(false);
             await _caller.AnswerAsync(CancellationToken.None).ConfigureAwait(false);
             if (_caller.State != LegState.Connected)
             {
@@ -100,7 +153,17 @@ internal sealed partial class ProxyCall : ILegObserver
                 return;
             }
 
-            _caller.BridgeWith(_callee);
+            lock (_bridgeGate)
+            {
+                if (Volatile.Read(ref _finished) != 0)
+                {
+                    return;
+                }
+
+                // Already bridged for early media: the bridge stays as it is.
+                _caller.BridgeWith(_callee);
+            }
+
             LogConnected(_logger, _caller.CallId, _callee.CallId);
         }
         catch (Exception ex)
@@ -120,7 +183,11 @@ internal sealed partial class ProxyCall : ILegObserver
         LogEnding(_logger, _caller.CallId, why);
         try
         {
-            _caller.BridgeWith(null);
+            lock (_bridgeGate)
+            {
+                _caller.BridgeWith(null);
+            }
+
             await other.HangupAsync(code, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -135,6 +202,9 @@ internal sealed partial class ProxyCall : ILegObserver
 
     [LoggerMessage(EventId = 211, Level = LogLevel.Information, Message = "Proxy call {CallId}: connected to leg {CalleeId}")]
     private static partial void LogConnected(ILogger logger, string callId, string calleeId);
+
+    [LoggerMessage(EventId = 214, Level = LogLevel.Information, Message = "Proxy call {CallId}: early media from the callee ({Status} with SDP), legs bridged")]
+    private static partial void LogEarlyMedia(ILogger logger, string callId, int status);
 
     [LoggerMessage(EventId = 212, Level = LogLevel.Information, Message = "Proxy call {CallId}: ending ({Why})")]
     private static partial void LogEnding(ILogger logger, string callId, string why);

@@ -18,6 +18,12 @@ public sealed partial class SipCallLeg
     private OutboundLegRequest? _request;
     private CancellationTokenSource? _dialing;
 
+    // Early media from the callee: the session description (180 or 183 with SDP) that set up the
+    // media before the answer, and the status it came with; a 2xx describing another session
+    // version replaces it.
+    private ReadOnlyMemory<byte> _earlySdp;
+    private int _earlyMediaStatus;
+
     /// <summary>An outbound leg; ports are bound now, the INVITE goes out on <see cref="DialAsync"/>.</summary>
     internal static SipCallLeg CreateOutbound(
         OutboundLegRequest request,
@@ -120,7 +126,46 @@ public sealed partial class SipCallLeg
         ContentType = SdpType,
         Headers = [.. (SipHeaders ?? new Dictionary<string, string>()).Select(h => new SipHeader(h.Key, h.Value))],
         OnProvisional = response => OnProvisional(response, media),
+        AnswerEarlyOffer = response => AnswerEarlyOffer(response, media),
     };
+
+    /// <summary>
+    /// The callee's status when its 180 or 183 carried SDP that set up media before the answer
+    /// (early media: ringback or announcements), else null.
+    /// </summary>
+    internal int? EarlyMediaStatus
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _earlyMediaStatus == 0 ? null : _earlyMediaStatus;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs under the SIP stack's gate: a reliable provisional brought a new offer after the first
+    /// exchange (RFC 3262 §5); our answer goes in the PRACK and the RTP session follows it. An offer
+    /// we cannot use leaves the session as it was (the PRACK then carries no answer).
+    /// </summary>
+    private SipBody? AnswerEarlyOffer(SipResponse response, LegMedia media)
+    {
+        var parsed = SdpParser.Parse(Encoding.UTF8.GetString(response.Body.Span));
+        var result = parsed.Description is { } offer ? media.Answer(offer) : null;
+        if (result is not { IsSuccess: true })
+        {
+            LogEarlyOfferRefused(_logger, CallId, response.StatusCode, result?.Error ?? parsed.Error ?? "unreadable SDP");
+            return null;
+        }
+
+        lock (_gate)
+        {
+            _earlySdp = response.Body;
+        }
+
+        return new SipBody(Encoding.UTF8.GetBytes(result.Answer!.ToString()), SdpType);
+    }
 
     // Another route is worth trying when this one could not take the call at all.
     private static bool FailsOver(int status) => status is 408 or 500 or 502 or 503 or 504;
@@ -133,9 +178,14 @@ public sealed partial class SipCallLeg
             return;
         }
 
-        if (!response.Body.IsEmpty && !media.IsNegotiated && SdpParser.Parse(Encoding.UTF8.GetString(response.Body.Span)).Description is { } early)
+        if (!response.Body.IsEmpty && !media.IsNegotiated && SdpParser.Parse(Encoding.UTF8.GetString(response.Body.Span)).Description is { } early
+            && media.ProcessAnswer(early) is null)
         {
-            media.ProcessAnswer(early);
+            lock (_gate)
+            {
+                _earlySdp = response.Body;
+                _earlyMediaStatus = response.StatusCode;
+            }
         }
 
         ILegObserver? observer;
@@ -182,6 +232,19 @@ public sealed partial class SipCallLeg
                 return;
             }
         }
+        else if (ChangedSinceEarlyMedia(result.AnswerBody) && SdpParser.Parse(Encoding.UTF8.GetString(result.AnswerBody.Span)).Description is { } final)
+        {
+            // The early SDP came in an unreliable 18x (a preview, RFC 6337 §3.1.1) or from another
+            // fork: the 2xx's answer is the one that counts. Our offer is unchanged, so it is
+            // offered again (same version) to take the final answer against it.
+            media.CreateOffer();
+            if (media.ProcessAnswer(final) is { } error)
+            {
+                LogBadAnswer(_logger, CallId, error);
+                OnFarEnd(488);
+                return;
+            }
+        }
 
         media.StartSending();
         ILegObserver? observer;
@@ -199,6 +262,24 @@ public sealed partial class SipCallLeg
         StartWatching();
         observer?.OnAnswered(this);
     }
+
+    /// <summary>True when the 2xx carries SDP of another session version than the early media's.</summary>
+    private bool ChangedSinceEarlyMedia(ReadOnlyMemory<byte> final)
+    {
+        ReadOnlyMemory<byte> early;
+        lock (_gate)
+        {
+            early = _earlySdp;
+        }
+
+        return !final.IsEmpty && !early.IsEmpty && Origin(final.Span) != Origin(early.Span);
+    }
+
+    private static string? Origin(ReadOnlySpan<byte> sdp) =>
+        SdpParser.Parse(Encoding.UTF8.GetString(sdp)).Description?.Origin.ToString();
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Leg {CallId}: new offer in a reliable {Status} refused: {Reason}")]
+    private static partial void LogEarlyOfferRefused(ILogger logger, string callId, int status, string reason);
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Leg {CallId}: no route to {To} ({Code}: {Reason})")]
     private static partial void LogNoRoute(ILogger logger, string callId, string to, int code, string reason);

@@ -195,6 +195,31 @@ public sealed partial class SipCallLeg
         media.StartSending();
     }
 
+    /// <summary>
+    /// An unanswered inbound leg opens early media with <paramref name="statusCode"/> (180 or 183)
+    /// carrying our SDP answer, instead of the 183 <see cref="OpenMediaPath"/> would send: a proxy
+    /// call relays the far end's 180 or 183 with SDP this way. False when the leg cannot (answered,
+    /// ended, already early, or the INVITE had no offer to answer).
+    /// </summary>
+    internal bool OpenEarlyMedia(int statusCode)
+    {
+        SipDialog? dialog;
+        lock (_gate)
+        {
+            if (_media is null || Direction != LegDirection.Inbound || _state != LegState.Alerting || _earlyMediaSent || _offerInAnswer
+                || _dialog is not { IsAnswered: false } d)
+            {
+                return false;
+            }
+
+            _earlyMediaSent = true;
+            dialog = d;
+        }
+
+        dialog.Ring(statusCode, _answerBody, SdpType);
+        return true;
+    }
+
     /// <summary>Follows the dialog, the received digits and the RTP inactivity watch.</summary>
     private void StartWatching()
     {
@@ -279,7 +304,11 @@ public sealed partial class SipCallLeg
         OnFarEnd(0);
     }
 
-    /// <summary>Answers re-INVITEs and UPDATEs through the same offer/answer session (hold, resume, codec change).</summary>
+    /// <summary>
+    /// Answers re-INVITEs, UPDATEs and, in the early dialog, PRACKs that carry a new offer (RFC 3262
+    /// §5, RFC 3311) through the same offer/answer session (hold, resume, codec change). An offer
+    /// that cannot be used gets 488 and the session stays as it was.
+    /// </summary>
     private void OnInDialogRequest(SipIncomingRequest incoming)
     {
         var request = incoming.Request;
@@ -287,6 +316,9 @@ public sealed partial class SipCallLeg
         {
             switch (request.Method)
             {
+                case SipMethods.Prack when _media is { } media && !request.Body.IsEmpty:
+                    AnswerOffer(incoming, media);
+                    return;
                 case SipMethods.Invite or SipMethods.Update when _media is { } media:
                     if (request.Body.IsEmpty && request.Method == SipMethods.Update)
                     {
@@ -303,17 +335,7 @@ public sealed partial class SipCallLeg
                         return;
                     }
 
-                    var parsed = SdpParser.Parse(Encoding.UTF8.GetString(request.Body.Span));
-                    var result = parsed.Description is { } offer ? media.Answer(offer) : null;
-                    if (result is { IsSuccess: true })
-                    {
-                        incoming.Respond(200, Encoding.UTF8.GetBytes(result.Answer!.ToString()), SdpType);
-                    }
-                    else
-                    {
-                        incoming.Respond(488);
-                    }
-
+                    AnswerOffer(incoming, media);
                     return;
                 case SipMethods.Info or SipMethods.Message or SipMethods.Notify:
                     incoming.Respond(200);
@@ -331,6 +353,36 @@ public sealed partial class SipCallLeg
         {
             LogWatchFailed(_logger, CallId, ex);
         }
+    }
+
+    /// <summary>
+    /// Answers the offer an in-dialog request carries: 200 with our answer (a new o= version when
+    /// it changes anything; the RTP session takes the new codec, address and direction at once),
+    /// or 488 with the old session kept. While an inbound call is still unanswered the new answer
+    /// also becomes the body of the 200 OK to come, which must repeat our last description.
+    /// </summary>
+    private void AnswerOffer(SipIncomingRequest incoming, LegMedia media)
+    {
+        var request = incoming.Request;
+        var parsed = SdpParser.Parse(Encoding.UTF8.GetString(request.Body.Span));
+        var result = parsed.Description is { } offer ? media.Answer(offer) : null;
+        if (result is not { IsSuccess: true })
+        {
+            LogOfferRefused(_logger, CallId, request.Method, result?.Error ?? parsed.Error ?? "unreadable SDP");
+            incoming.Respond(488);
+            return;
+        }
+
+        var answer = Encoding.UTF8.GetBytes(result.Answer!.ToString());
+        lock (_gate)
+        {
+            if (Direction == LegDirection.Inbound && _dialog is { IsAnswered: false })
+            {
+                _answerBody = answer;
+            }
+        }
+
+        incoming.Respond(200, answer, SdpType);
     }
 
     private async Task ApplyAnswerFromAckAsync(SipIncomingRequest incoming, LegMedia media)
@@ -398,6 +450,9 @@ public sealed partial class SipCallLeg
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Leg {CallId}: watching the dialog failed")]
     private static partial void LogWatchFailed(ILogger logger, string callId, Exception ex);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Leg {CallId}: {Method} offer refused with 488: {Reason}")]
+    private static partial void LogOfferRefused(ILogger logger, string callId, string method, string reason);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Leg {CallId}: no RTP for {Timeout}; ending the call")]
     private static partial void LogInactive(ILogger logger, string callId, TimeSpan timeout);
