@@ -8,6 +8,7 @@ using OpenSma.Media.Recording;
 using OpenSma.Media.Rtp;
 using OpenSma.Media.Sdp;
 using OpenSma.Media.Tests.TestSupport;
+using OpenSma.Testing;
 using Xunit.Abstractions;
 
 namespace OpenSma.Media.Tests.Interop;
@@ -29,7 +30,6 @@ public sealed class BaresipInteropTests(ITestOutputHelper output)
         using var scratch = new ExternalTool.Scratch();
         var config = Path.Combine(scratch.Path, "a");
         var recordings = Path.Combine(scratch.Path, "rec");
-        Directory.CreateDirectory(config);
         Directory.CreateDirectory(recordings);
 
         // baresip's microphone: 1 s silence, 2 s of tone, then silence (the end of file would hang up).
@@ -53,39 +53,9 @@ public sealed class BaresipInteropTests(ITestOutputHelper output)
         });
         sip.Start();
 
-        var sipPort = FreeUdpPort();
-        var consolePort = FreeUdpPort();
-        var rtpBase = FreeUdpPort() & ~1;
-        File.WriteAllText(Path.Combine(config, "config"), string.Join('\n',
-            "poll_method epoll",
-            $"sip_listen 127.0.0.1:{sipPort}",
-            "net_interface 127.0.0.1",
-            "audio_player alsa,null",
-            "audio_alert alsa,null",
-            $"audio_source aufile,{promptPath}",
-            "ausrc_srate 8000",
-            "auplay_srate 8000",
-            "ausrc_channels 1",
-            "auplay_channels 1",
-            "audio_level no",
-            $"rtp_ports {rtpBase}-{rtpBase + 9}",
-            "rtcp_mux no",
-            "jitter_buffer_delay 5-10",
-            "rtp_stats no",
-            "statmode_default off",
-            "module_path /usr/lib/baresip/modules",
-            "module g711.so",
-            "module aufile.so",
-            "module alsa.so",
-            "module sndfile.so",
-            "module cons.so",
-            "module_tmp uuid.so",
-            "module_tmp account.so",
-            "module_app menu.so",
-            $"snd_path {recordings}",
-            $"cons_listen 127.0.0.1:{consolePort}",
-            string.Empty));
-        File.WriteAllText(Path.Combine(config, "accounts"), "<sip:+15559870000@127.0.0.1>;regint=0;audio_codecs=PCMU,PCMA\n");
+        var consolePort = FreePorts.Udp();
+        var rtpBase = FreePorts.Udp() & ~1;
+        BaresipConfig.Write(config, FreePorts.Udp(), consolePort, (rtpBase, rtpBase + 9), promptPath, ["<sip:+15559870000@127.0.0.1>;regint=0;audio_codecs=PCMU,PCMA"], recordings);
 
         using var clock = new MediaClock(TimeProvider.System);
         RtpSession? session = null;
@@ -208,12 +178,5 @@ public sealed class BaresipInteropTests(ITestOutputHelper output)
         }
 
         return new PcmAudio(samples);
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }
