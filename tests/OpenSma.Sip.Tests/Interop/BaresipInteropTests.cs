@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using OpenSma.Sip.Dialogs;
 using OpenSma.Sip.Messages;
+using OpenSma.Testing;
 
 namespace OpenSma.Sip.Tests.Interop;
 
@@ -21,40 +22,12 @@ public sealed class BaresipInteropTests : IDisposable
     private PeerProcess StartBaresip(string account, out int sipPort, out int consolePort)
     {
         var config = Path.Combine(_work.FullName, "b");
-        Directory.CreateDirectory(config);
         var wav = Path.Combine(_work.FullName, "silence.wav");
         PeerMedia.WriteSilentWav(wav);
-        sipPort = SippProcess.FreePort();
-        consolePort = SippProcess.FreePort();
+        sipPort = FreePorts.UdpAndTcp();
+        consolePort = FreePorts.UdpAndTcp();
         var rtp = 37000 + (20 * Random.Shared.Next(50));
-        File.WriteAllText(Path.Combine(config, "config"), string.Join('\n',
-            "poll_method epoll",
-            $"sip_listen 127.0.0.1:{sipPort}",
-            "net_interface 127.0.0.1",
-            "call_local_timeout 120",
-            "audio_player alsa,null",
-            "audio_alert alsa,null",
-            $"audio_source aufile,{wav}",
-            "ausrc_srate 8000",
-            "auplay_srate 8000",
-            "ausrc_channels 1",
-            "auplay_channels 1",
-            "audio_level no",
-            $"rtp_ports {rtp}-{rtp + 19}",
-            "rtcp_mux no",
-            "rtp_stats no",
-            "statmode_default off",
-            "module_path /usr/lib/baresip/modules",
-            "module g711.so",
-            "module aufile.so",
-            "module alsa.so",
-            "module cons.so",
-            "module_tmp uuid.so",
-            "module_tmp account.so",
-            "module_app menu.so",
-            $"cons_listen 127.0.0.1:{consolePort}",
-            string.Empty));
-        File.WriteAllText(Path.Combine(config, "accounts"), account + "\n");
+        BaresipConfig.Write(config, sipPort, consolePort, (rtp, rtp + 19), wav, [account]);
 
         // -t is a safety net only; the process is killed when the test ends.
         return PeerProcess.Start("baresip", ["-f", config, "-t", "170"]);

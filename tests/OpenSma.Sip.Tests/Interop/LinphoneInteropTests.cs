@@ -1,5 +1,6 @@
 using System.Net;
 using OpenSma.Sip.Dialogs;
+using OpenSma.Testing;
 
 namespace OpenSma.Sip.Tests.Interop;
 
@@ -19,32 +20,8 @@ public sealed class LinphoneInteropTests : IDisposable
     private PeerProcess StartLinphonec()
     {
         var home = Path.Combine(_work.FullName, "home");
-
-        // liblinphone opens no SIP socket at all without this folder.
-        Directory.CreateDirectory(Path.Combine(home, ".local", "share", "linphone"));
-        var sipPort = SippProcess.FreePort();
         var rtp = 37000 + (20 * Random.Shared.Next(50));
-        var rc = Path.Combine(_work.FullName, "linphonerc");
-        File.WriteAllText(rc, string.Join('\n',
-            "[sip]",
-            $"sip_port={sipPort}",
-            $"sip_tcp_port={sipPort}",
-            "sip_tls_port=0",
-            "bind_address=127.0.0.1",
-            "use_ipv6=0",
-            "ipv6_migration_done=1",
-            "guess_hostname=0",
-            "auto_net_state_mon=0",
-            "contact=sip:+15559870000@127.0.0.1",
-            "use_info=1",
-            "use_rfc2833=0",
-            "[rtp]",
-            "bind_address=127.0.0.1",
-            $"audio_rtp_port={rtp}-{rtp + 19}",
-            "[video]",
-            "display=0",
-            "capture=0",
-            string.Empty));
+        var rc = LinphoneConfig.Write(home, FreePorts.UdpAndTcp(), (rtp, rtp + 19), "+15559870000", sipInfoDigits: true);
         return PeerProcess.Start("linphonec", ["-c", rc], new Dictionary<string, string> { ["HOME"] = home });
     }
 
