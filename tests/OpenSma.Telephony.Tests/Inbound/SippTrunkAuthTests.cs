@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using OpenSma.Storage.Resources;
 using OpenSma.Telephony.Tests.Support;
+using OpenSma.Testing;
 
 namespace OpenSma.Telephony.Tests.Inbound;
 
@@ -22,7 +20,7 @@ public sealed class SippTrunkAuthTests
 
         var outcome = await RunSippAsync(rig, "pbx-user", "s3cret", expectedFinal: 603);
 
-        Assert.True(outcome.ExitCode == 0, outcome.Describe());
+        Assert.True(outcome.ExitCode == 0, Describe(outcome));
         Assert.Single(rig.Handler.Events, e => ScriptedHandler.Type(e) == "NEW_INBOUND_CALL");
         await rig.AssertAllReleasedAsync();
     }
@@ -34,7 +32,7 @@ public sealed class SippTrunkAuthTests
 
         var outcome = await RunSippAsync(rig, "pbx-user", "not-it", expectedFinal: 403);
 
-        Assert.True(outcome.ExitCode == 0, outcome.Describe());
+        Assert.True(outcome.ExitCode == 0, Describe(outcome));
         Assert.Empty(rig.Handler.Events);
         await rig.AssertAllReleasedAsync();
     }
@@ -56,52 +54,22 @@ public sealed class SippTrunkAuthTests
         return rig;
     }
 
-    private static async Task<SippOutcome> RunSippAsync(Rig rig, string user, string password, int expectedFinal)
+    private static async Task<SippResult> RunSippAsync(Rig rig, string user, string password, int expectedFinal)
     {
         var folder = Directory.CreateTempSubdirectory("sipp-trunk-auth-");
         try
         {
             var scenario = Path.Combine(folder.FullName, "trunk-auth.xml");
             await File.WriteAllTextAsync(scenario, Scenario(user, password, expectedFinal));
-            var start = new ProcessStartInfo("sipp")
-            {
-                WorkingDirectory = folder.FullName,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[]
-            {
-                $"127.0.0.1:{rig.SipAddress.Port}", "-sf", scenario, "-s", Rig.Number.TrimStart('+'),
-                "-i", "127.0.0.1", "-p", FreeUdpPort().ToString(CultureInfo.InvariantCulture),
-                "-mp", FreeUdpPort().ToString(CultureInfo.InvariantCulture), "-t", "u1", "-m", "1",
-                "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err", "-max_recv_loops", "1000",
-            })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("sipp did not start");
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            try
-            {
-                await process.WaitForExitAsync().WaitAsync(Limit);
-            }
-            catch (TimeoutException)
-            {
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-            }
-
-            var errors = string.Join("\n", folder.EnumerateFiles("*_errors.log").Select(f => File.ReadAllText(f.FullName)));
-            return new SippOutcome(process.ExitCode, await stdout + await stderr, errors);
+            return await Sipp.RunAsync(
+                [
+                    $"127.0.0.1:{rig.SipAddress.Port}", "-sf", scenario, "-s", Rig.Number.TrimStart('+'),
+                    "-i", "127.0.0.1", "-p", FreePorts.Udp().ToString(CultureInfo.InvariantCulture),
+                    "-mp", FreePorts.Udp().ToString(CultureInfo.InvariantCulture), "-t", "u1", "-m", "1",
+                    "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err", "-max_recv_loops", "1000",
+                ],
+                folder.FullName,
+                Limit);
         }
         finally
         {
@@ -109,84 +77,56 @@ public sealed class SippTrunkAuthTests
         }
     }
 
-    private static int FreeUdpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
+    private static string Describe(SippResult outcome) =>
+        $"sipp exit {outcome.ExitCode}\n{outcome.Errors}\n{outcome.Output[^Math.Min(3000, outcome.Output.Length)..]}";
 
     /// <summary>INVITE, 401, ACK, INVITE with the digest answer, then the expected final response and its ACK.</summary>
     private static string Scenario(string user, string password, int expectedFinal) => $$"""
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <!DOCTYPE scenario SYSTEM "sipp.dtd">
         <scenario name="trunk digest admission">
-          <send retrans="500">
-            <![CDATA[
-              INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-              From: <sip:+15557654321@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-              To: <sip:[service]@[remote_ip]:[remote_port]>
-              Call-ID: [call_id]
-              CSeq: 1 INVITE
-              Contact: <sip:+15557654321@[local_ip]:[local_port]>
-              Max-Forwards: 70
-              Content-Type: application/sdp
-              Content-Length: [len]
-
-              v=0
-              o=trunk 1 1 IN IP4 [local_ip]
-              s=-
-              c=IN IP4 [media_ip]
-              t=0 0
-              m=audio [media_port] RTP/AVP 0
-              a=rtpmap:0 PCMU/8000
-
-            ]]>
-          </send>
+        {{Invite(1, authentication: null)}}
           <recv response="100" optional="true"/>
           <recv response="401" auth="true"/>
-          <send>
-            <![CDATA[
-              ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-              [last_Via:]
-              From: <sip:+15557654321@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-              To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-              Call-ID: [call_id]
-              CSeq: 1 ACK
-              Max-Forwards: 70
-              Content-Length: 0
-
-            ]]>
-          </send>
-          <send retrans="500">
-            <![CDATA[
-              INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-              From: <sip:+15557654321@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-              To: <sip:[service]@[remote_ip]:[remote_port]>
-              Call-ID: [call_id]
-              CSeq: 2 INVITE
-              Contact: <sip:+15557654321@[local_ip]:[local_port]>
-              [authentication username={{user}} password={{password}}]
-              Max-Forwards: 70
-              Content-Type: application/sdp
-              Content-Length: [len]
-
-              v=0
-              o=trunk 1 2 IN IP4 [local_ip]
-              s=-
-              c=IN IP4 [media_ip]
-              t=0 0
-              m=audio [media_port] RTP/AVP 0
-              a=rtpmap:0 PCMU/8000
-
-            ]]>
-          </send>
+        {{Ack(1)}}
+        {{Invite(2, $"[authentication username={user} password={password}]")}}
           <recv response="100" optional="true"/>
           <recv response="180" optional="true"/>
           <recv response="183" optional="true"/>
           <recv response="{{expectedFinal}}"/>
+        {{Ack(2)}}
+        </scenario>
+        """;
+
+    /// <summary>An INVITE offering PCMU (CSeq and o= version <paramref name="cseq"/>), with sipp's digest answer line when given.</summary>
+    private static string Invite(int cseq, string? authentication) => $$"""
+          <send retrans="500">
+            <![CDATA[
+              INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+              Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+              From: <sip:+15557654321@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+              To: <sip:[service]@[remote_ip]:[remote_port]>
+              Call-ID: [call_id]
+              CSeq: {{cseq}} INVITE
+              Contact: <sip:+15557654321@[local_ip]:[local_port]>{{(authentication is null ? "" : "\n" + authentication)}}
+              Max-Forwards: 70
+              Content-Type: application/sdp
+              Content-Length: [len]
+
+              v=0
+              o=trunk 1 {{cseq}} IN IP4 [local_ip]
+              s=-
+              c=IN IP4 [media_ip]
+              t=0 0
+              m=audio [media_port] RTP/AVP 0
+              a=rtpmap:0 PCMU/8000
+
+            ]]>
+          </send>
+        """;
+
+    /// <summary>The ACK for the final response to the INVITE with CSeq <paramref name="cseq"/>.</summary>
+    private static string Ack(int cseq) => $$"""
           <send>
             <![CDATA[
               ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
@@ -194,17 +134,11 @@ public sealed class SippTrunkAuthTests
               From: <sip:+15557654321@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
               To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
               Call-ID: [call_id]
-              CSeq: 2 ACK
+              CSeq: {{cseq}} ACK
               Max-Forwards: 70
               Content-Length: 0
 
             ]]>
           </send>
-        </scenario>
         """;
-
-    private sealed record SippOutcome(int ExitCode, string Output, string Errors)
-    {
-        public string Describe() => $"sipp exit {ExitCode}\n{Errors}\n{Output[^Math.Min(3000, Output.Length)..]}";
-    }
 }
