@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using OpenSma.Testing;
 
 namespace OpenSma.Telephony.Benchmarks;
 
@@ -117,26 +116,8 @@ internal sealed class ServeUnderTest : IAsyncDisposable
         _process.Dispose();
     }
 
-    public static int FreePort()
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
-            try
-            {
-                using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-        }
-
-        throw new InvalidOperationException("no free port");
-    }
+    /// <summary>A loopback port free for UDP and TCP (<see cref="FreePorts.UdpAndTcp"/>).</summary>
+    public static int FreePort() => FreePorts.UdpAndTcp();
 
     private async Task<string> AwsAsync(params string[] args)
     {
