@@ -62,4 +62,19 @@ public sealed record TelephonyOptions
 
     /// <summary>Voice connector (id or name) used for outbound calls to numbers nobody here owns; null takes the first with origination routes.</summary>
     public string? DefaultVoiceConnector { get; init; }
+
+    /// <summary>
+    /// AWS quota "Voice Connector calls per second (per VC)" (AWS default 1): call attempts per second
+    /// through one voice connector, outbound to its origination routes and inbound INVITEs it admits
+    /// together; null (the default) means no quota. Over it an outbound attempt ends 503 like a trunk
+    /// failure and an inbound INVITE gets 503. The connector's own <c>Termination.CpsLimit</c> still applies too.
+    /// </summary>
+    public int? VoiceConnectorCallsPerSecond { get; init; }
+
+    /// <summary>
+    /// AWS quota "Voice Connector concurrent calls per account per Region" (AWS default 10): calls
+    /// through all voice connectors at once, in both directions; null (the default) means no quota.
+    /// A call's slot is freed when its SIP leg is released. Over it, as for <see cref="VoiceConnectorCallsPerSecond"/>.
+    /// </summary>
+    public int? MaxVoiceConnectorConcurrentCalls { get; init; }
 }

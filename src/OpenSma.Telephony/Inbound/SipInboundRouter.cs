@@ -8,12 +8,14 @@ using OpenSma.Sip.Dialogs;
 using OpenSma.Sip.Registrar;
 using OpenSma.Storage.Resources;
 using OpenSma.Telephony.Legs;
+using OpenSma.Telephony.Outbound;
 
 namespace OpenSma.Telephony.Inbound;
 
 /// <summary>
 /// Takes each incoming INVITE to an SMA: admits the caller (403, or a 401 digest challenge for a
-/// voice connector's credentials), offers proxy-session numbers to the proxy resolver when one is
+/// voice connector's credentials), admits a call through a voice connector under the
+/// voice-connector call quotas (503), offers proxy-session numbers to the proxy resolver when one is
 /// set, finds the SIP rule for the dialed
 /// number or the Request-URI host (404), takes the rule's existing target SMAs by priority (480 when
 /// the rule is disabled or none exists; 503 when all are at their active-call limit), answers the SDP
@@ -27,6 +29,7 @@ public sealed partial class SipInboundRouter
     private readonly CallEngine _engine;
     private readonly MediaPlane _plane;
     private readonly TrunkAdmission _admission;
+    private readonly VoiceConnectorQuotas _quotas;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ILogger _legLogger;
@@ -47,6 +50,7 @@ public sealed partial class SipInboundRouter
         _time = plane.Time;
         // One verifier for the router's life (its nonces are signed with a per-instance secret), unless the algorithms change.
         _admission = new TrunkAdmission(store, registrar, plane.Options, new SipDigestVerifier(_time));
+        _quotas = VoiceConnectorQuotas.For(plane);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger("OpenSma.Telephony.Inbound");
         _legLogger = loggers.CreateLogger("OpenSma.Telephony.Legs");
@@ -109,6 +113,39 @@ public sealed partial class SipInboundRouter
                 return null;
         }
 
+        if (admission.VoiceConnectorId is not { } connector || !_quotas.IsEnabled)
+        {
+            return await RouteAdmittedAsync(dialog, facts, ct).ConfigureAwait(false);
+        }
+
+        // A call through a voice connector holds a quota slot until its leg is released; one that
+        // never gets a leg (refused, or routing failed) gives the slot back at once.
+        if (_quotas.TryAdmit(connector, null, out var refusal) is not { } slot)
+        {
+            return Refuse(dialog, 503, "Service Unavailable", refusal!);
+        }
+
+        SipCallLeg? leg = null;
+        try
+        {
+            leg = await RouteAdmittedAsync(dialog, facts, ct).ConfigureAwait(false);
+            return leg;
+        }
+        finally
+        {
+            if (leg is null)
+            {
+                slot.Release();
+            }
+            else
+            {
+                slot.Bind(leg);
+            }
+        }
+    }
+
+    private async Task<SipCallLeg?> RouteAdmittedAsync(SipDialog dialog, InviteFacts facts, CancellationToken ct)
+    {
         if (await FindProxyRouteAsync(facts, ct).ConfigureAwait(false) is { } proxied)
         {
             return StartProxyCall(dialog, facts, facts.DialedNumber ?? facts.ToNumber!, proxied);

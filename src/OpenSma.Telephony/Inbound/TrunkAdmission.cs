@@ -37,12 +37,12 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
             var credentials = addressed.Credentials ?? [];
             if (cidrs.Count == 0 && credentials.Count == 0 && !options.RequireTrunkAuthorization)
             {
-                return Admission.Admit("voice connector without an allow list or credentials");
+                return Admission.Admit("voice connector without an allow list or credentials", addressed.Id);
             }
 
             if (InAny(cidrs, facts.Source))
             {
-                return Admission.Admit("allowed by the voice connector's CIDR list");
+                return Admission.Admit("allowed by the voice connector's CIDR list", addressed.Id);
             }
 
             return credentials.Count > 0
@@ -71,7 +71,7 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
 
             if (stored.Value.Termination is { CidrAllowedList: { Count: > 0 } list } && InAny(list, facts.Source))
             {
-                return Admission.Admit($"allowed by voice connector {stored.Value.Id}");
+                return Admission.Admit($"allowed by voice connector {stored.Value.Id}", stored.Value.Id);
             }
 
             if (stored.Value.Credentials is { Count: > 0 })
@@ -98,7 +98,7 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
             var result = Verifier.Verify(invite, realm, user => credentials.FirstOrDefault(c => c.Username == user)?.Password);
             if (result.IsAuthenticated)
             {
-                return Admission.Admit($"digest user {result.Username} of voice connector {connector.Id}");
+                return Admission.Admit($"digest user {result.Username} of voice connector {connector.Id}", connector.Id);
             }
 
             // A stale or replayed answer had the right password: challenge again rather than refuse.
@@ -144,10 +144,14 @@ internal enum AdmissionVerdict
     Challenge,
 }
 
-/// <summary>What admission decided: admit, refuse (403), or challenge for digest credentials of <see cref="Realm"/> (401).</summary>
-internal readonly record struct Admission(AdmissionVerdict Verdict, string Reason, string? Realm = null, SipAuthResult Auth = default)
+/// <summary>
+/// What admission decided: admit, refuse (403), or challenge for digest credentials of <see cref="Realm"/> (401).
+/// An admitted call that came through a voice connector names it (<see cref="VoiceConnectorId"/>): the
+/// voice-connector call quotas apply to it.
+/// </summary>
+internal readonly record struct Admission(AdmissionVerdict Verdict, string Reason, string? Realm = null, SipAuthResult Auth = default, string? VoiceConnectorId = null)
 {
-    public static Admission Admit(string reason) => new(AdmissionVerdict.Admit, reason);
+    public static Admission Admit(string reason, string? voiceConnectorId = null) => new(AdmissionVerdict.Admit, reason, VoiceConnectorId: voiceConnectorId);
 
     public static Admission Refuse(string reason) => new(AdmissionVerdict.Refuse, reason);
 

@@ -15,7 +15,8 @@ public sealed record SipDialTarget(
     SipCredentials? Credentials = null);
 
 /// <summary>Where an outbound leg is tried, in order (trunk routes fail over); empty with the SIP code to end with when nothing routes.</summary>
-public sealed record SipDialPlan(IReadOnlyList<SipDialTarget> Attempts, int FailureCode = 404, string? Reason = null)
+/// <param name="VoiceConnectorId">The voice connector whose origination routes the attempts use, when they do (its call quotas apply).</param>
+public sealed record SipDialPlan(IReadOnlyList<SipDialTarget> Attempts, int FailureCode = 404, string? Reason = null, string? VoiceConnectorId = null)
 {
     public static SipDialPlan Fail(int code, string reason) => new([], code, reason);
 }

@@ -113,7 +113,7 @@ public sealed class SipDialRouter : ISipDialRouter
             targets.Add(new SipDialTarget(target, FromAddress(callerId), new SipNameAddress(target), "trunk", Credentials: credentials));
         }
 
-        return new SipDialPlan(targets);
+        return new SipDialPlan(targets, VoiceConnectorId: connector.Id);
     }
 
     /// <summary>Lowest priority number first; within one priority, a weighted random order (RFC 2782 style).</summary>
