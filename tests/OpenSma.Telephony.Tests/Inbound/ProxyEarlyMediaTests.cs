@@ -81,6 +81,58 @@ public sealed class ProxyEarlyMediaTests
     }
 
     [Fact]
+    public async Task CalleeAnswersWithAnotherSessionThanItsEarlyMedia_TheCalleeLegFollowsThe200()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var bob = await TestPhone.StartAsync();
+        // The desk phone that finally answers speaks A-law only; the announcer answered mu-law.
+        await using var desk = await TestPhone.StartAsync(new MediaCapabilities([AudioCodec.Pcma]));
+        await SetUpSessionAsync(rig, bob);
+        var answerNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answeredFrom = new TaskCompletionSource<PhoneCall>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.Sip.IncomingCall = dialog => _ = Task.Run(async () =>
+        {
+            // An announcement server's media in an unreliable 183, then the phone's own in the 200
+            // (another port, session and codec): the 200's SDP is the answer that counts.
+            var (announcer, early) = Take(bob, dialog);
+            dialog.Ring(183, early, Sdp);
+            announcer.Media.StartSending();
+            _ = announcer.Play(ToneGenerator.Beep(TimeSpan.FromSeconds(5), 700));
+            await answerNow.Task;
+            announcer.Media.Dispose();
+            var (phone, final) = Take(desk, dialog);
+            phone.Media.StartSending();
+            phone.Watch(dialog);
+            answeredFrom.TrySetResult(phone);
+            await dialog.AnswerAsync(final, Sdp);
+        });
+        await using var alice = await rig.NewPhoneAsync();
+        using var a = new PhoneCall(alice.Media.TryOpenLeg()!);
+
+        var invite = alice.Sip.InviteAsync(AliceInvite(rig, a, new ConcurrentQueue<SipResponse>()));
+        await a.WaitLoudFramesAsync(20);
+        answerNow.SetResult();
+        var result = await invite.WaitAsync(Rig.Patience);
+        Assert.Equal(200, result.FinalResponse.StatusCode);
+        a.OnResult(result);
+        var b = await answeredFrom.Task.WaitAsync(Rig.Patience);
+        var calleeLeg = Assert.Single(rig.LegsSnapshot(), l => l.Direction == Engine.Legs.LegDirection.Outbound);
+        Assert.Equal(AudioCodec.Pcma, calleeLeg.Session!.Options.Codec);
+
+        // What Alice says now reaches the desk phone, A-law, and the other way round.
+        var bBefore = b.LoudFrames();
+        _ = a.Play(ToneGenerator.Beep(TimeSpan.FromSeconds(1), 500));
+        await b.WaitLoudFramesAsync(bBefore + 30);
+        var aBefore = a.LoudFrames();
+        _ = b.Play(ToneGenerator.Beep(TimeSpan.FromSeconds(1), 900));
+        await a.WaitLoudFramesAsync(aBefore + 30);
+
+        await a.HangUpAsync().WaitAsync(Rig.Patience);
+        await b.Ended.WaitAsync(Rig.Patience);
+        await rig.AssertAllReleasedAsync();
+    }
+
+    [Fact]
     public async Task CalleeEndsDuringEarlyMedia_CallerGetsItsCode_AndEverythingIsReleased()
     {
         await using var rig = await Rig.StartAsync();
