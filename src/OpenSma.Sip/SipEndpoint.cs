@@ -282,7 +282,7 @@ public sealed class SipEndpoint : IAsyncDisposable
             }
 
             var connections = default(Transports.SipConnectionStatistics);
-            foreach (var tcp in _transports.OfType<TcpSipTransport>())
+            foreach (var tcp in _transports.ToArray().OfType<TcpSipTransport>())
             {
                 var s = tcp.Statistics;
                 connections = new(connections.Open + s.Open, connections.Inbound + s.Inbound, connections.RefusedOverTotalCap + s.RefusedOverTotalCap,

@@ -85,7 +85,7 @@ public sealed class TcpSipTransport : ISipTransport
         {
             // A quarter of the timeout between sweeps: a connection goes within 1.25 times it.
             var period = TimeSpan.FromTicks(Math.Max(idle.Ticks / 4, TimeSpan.TicksPerMillisecond));
-            _idleSweep = _time.CreateTimer(_ => SweepIdle(idle), null, period, period);
+            _idleSweep = _time.CreateTimer(_ => SweepIdleSafely(idle), null, period, period);
         }
 
         return Task.CompletedTask;
@@ -113,9 +113,15 @@ public sealed class TcpSipTransport : ISipTransport
             IPEndPoint remote;
             try
             {
-                remote = Normalize((IPEndPoint)socket.RemoteEndPoint!);
+                if (socket.RemoteEndPoint is not IPEndPoint endPoint)
+                {
+                    socket.Dispose();
+                    continue;
+                }
+
+                remote = Normalize(endPoint);
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 // Reset between accept and here.
                 socket.Dispose();
@@ -261,6 +267,19 @@ public sealed class TcpSipTransport : ISipTransport
         }
     }
 
+    private void SweepIdleSafely(TimeSpan idle)
+    {
+        try
+        {
+            SweepIdle(idle);
+        }
+        catch (Exception ex)
+        {
+            // A timer callback must never throw; the next sweep tries again.
+            SipTransportLog.ReceiveFailed(_logger, ex, Protocol, null);
+        }
+    }
+
     /// <summary>
     /// Closes connections idle for <paramref name="idle"/> unless a transaction, dialog or binding
     /// still uses them (asked of the sink outside any transport lock, since it takes the stack's gate).
@@ -288,6 +307,11 @@ public sealed class TcpSipTransport : ISipTransport
             // Not knowing what is in use, close nothing this round.
             SipTransportLog.ReceiveFailed(_logger, ex, Protocol, null);
             return;
+        }
+
+        if (inUse.Any(e => e.Address.IsIPv4MappedToIPv6))
+        {
+            inUse = [.. inUse.Select(Normalize)];
         }
 
         foreach (var connection in candidates)
