@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using OpenSma.Testing;
 
 namespace OpenSma.Speech.Tests.Polly;
 
@@ -19,7 +20,7 @@ internal sealed class PollyStub : IAsyncDisposable
     public PollyStub(string secret)
     {
         _secret = secret;
-        Port = FreePort();
+        Port = FreePorts.Tcp();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(ServeAsync);
@@ -65,13 +66,6 @@ internal sealed class PollyStub : IAsyncDisposable
         catch (TimeoutException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private async Task ServeAsync()

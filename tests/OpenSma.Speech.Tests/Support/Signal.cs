@@ -1,22 +1,10 @@
+using OpenSma.Testing;
+
 namespace OpenSma.Speech.Tests.Support;
 
 internal static class Signal
 {
-    public static double Rms(ReadOnlySpan<short> samples)
-    {
-        if (samples.IsEmpty)
-        {
-            return 0;
-        }
-
-        double sum = 0;
-        foreach (var s in samples)
-        {
-            sum += (double)s * s;
-        }
-
-        return Math.Sqrt(sum / samples.Length);
-    }
+    public static double Rms(ReadOnlySpan<short> samples) => AudioLevels.Rms(samples);
 
     /// <summary>The share of 20 ms frames whose RMS is above <paramref name="threshold"/>.</summary>
     public static double VoicedShare(ReadOnlySpan<short> samples, double threshold = 300)
