@@ -1,23 +1,11 @@
+using OpenSma.Testing;
+
 namespace OpenSma.Media.Tests.TestSupport;
 
 /// <summary>Measurements used by the assertions: RMS level and the amplitude of one frequency.</summary>
 internal static class Signal
 {
-    public static double Rms(ReadOnlySpan<short> samples)
-    {
-        if (samples.IsEmpty)
-        {
-            return 0;
-        }
-
-        double sum = 0;
-        foreach (var s in samples)
-        {
-            sum += (double)s * s;
-        }
-
-        return Math.Sqrt(sum / samples.Length);
-    }
+    public static double Rms(ReadOnlySpan<short> samples) => AudioLevels.Rms(samples);
 
     /// <summary>Amplitude (peak, in sample units) of the component at <paramref name="frequency"/>, by correlation.</summary>
     public static double Amplitude(ReadOnlySpan<short> samples, double frequency, int sampleRate = 8000)
