@@ -225,6 +225,61 @@ public sealed class FrameBridgeTests
         Assert.Equal((0, 0), (callers.Clock.ListenerCount, h.Network.Clock.ListenerCount));
     }
 
+    /// <summary>
+    /// After LEG-B leaves, LEG-A is bridged again by a new CallAndBridge (spec §10.3): the first
+    /// bridge left nothing on LEG-A, and the new LEG-B (on another clock) hears and is heard.
+    /// </summary>
+    [Fact]
+    public async Task CallAndBridge_AgainAfterBLeft_FirstBridgeLeavesNothing_SecondRelays()
+    {
+        const string second = "+14155550124";
+        await using var h = new EngineHarness();
+        using var others = new VirtualNetwork(h.Time);
+        h.Network.Register(Callee, new VirtualParty { RingFor = TimeSpan.FromSeconds(1), Cues = [new HangupCue(TimeSpan.FromSeconds(1))] });
+        others.Register(second, new VirtualParty
+        {
+            RingFor = TimeSpan.FromSeconds(1),
+            Cues = [new SayCue(TimeSpan.FromSeconds(1), ToneGenerator.Beep(TimeSpan.FromSeconds(1), 600)), new HangupCue(TimeSpan.FromSeconds(3))],
+        });
+        VirtualLeg? caller = null;
+        var attachmentsBetweenBridges = -1;
+        var hangupsOfB = 0;
+        static string BridgeTo(string number) =>
+            ActionList("{\"Type\":\"CallAndBridge\",\"Parameters\":{\"CallerIdNumber\":\"+15559870000\",\"Endpoints\":[{\"BridgeEndpointType\":\"PSTN\",\"Uri\":\"" + number + "\"}]}}");
+        h.Handler.Reply = e =>
+        {
+            switch (e.Type(), e.Str("ActionData.Parameters.ParticipantTag"))
+            {
+                case (EventTypes.NewInboundCall, _):
+                    return BridgeTo(Callee);
+                case (EventTypes.Hangup, "LEG-B") when ++hangupsOfB == 1:
+                    attachmentsBetweenBridges = caller!.BridgeAttachments;
+                    return BridgeTo(second);
+                case (EventTypes.Hangup, "LEG-B"):
+                    return ActionList(A.Hangup("\"ParticipantTag\":\"LEG-A\""));
+                default:
+                    return null;
+            }
+        };
+
+        // The factory rings the first callee on the harness's clock and the second on another one.
+        var engine = new CallEngine(new EngineOptions(), h.Time, h.Store, others.WithFallback(h.Network), [h.Handlers]);
+        caller = h.Network.CreateInbound(EngineHarness.Caller, EngineHarness.Called, VirtualParty.Answering());
+        var tx = engine.StartInboundCall(h.Application, caller, "rule-1");
+        var driver = new OpenSma.Engine.Runtime.VirtualTimeDriver(engine.Activity, h.Time.Advance) { IdleTimeout = TimeSpan.FromSeconds(20) };
+        Assert.True(await driver.RunUntilAsync(() => tx.Completion.IsCompleted, TimeSpan.FromMinutes(1)), string.Join(", ", h.Handler.EventTypes));
+
+        Assert.Equal(
+            [EventTypes.NewInboundCall, EventTypes.ActionSuccessful, EventTypes.Hangup, EventTypes.ActionSuccessful, EventTypes.Hangup, EventTypes.Hangup],
+            h.Handler.EventTypes);
+        Assert.Equal(0, attachmentsBetweenBridges);
+        var secondLeg = others.Legs.Single();
+        // The caller was answered at t = 1 s; the second callee answered at about t = 3 s and spoke 1 s later.
+        Assert.True(Rms(caller, 4.2, 4.8) > 1000, "the caller heard the second callee");
+        Assert.Equal((0, 0), (caller.BridgeAttachments, secondLeg.BridgeAttachments));
+        Assert.Equal((0, 0), (h.Network.Clock.ListenerCount, others.Clock.ListenerCount));
+    }
+
     private sealed class DigitLog : ILegObserver
     {
         private readonly Lock _gate = new();
