@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using OpenSma.Sip.Dialogs;
+using OpenSma.Testing;
 
 namespace OpenSma.Sip.Benchmarks;
 
@@ -29,7 +30,7 @@ internal static class CallRateRun
 
     private static async Task<Result> MeasureOursAsync(int rate, int calls)
     {
-        var port = FreePort();
+        var port = FreePorts.Udp();
         var loopback = new IPEndPoint(IPAddress.Loopback, port);
         await using var endpoint = new SipEndpoint(new SipEndpointOptions { UdpEndPoints = [loopback], TcpEndPoints = [] });
         endpoint.IncomingCall = dialog => _ = dialog.AnswerAsync(Sdp, "application/sdp");
@@ -44,7 +45,7 @@ internal static class CallRateRun
 
     private static async Task<Result> MeasureReferenceAsync(int rate, int calls)
     {
-        var port = FreePort();
+        var port = FreePorts.Udp();
         using var uas = StartSipp($"-sn uas -i 127.0.0.1 -p {port} -nostdin");
         var drain = uas.StandardOutput.ReadToEndAsync();
         await Task.Delay(1000);
@@ -68,7 +69,7 @@ internal static class CallRateRun
     {
         var folder = Directory.CreateTempSubdirectory("sipp-bench-");
         var statsFile = Path.Combine(folder.FullName, "stats.csv");
-        var args = $"127.0.0.1:{port} -sn uac -i 127.0.0.1 -p {FreePort()} -r {rate} -m {calls} -d 0 -l {rate * 4} " +
+        var args = $"127.0.0.1:{port} -sn uac -i 127.0.0.1 -p {FreePorts.Udp()} -r {rate} -m {calls} -d 0 -l {rate * 4} " +
                    $"-timeout 120s -nostdin -trace_stat -stf {statsFile} -fd 1";
         using var uac = StartSipp(args, folder.FullName);
         var watch = Stopwatch.StartNew();
@@ -99,12 +100,5 @@ internal static class CallRateRun
             WorkingDirectory = folder ?? Path.GetTempPath(),
         };
         return Process.Start(start) ?? throw new InvalidOperationException("sipp did not start");
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }
