@@ -22,7 +22,7 @@ internal sealed class TransactionRegistry(int? maxActiveCallsPerApplication = nu
 {
     private readonly ConcurrentDictionary<string, CallTransaction> _live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StrongBox<int>> _active = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AccountCalls> _accounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Account, string Region), AccountCalls> _accounts = new();
 
     public int Count => _live.Count;
 
@@ -151,7 +151,7 @@ internal sealed class TransactionRegistry(int? maxActiveCallsPerApplication = nu
     private bool IsListed(CallTransaction transaction) =>
         _live.TryGetValue(transaction.TransactionId, out var listed) && ReferenceEquals(listed, transaction);
 
-    private static string AccountKey(string awsAccountId, string awsRegion) => awsAccountId + "/" + awsRegion;
+    private static (string Account, string Region) AccountKey(string awsAccountId, string awsRegion) => (awsAccountId, awsRegion);
 
     private AccountCalls Account(SipMediaApplicationRef application) =>
         _accounts.GetOrAdd(AccountKey(application.AwsAccountId, application.AwsRegion), static _ => new AccountCalls());
