@@ -25,7 +25,11 @@ internal sealed class HandlerServer : IDisposable
         Url = $"http://127.0.0.1:{FreePorts.Tcp()}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
-        _ = Task.Run(ServeAsync);
+        _ = Task.Run(() => HttpListenerLoop.ServeAsync(_listener, context =>
+        {
+            _ = Task.Run(() => AnswerAsync(context));
+            return Task.CompletedTask;
+        }));
     }
 
     public string Url { get; }
@@ -65,28 +69,6 @@ internal sealed class HandlerServer : IDisposable
     {
         _listener.Stop();
         _listener.Close();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (!_listener.IsListening)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                continue;
-            }
-
-            _ = Task.Run(() => AnswerAsync(context));
-        }
     }
 
     private async Task AnswerAsync(HttpListenerContext context)

@@ -53,21 +53,7 @@ internal static class Signal
         return 2 * Math.Sqrt(Math.Max(0, power)) / block.Length;
     }
 
-    public static double Rms(ReadOnlySpan<short> samples)
-    {
-        if (samples.IsEmpty)
-        {
-            return 0;
-        }
-
-        double sum = 0;
-        foreach (var s in samples)
-        {
-            sum += (double)s * s;
-        }
-
-        return Math.Sqrt(sum / samples.Length);
-    }
+    public static double Rms(ReadOnlySpan<short> samples) => AudioLevels.Rms(samples);
 
     /// <summary>A tone of <paramref name="frequency"/> Hz at 0.3 of full scale.</summary>
     public static PcmAudio Tone(TimeSpan duration, double frequency)
