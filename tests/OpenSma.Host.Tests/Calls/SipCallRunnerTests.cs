@@ -5,6 +5,7 @@ using System.Text.Json;
 using OpenSma.Engine.Virtual;
 using OpenSma.Host.Calls;
 using OpenSma.Media.Audio;
+using OpenSma.Testing;
 
 namespace OpenSma.Host.Tests.Calls;
 
@@ -90,7 +91,7 @@ public sealed class SipCallRunnerTests : IDisposable
     {
         var output = new StringWriter();
         var exit = await SipCallRunner.RunAsync(
-            Options($"http://127.0.0.1:{FreePort()}/", null), output, [], CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(3));
+            Options($"http://127.0.0.1:{FreePorts.Tcp()}/", null), output, [], CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(3));
 
         Assert.Equal(VirtualCallRunner.HandlerFailed, exit);
     }
@@ -136,13 +137,6 @@ public sealed class SipCallRunnerTests : IDisposable
         return loud;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>An HTTP handler answering each event with the action array the script returns.</summary>
     private sealed class Handler : IDisposable
     {
@@ -150,31 +144,18 @@ public sealed class SipCallRunnerTests : IDisposable
 
         public Handler(Func<JsonElement, string> script)
         {
-            Url = $"http://127.0.0.1:{FreePort()}/";
+            Url = $"http://127.0.0.1:{FreePorts.Tcp()}/";
             _listener.Prefixes.Add(Url);
             _listener.Start();
-            _ = Task.Run(async () =>
+            _ = Task.Run(() => HttpListenerLoop.ServeAsync(_listener, async context =>
             {
-                while (_listener.IsListening)
-                {
-                    HttpListenerContext context;
-                    try
-                    {
-                        context = await _listener.GetContextAsync();
-                    }
-                    catch (Exception) when (!_listener.IsListening)
-                    {
-                        return;
-                    }
-
-                    using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                    var e = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement;
-                    var body = Encoding.UTF8.GetBytes($$"""{"SchemaVersion":"1.0","Actions":{{script(e)}}}""");
-                    context.Response.ContentType = "application/json";
-                    await context.Response.OutputStream.WriteAsync(body);
-                    context.Response.Close();
-                }
-            });
+                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+                var e = JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement;
+                var body = Encoding.UTF8.GetBytes($$"""{"SchemaVersion":"1.0","Actions":{{script(e)}}}""");
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }));
         }
 
         public string Url { get; }

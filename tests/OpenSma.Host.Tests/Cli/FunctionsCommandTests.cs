@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenSma.Functions.Hosting;
 using OpenSma.Functions.LambdaApi;
+using OpenSma.Testing;
 
 namespace OpenSma.Host.Tests.Cli;
 
@@ -125,7 +126,7 @@ public sealed class FunctionsCommandTests : IAsyncLifetime
     [Fact]
     public async Task List_NoServer_SaysHowToStartOne()
     {
-        var port = FreePort();
+        var port = FreePorts.Tcp();
 
         var list = await RunAsync("functions", "list", "--api-url", $"http://127.0.0.1:{port}");
 
@@ -154,12 +155,5 @@ public sealed class FunctionsCommandTests : IAsyncLifetime
         Assert.Equal(0, remove.Exit);
         Assert.Empty(JsonNode.Parse(File.ReadAllText(config))!["Functions"]!["Functions"]!.AsArray());
         Assert.Empty(Functions.List()); // the server was not touched
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
