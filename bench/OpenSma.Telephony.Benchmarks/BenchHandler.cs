@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using OpenSma.Testing;
 
 namespace OpenSma.Telephony.Benchmarks;
 
@@ -29,7 +30,7 @@ internal sealed class BenchHandler : IDisposable
         _listener.Start();
         for (var i = 0; i < 8; i++)
         {
-            _ = Task.Run(ServeAsync);
+            _ = Task.Run(() => HttpListenerLoop.ServeAsync(_listener, HandleAsync));
         }
     }
 
@@ -49,37 +50,20 @@ internal sealed class BenchHandler : IDisposable
 
     private static byte[] Reply(string action) => Encoding.UTF8.GetBytes($$"""{"SchemaVersion":"1.0","Actions":[{{action}}]}""");
 
-    private async Task ServeAsync()
+    private async Task HandleAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (!_listener.IsListening)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                continue;
-            }
-
-            try
-            {
-                using var doc = await JsonDocument.ParseAsync(context.Request.InputStream);
-                Interlocked.Increment(ref _events);
-                var body = Answer(doc.RootElement);
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(body);
-                context.Response.Close();
-            }
-            catch (Exception ex) when (ex is JsonException or HttpListenerException or IOException)
-            {
-                context.Response.Abort();
-            }
+            using var doc = await JsonDocument.ParseAsync(context.Request.InputStream);
+            Interlocked.Increment(ref _events);
+            var body = Answer(doc.RootElement);
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.Close();
+        }
+        catch (Exception ex) when (ex is JsonException or HttpListenerException or IOException)
+        {
+            context.Response.Abort();
         }
     }
 
