@@ -9,9 +9,21 @@ public sealed record ProcessResult(int Exit, string Stdout, string Stderr);
 public static class ExternalProcess
 {
     /// <summary>Runs <paramref name="file"/> to its end; killed (with its children) and reported when it overruns <paramref name="timeout"/>.</summary>
-    public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="environment">Variables set for the program.</param>
+    /// <param name="unset">Variables of this process the program must not inherit.</param>
+    public static async Task<ProcessResult> RunAsync(
+        string file,
+        IEnumerable<string> args,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null,
+        IEnumerable<string>? unset = null)
     {
         var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var name in unset ?? [])
+        {
+            start.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
