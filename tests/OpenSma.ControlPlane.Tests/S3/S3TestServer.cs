@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,6 +9,7 @@ using OpenSma.ControlPlane;
 using OpenSma.ControlPlane.S3;
 
 using OpenSma.Storage.Objects;
+using OpenSma.Testing;
 
 namespace OpenSma.ControlPlane.Tests.S3;
 
@@ -74,33 +74,12 @@ internal sealed class S3TestServer : IAsyncDisposable
     public Task<ProcessResult> PythonAsync(string script) =>
         RunAsync("python3", ["-c", script], new Dictionary<string, string>(Environment(Secret)) { ["ENDPOINT"] = Url });
 
-    /// <summary>Runs a client to its end; killed with its children when it overruns the generous limit.</summary>
+    /// <summary>Runs a client to its end (OpenSma.Testing's <see cref="ExternalProcess"/>) without the machine's AWS session, profile or endpoint; killed with its children when it overruns the generous limit.</summary>
     private static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment.Remove("AWS_SESSION_TOKEN");
-        start.Environment.Remove("AWS_PROFILE");
-        start.Environment.Remove("AWS_ENDPOINT_URL");
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish: {await stderr}");
-        }
-
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        var (exit, stdout, stderr) = await ExternalProcess.RunAsync(
+            file, args, TimeSpan.FromMinutes(2), environment, unset: ["AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"]);
+        return new ProcessResult(exit, stdout, stderr);
     }
 
     private static Dictionary<string, string> Environment(string secret) => new()
