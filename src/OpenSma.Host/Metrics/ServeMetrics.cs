@@ -52,7 +52,7 @@ internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, S
     {
         var now = telephony.Snapshot();
         text.Gauge("opensma_sip_legs", "SIP call legs (inbound or outbound) created and not yet released.", now.LiveLegs);
-        text.Gauge("opensma_sip_bridges", "Bridges relaying audio between two SIP legs.", now.Bridges);
+        text.Gauge("opensma_sip_bridges", "Bridges relaying audio with a SIP leg (the other leg SIP or virtual).", now.Bridges);
         text.Gauge("opensma_rtp_port_pairs_leased", "RTP/RTCP port pairs held by live SIP legs.", now.RtpPortPairsInUse);
         text.Gauge("opensma_rtp_port_pairs_capacity", "RTP/RTCP port pairs in the configured range.", now.RtpPortPairsCapacity);
         text.Gauge("opensma_media_clock_streams", "Legs sending RTP on the media clock now.", now.ClockStreams);

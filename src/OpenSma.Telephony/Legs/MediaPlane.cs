@@ -58,7 +58,7 @@ public sealed class MediaPlane : IDisposable
     /// <summary>SIP legs created and not yet released.</summary>
     public int LiveLegs => Volatile.Read(ref _liveLegs);
 
-    /// <summary>Bridges between two SIP legs that are relaying audio now.</summary>
+    /// <summary>Bridges with at least one SIP leg of this plane (the other leg SIP or virtual) relaying audio now, each counted once.</summary>
     public int Bridges => Volatile.Read(ref _bridges);
 
     /// <summary>The clock the next leg to start sending goes on.</summary>
