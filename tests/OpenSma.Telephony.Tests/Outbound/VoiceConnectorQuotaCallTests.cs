@@ -150,4 +150,39 @@ public sealed class VoiceConnectorQuotaCallTests
         Assert.Equal((603, 503, 603), (first.FinalStatus, second.FinalStatus, third.FinalStatus));
         Assert.Equal(2, rig.Handler.Events.Count(e => ScriptedHandler.Type(e) == "NEW_INBOUND_CALL"));
     }
+
+    [Fact]
+    public async Task CallsPerSecond_OneWindowForBothDirections_AnOutboundAttemptOverItFailsLikeATrunkFailure()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var rig = await Rig.StartAsync(o => o with { RequireTrunkAuthorization = true, VoiceConnectorCallsPerSecond = 1 }, time);
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        rig.Handler.Script = e => ScriptedHandler.Type(e) switch
+        {
+            "NEW_INBOUND_CALL" => "[{\"Type\":\"CallAndBridge\",\"Parameters\":{\"CallerIdNumber\":\"+15557654321\",\"Endpoints\":[{\"BridgeEndpointType\":\"AWS\",\"Arn\":\"" + VcArn + "\",\"Uri\":\"5550\"}]}}]",
+            "ACTION_FAILED" => """[{"Type":"Hangup","Parameters":{"SipResponseCode":"480"}}]""",
+            _ => null,
+        };
+        var second = new ScriptedHandler { Script = e => ScriptedHandler.Type(e) == "CALL_ANSWERED" ? """[{"Type":"Hangup","Parameters":{}}]""" : null };
+        rig.Handlers.Register("second", second.HandleAsync);
+        var other = await rig.AddSmaAsync("sma-2", "second");
+        await using var callee = await rig.NewPhoneAsync();
+        await AddConnectorAsync(rig, callee);
+        await using var caller = await rig.NewPhoneAsync();
+
+        // The inbound call through vc1 takes this second's one call; its CallAndBridge out vc1 is refused.
+        var a = await caller.CallAsync(rig.SipAddress, Rig.Number);
+        var failed = await rig.Handler.WaitForAsync("ACTION_FAILED");
+        Assert.Equal("CallNotAnswered", (string?)failed["ActionData"]!["ErrorType"]);
+        Assert.Equal(480, a.FinalStatus);
+        Assert.Empty(callee.Incoming);
+
+        // A second later vc1 carries a call out again.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(CallControlStatus.Accepted, (await rig.Engine.CreateCallAsync(Request(other), CancellationToken.None)).Status);
+        await second.WaitForAsync("CALL_ANSWERED");
+        await second.WaitForAsync("HANGUP");
+        Assert.Single(callee.Incoming);
+    }
 }
