@@ -52,7 +52,11 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
 
         if (!options.RequireTrunkAuthorization)
         {
-            return Admission.Admit("trunk checks are off");
+            // Anyone may call, but a call from a connector's allowed network is still that
+            // connector's call under the voice-connector quotas (looked up only when they are on).
+            return options.VoiceConnectorCallsPerSecond is null && options.MaxVoiceConnectorConcurrentCalls is null
+                ? Admission.Admit("trunk checks are off")
+                : Admission.Admit("trunk checks are off", await AllowingConnectorAsync(facts, cancellationToken).ConfigureAwait(false));
         }
 
         if (facts.Source is { } source && registrar is not null
@@ -83,6 +87,25 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
         return withCredentials.Count > 0
             ? Digest(invite, DefaultRealm, withCredentials)
             : Admission.Refuse($"{facts.Source} is neither an allowed trunk host nor a registered softphone");
+    }
+
+    /// <summary>The first enabled voice connector whose CIDR list holds the INVITE's source, if any.</summary>
+    private async ValueTask<string?> AllowingConnectorAsync(InviteFacts facts, CancellationToken cancellationToken)
+    {
+        if (facts.Source is null)
+        {
+            return null;
+        }
+
+        foreach (var stored in await store.ListAllAsync<VoiceConnector>(cancellationToken).ConfigureAwait(false))
+        {
+            if (stored.Value.Termination is { Disabled: false, CidrAllowedList: { Count: > 0 } list } && InAny(list, facts.Source))
+            {
+                return stored.Value.Id;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

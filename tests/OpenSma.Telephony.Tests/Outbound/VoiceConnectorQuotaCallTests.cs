@@ -72,10 +72,12 @@ public sealed class VoiceConnectorQuotaCallTests
         await WaitForQuotaAsync(rig, 0);
     }
 
-    [Fact]
-    public async Task InboundFromATrunk_OverTheConcurrentQuota_Gets503_AndIsTakenAgainOnceTheCallEnds()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // trunk checks off: the source in vc1's CIDR list still makes it vc1's call
+    public async Task InboundFromATrunk_OverTheConcurrentQuota_Gets503_AndIsTakenAgainOnceTheCallEnds(bool trunkChecks)
     {
-        await using var rig = await Rig.StartAsync(o => o with { RequireTrunkAuthorization = true, MaxVoiceConnectorConcurrentCalls = 1 });
+        await using var rig = await Rig.StartAsync(o => o with { RequireTrunkAuthorization = trunkChecks, MaxVoiceConnectorConcurrentCalls = 1 });
         await rig.AddSmaAsync();
         await rig.AddRuleAsync(Rig.Number, false, "sma-1");
         var prompt = await rig.AddPromptAsync("long.wav", TimeSpan.FromSeconds(20));
