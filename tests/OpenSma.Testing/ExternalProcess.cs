@@ -11,14 +11,21 @@ public static class ExternalProcess
     /// <summary>Runs <paramref name="file"/> to its end; killed (with its children) and reported when it overruns <paramref name="timeout"/>.</summary>
     /// <param name="environment">Variables set for the program.</param>
     /// <param name="unset">Variables of this process the program must not inherit.</param>
+    /// <param name="workingDirectory">Where the program runs; this process's current directory when null.</param>
     public static async Task<ProcessResult> RunAsync(
         string file,
         IEnumerable<string> args,
         TimeSpan timeout,
         IReadOnlyDictionary<string, string>? environment = null,
-        IEnumerable<string>? unset = null)
+        IEnumerable<string>? unset = null,
+        string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
         foreach (var name in unset ?? [])
         {
             start.Environment.Remove(name);
