@@ -8,18 +8,7 @@ namespace OpenSma.Functions.Tests.LambdaApi;
 /// <summary>The real AWS CLI deploying and invoking functions against MapLambdaApi.</summary>
 public sealed class AwsCliLambdaTests
 {
-    private static Task<ProcessOutput> AwsAsync(LambdaApiServer server, string workDir, params string[] args) =>
-        ProcessRunner.RunAsync("aws", ["lambda", .. args, "--endpoint-url", server.BaseUrl.ToString().TrimEnd('/'), "--output", "json"],
-            new Dictionary<string, string>
-            {
-                ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
-                ["AWS_SECRET_ACCESS_KEY"] = "secret",
-                ["AWS_DEFAULT_REGION"] = "us-east-1",
-                ["AWS_CONFIG_FILE"] = Path.Combine(workDir, "no-config"),
-                ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(workDir, "no-credentials"),
-                ["AWS_PAGER"] = "",
-            },
-            workDir);
+    private static Task<ProcessOutput> AwsAsync(LambdaApiServer server, string workDir, params string[] args) => server.AwsLambdaAsync(workDir, args);
 
     private static JsonObject Ok(ProcessOutput output)
     {

@@ -7,18 +7,7 @@ namespace OpenSma.Functions.Tests.LambdaApi;
 /// <summary>Versions and aliases as deploy tools use them, through the real AWS CLI.</summary>
 public sealed class AwsCliVersionTests
 {
-    private static Task<ProcessOutput> AwsAsync(LambdaApiServer server, string workDir, params string[] args) =>
-        ProcessRunner.RunAsync("aws", ["lambda", .. args, "--endpoint-url", server.BaseUrl.ToString().TrimEnd('/'), "--output", "json"],
-            new Dictionary<string, string>
-            {
-                ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
-                ["AWS_SECRET_ACCESS_KEY"] = "secret",
-                ["AWS_DEFAULT_REGION"] = "us-east-1",
-                ["AWS_CONFIG_FILE"] = Path.Combine(workDir, "no-config"),
-                ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(workDir, "no-credentials"),
-                ["AWS_PAGER"] = "",
-            },
-            workDir);
+    private static Task<ProcessOutput> AwsAsync(LambdaApiServer server, string workDir, params string[] args) => server.AwsLambdaAsync(workDir, args);
 
     private static JsonNode Ok(ProcessOutput output)
     {

@@ -25,6 +25,24 @@ internal sealed class LambdaApiServer : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>
+    /// The real AWS CLI's <c>aws lambda ...</c> against this server with a fixed key; its config and
+    /// credentials files are looked for in <paramref name="workDir"/> (where there are none), so
+    /// nothing from the machine's AWS setup leaks in.
+    /// </summary>
+    public Task<ProcessOutput> AwsLambdaAsync(string workDir, params string[] args) =>
+        ProcessRunner.RunAsync("aws", ["lambda", .. args, "--endpoint-url", BaseUrl.ToString().TrimEnd('/'), "--output", "json"],
+            new Dictionary<string, string>
+            {
+                ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
+                ["AWS_SECRET_ACCESS_KEY"] = "secret",
+                ["AWS_DEFAULT_REGION"] = "us-east-1",
+                ["AWS_CONFIG_FILE"] = Path.Combine(workDir, "no-config"),
+                ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(workDir, "no-credentials"),
+                ["AWS_PAGER"] = "",
+            },
+            workDir);
+
     public FunctionHost Host => _app.Services.GetRequiredService<FunctionHost>();
 
     public static async Task<LambdaApiServer> StartAsync()
