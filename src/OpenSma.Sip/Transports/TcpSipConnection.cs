@@ -73,8 +73,9 @@ internal sealed class TcpSipConnection : IAsyncDisposable
             // TLS: the handshake comes before any SIP; a failed one just ends the connection.
             _stream = secure is null ? network : await secure(network, _stop.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // Whatever failed (a reset, a refused handshake, a closed socket), the socket is released.
             SipTransportLog.ReceiveFailed(_logger, ex, transport.Protocol, Remote);
             _outbox.Writer.TryComplete();
             await ReleaseAsync(network).ConfigureAwait(false);
