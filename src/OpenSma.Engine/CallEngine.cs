@@ -34,8 +34,6 @@ public sealed class CallEngine : ICallControl
             [.. resolvers],
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OpenSma.Engine"),
             activity);
-        // The account/Region quota (spec §9.4) counts legs; the registry takes it before any call.
-        _services.Registry.MaxActiveCalls = options.MaxActiveCalls;
     }
 
     /// <summary>Busy while any transaction has work queued or running; the virtual clock waits on it.</summary>

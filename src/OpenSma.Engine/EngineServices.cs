@@ -33,7 +33,7 @@ internal sealed class EngineServices
         Logger = logger;
         Audio = new AudioSourceLoader(objects, new Media.Audio.PromptCache(options.PromptCacheBytes), Activity);
         Actions = new ActionRegistry(ActionCatalog.CreateAll());
-        Registry = new TransactionRegistry(options.MaxActiveCallsPerSipMediaApplication);
+        Registry = new TransactionRegistry(options.MaxActiveCallsPerSipMediaApplication, options.MaxActiveCalls);
     }
 
     public EngineOptions Options { get; }

@@ -18,7 +18,7 @@ namespace OpenSma.Engine.Transactions;
 /// a <see cref="BridgeLease"/> that stops counting as soon as its leg has ended, its transaction is
 /// no longer listed, or it is released, so no end path can leak it.
 /// </summary>
-internal sealed class TransactionRegistry(int? maxActiveCallsPerApplication = null)
+internal sealed class TransactionRegistry(int? maxActiveCallsPerApplication = null, int? maxActiveCalls = null)
 {
     private readonly ConcurrentDictionary<string, CallTransaction> _live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StrongBox<int>> _active = new(StringComparer.Ordinal);
@@ -28,8 +28,8 @@ internal sealed class TransactionRegistry(int? maxActiveCallsPerApplication = nu
 
     public int? MaxActiveCallsPerApplication { get; } = maxActiveCallsPerApplication;
 
-    /// <summary>The account/Region limit (legs, a bridged call counts two); set once by the engine before any call.</summary>
-    public int? MaxActiveCalls { get; set; }
+    /// <summary>The account/Region limit (legs, a bridged call counts two).</summary>
+    public int? MaxActiveCalls { get; } = maxActiveCalls;
 
     public void Add(CallTransaction transaction) => _live[transaction.TransactionId] = transaction;
 

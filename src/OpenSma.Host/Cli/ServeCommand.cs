@@ -108,10 +108,16 @@ internal static class ServeCommand
         services.AddSingleton(time);
         // Buckets: folders under the data directory by default, S3 backends and access rules by configuration.
         services.AddOpenSmaStorage(configuration?.GetSection("Storage"), dataDirectory);
+        var controlPlane = ServeConfiguration.ControlPlane(configuration, dataDirectory);
         if (sipPort > 0)
         {
             // Real telephony: outbound legs are SIP calls, inbound INVITEs are routed by SIP rules.
-            var telephonyOptions = telephony ?? ServeConfiguration.Telephony(configuration);
+            // The voice-connector quotas (ControlPlane:Quotas, null while quotas are off) apply to trunk calls.
+            var telephonyOptions = (telephony ?? ServeConfiguration.Telephony(configuration)) with
+            {
+                VoiceConnectorCallsPerSecond = controlPlane.Quotas.VoiceConnectorCallRateLimit,
+                MaxVoiceConnectorConcurrentCalls = controlPlane.Quotas.VoiceConnectorConcurrentCallLimit,
+            };
             var endpoint = new IPEndPoint(IPAddress.Parse(sipAddress), sipPort);
             services.AddSingleton(sp => new SipEndpoint(
                 new SipEndpointOptions { UdpEndPoints = [endpoint], TcpEndPoints = [endpoint], AdvertisedHost = telephonyOptions.AdvertisedAddress },
@@ -136,13 +142,12 @@ internal static class ServeCommand
 
         services.AddSingleton(sp => new HttpHandlerResolver());
         services.AddSingleton<EngineCounters>();
-        var controlPlane = ServeConfiguration.ControlPlane(configuration, dataDirectory);
         services.AddSingleton(sp => new CallEngine(
             new EngineOptions
             {
                 Speech = ServeConfiguration.Speech(configuration, new HttpClient(), time),
                 IsOwnedNumber = sp.GetRequiredService<OwnedNumbers>().Contains,
-                MaxActiveCallsPerSipMediaApplication = controlPlane.Quotas.ActiveCallLimit,
+                MaxActiveCalls = controlPlane.Quotas.ActiveCallLimit,
             },
             time,
             sp.GetRequiredService<IObjectStore>(),
