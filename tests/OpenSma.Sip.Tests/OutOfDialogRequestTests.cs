@@ -140,6 +140,22 @@ public sealed class OutOfDialogRequestTests
     }
 
     [Fact]
+    public async Task Cancelled_StopsTheWait_AndTheTransactionStillEndsAtItsTimer()
+    {
+        var h = new EndpointHarness();
+        using var cts = new CancellationTokenSource();
+        var pending = h.Endpoint.SendRequestAsync(Request("NOTIFY", "sip:192.0.2.20:5070"), cancellationToken: cts.Token);
+        Assert.Single(h.Sent());
+        Assert.Equal(1, h.Endpoint.Statistics.ClientTransactions);
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(Patience));
+
+        h.Time.Advance(TimeSpan.FromSeconds(33));
+        Assert.Equal(0, h.Endpoint.Statistics.ClientTransactions);
+    }
+
+    [Fact]
     public async Task MissingHeaders_AreFilledIn()
     {
         var h = new EndpointHarness();
