@@ -120,7 +120,7 @@ internal static class ServeCommand
             };
             var endpoint = new IPEndPoint(IPAddress.Parse(sipAddress), sipPort);
             services.AddSingleton(sp => new SipEndpoint(
-                new SipEndpointOptions { UdpEndPoints = [endpoint], TcpEndPoints = [endpoint], AdvertisedHost = telephonyOptions.AdvertisedAddress },
+                ServeConfiguration.Sip(configuration, new SipEndpointOptions { UdpEndPoints = [endpoint], TcpEndPoints = [endpoint], AdvertisedHost = telephonyOptions.AdvertisedAddress }),
                 time,
                 sp.GetRequiredService<ILoggerFactory>()));
             services.AddSingleton(sp => new SipTelephony(

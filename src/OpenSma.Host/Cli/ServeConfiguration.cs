@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using OpenSma.ControlPlane;
 using OpenSma.Engine.Speech;
+using OpenSma.Sip;
 using OpenSma.Speech;
 using OpenSma.Storage.Resources;
 using OpenSma.Telephony;
@@ -117,6 +118,33 @@ internal static class ServeConfiguration
             TrunkDigestAlgorithms = section?.GetSection("TrunkDigestAlgorithms").Get<string[]>() is { Length: > 0 } algorithms
                 ? algorithms.All(a => a is "MD5" or "SHA-256") ? algorithms : throw new InvalidOperationException($"Telephony:TrunkDigestAlgorithms may hold only MD5 and SHA-256, not {string.Join(", ", algorithms)}.")
                 : null,
+        };
+    }
+
+    /// <summary>
+    /// The Sip section applied to <paramref name="options"/>: TCP/TLS connection bounds
+    /// (TcpIdleTimeoutSeconds, 0 = never; MaxInboundConnections; MaxInboundConnectionsPerAddress;
+    /// MaxQueuedSendBytes) and DigestRequireMatchingUri. Absent keys keep the stack's defaults.
+    /// </summary>
+    public static SipEndpointOptions Sip(IConfiguration? configuration, SipEndpointOptions options)
+    {
+        var section = configuration?.GetSection("Sip");
+        var connections = options.Connections;
+        int? Positive(string key) => section?[key] is not { } text ? null
+            : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0 ? value
+            : throw new InvalidOperationException($"Sip:{key} '{text}' is not a whole number of 0 or more.");
+        return options with
+        {
+            Connections = connections with
+            {
+                IdleTimeout = Positive("TcpIdleTimeoutSeconds") is { } idle ? idle == 0 ? null : TimeSpan.FromSeconds(idle) : connections.IdleTimeout,
+                MaxInboundConnections = Positive("MaxInboundConnections") ?? connections.MaxInboundConnections,
+                MaxInboundConnectionsPerAddress = Positive("MaxInboundConnectionsPerAddress") ?? connections.MaxInboundConnectionsPerAddress,
+                MaxQueuedSendBytes = Positive("MaxQueuedSendBytes") ?? connections.MaxQueuedSendBytes,
+            },
+            DigestRequireMatchingUri = section?["DigestRequireMatchingUri"] is { } strict
+                ? bool.TryParse(strict, out var flag) ? flag : throw new InvalidOperationException($"Sip:DigestRequireMatchingUri '{strict}' is not true or false.")
+                : options.DigestRequireMatchingUri,
         };
     }
 

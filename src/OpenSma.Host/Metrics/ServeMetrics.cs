@@ -73,6 +73,11 @@ internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, S
             [(Label("role", "client"), stats.ClientTransactions), (Label("role", "server"), stats.ServerTransactions)]);
         text.Gauge("opensma_sip_dialogs", "Live SIP dialogs, early and confirmed.", stats.Dialogs);
         text.Gauge("opensma_sip_registrar_bindings", "Unexpired contacts registered to OpenSMA's registrar.", stats.RegistrarBindings);
+        text.Gauge("opensma_sip_connections", "Open SIP TCP and TLS connections, inbound and outbound.", stats.Connections);
+        text.Family("opensma_sip_connections_refused_total", "counter", "Inbound SIP connections closed at accept over a cap, by cap.",
+            [(Label("cap", "total"), stats.ConnectionsRefusedOverTotalCap), (Label("cap", "address"), stats.ConnectionsRefusedOverAddressCap)]);
+        text.Counter("opensma_sip_connections_idle_closed_total", "SIP connections closed after the idle timeout with nothing using them.", stats.IdleConnectionsClosed);
+        text.Counter("opensma_sip_connections_send_overflow_total", "SIP connections closed because the peer stopped reading what was sent.", stats.SendQueueOverflows);
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> Label(string name, string value) => [KeyValuePair.Create(name, value)];

@@ -106,6 +106,8 @@ public sealed partial class SipInboundRouter
         {
             case AdmissionVerdict.Refuse:
                 return Refuse(dialog, 403, "Forbidden", admission.Reason);
+            case AdmissionVerdict.BadRequest:
+                return Refuse(dialog, 400, "Bad Request", admission.Reason);
             case AdmissionVerdict.Challenge:
                 // The caller retries with credentials as a new INVITE, which comes through here again.
                 LogRefused(_logger, dialog.CallId, 401, admission.Reason);

@@ -124,6 +124,12 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
                 return Admission.Admit($"digest user {result.Username} of voice connector {connector.Id}", connector.Id);
             }
 
+            if (result.IsBadRequest)
+            {
+                // RFC 3261 §22.4, RFC 7616 §3.4.6: an answer computed for another URI is a bad request, not a reason to challenge again.
+                return Admission.BadRequest("the digest answer's uri does not name the Request-URI");
+            }
+
             // A stale or replayed answer had the right password: challenge again rather than refuse.
             if (result.NeedsStaleChallenge || (result.Status == SipAuthStatus.Failed && outcome.Status == SipAuthStatus.Missing))
             {
@@ -165,6 +171,7 @@ internal enum AdmissionVerdict
     Admit,
     Refuse,
     Challenge,
+    BadRequest,
 }
 
 /// <summary>
@@ -177,6 +184,9 @@ internal readonly record struct Admission(AdmissionVerdict Verdict, string Reaso
     public static Admission Admit(string reason, string? voiceConnectorId = null) => new(AdmissionVerdict.Admit, reason, VoiceConnectorId: voiceConnectorId);
 
     public static Admission Refuse(string reason) => new(AdmissionVerdict.Refuse, reason);
+
+    /// <summary>Malformed credentials (their uri is not the Request-URI): 400.</summary>
+    public static Admission BadRequest(string reason) => new(AdmissionVerdict.BadRequest, reason);
 
     public static Admission Challenge(string realm, SipAuthResult auth) =>
         new(AdmissionVerdict.Challenge, auth.NeedsStaleChallenge ? "stale digest answer" : "no digest answer", realm, auth);

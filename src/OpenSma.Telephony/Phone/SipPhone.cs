@@ -23,16 +23,15 @@ public sealed class SipPhone(SipEndpoint sip, RtpPortAllocator ports, MediaClock
     private readonly List<SipPhoneRegistration> _registrations = [];
 
     /// <summary>
-    /// A SIP endpoint for a phone on UDP at <paramref name="bind"/>, whose transport can also carry the
-    /// phone's REGISTER requests (<see cref="PhoneTransport"/>). No registrar of its own unless
+    /// A SIP endpoint for a phone on UDP at <paramref name="bind"/>; its REGISTER requests leave from
+    /// the same socket (<see cref="SipEndpoint.SendRequestAsync"/>). No registrar of its own unless
     /// <paramref name="options"/> says so. Start it before dialing or registering.
     /// </summary>
     public static SipEndpoint CreateEndpoint(IPEndPoint bind, TimeProvider? time = null, SipEndpointOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(bind);
         options ??= new SipEndpointOptions { RegistrarEnabled = false };
-        var transport = new PhoneTransport(new UdpSipTransport(bind, options.Limits));
-        return new SipEndpoint(options, time, loggerFactory: null, transports: [transport]);
+        return new SipEndpoint(options, time, loggerFactory: null, transports: [new UdpSipTransport(bind, options.Limits)]);
     }
 
     /// <summary>
@@ -50,11 +49,11 @@ public sealed class SipPhone(SipEndpoint sip, RtpPortAllocator ports, MediaClock
             throw new ArgumentException($"The registrar {registration.Registrar} must be given by IP address.", nameof(registration));
         }
 
-        var transport = sip.Transports.OfType<PhoneTransport>().FirstOrDefault()
-            ?? throw new InvalidOperationException("Registering needs a started endpoint built by SipPhone.CreateEndpoint (its transport carries the REGISTER).");
+        var transport = sip.Transports.FirstOrDefault(t => t.Protocol == "UDP")
+            ?? throw new InvalidOperationException("Registering needs a started endpoint with a UDP transport (SipPhone.CreateEndpoint makes one).");
         var local = transport.LocalEndPoint.Address;
         var host = local.Equals(IPAddress.Any) || local.Equals(IPAddress.IPv6Any) ? _options.MediaAddress.ToString() : local.ToString();
-        var binding = new SipPhoneRegistration(transport, registration, host, time);
+        var binding = new SipPhoneRegistration(sip, transport, registration, host, time);
         lock (_registrations)
         {
             _registrations.Add(binding);

@@ -1,22 +1,23 @@
 using System.Globalization;
-using System.Net;
-using OpenSma.Sip.Auth;
+using OpenSma.Sip;
 using OpenSma.Sip.Messages;
+using OpenSma.Sip.Transports;
 
 namespace OpenSma.Telephony.Phone;
 
 /// <summary>
 /// A phone's binding at a registrar (RFC 3261 §10.2): REGISTER with digest answers to 401/407, the
 /// granted expiry read from the 200, a refresh before it runs out (30 s before, or halfway for
-/// short ones), and REGISTER with Expires: 0 on dispose. Refreshes run on the phone's clock.
+/// short ones), and REGISTER with Expires: 0 on dispose. Refreshes run on the phone's clock; each
+/// REGISTER is one <see cref="SipEndpoint.SendRequestAsync"/> exchange on the phone's own endpoint,
+/// so it leaves from the socket that later receives calls (registrars send calls where the REGISTER
+/// came from), and its retransmissions and timeout follow the endpoint's transaction timers.
 /// </summary>
 public sealed class SipPhoneRegistration : IAsyncDisposable
 {
-    private readonly PhoneTransport _transport;
+    private readonly SipEndpoint _sip;
     private readonly SipPhoneRegistrationOptions _options;
     private readonly TimeProvider _time;
-    private readonly IPEndPoint _registrar;
-    private readonly string _localHost;
     private readonly SipUri _aor;
     private readonly SipUri _contact;
     private readonly string _callId = SipRequests.NewToken(20);
@@ -27,13 +28,11 @@ public sealed class SipPhoneRegistration : IAsyncDisposable
     private Task _refreshing = Task.CompletedTask;
     private int _disposed;
 
-    internal SipPhoneRegistration(PhoneTransport transport, SipPhoneRegistrationOptions options, string localHost, TimeProvider time)
+    internal SipPhoneRegistration(SipEndpoint sip, ISipTransport transport, SipPhoneRegistrationOptions options, string localHost, TimeProvider time)
     {
-        _transport = transport;
+        _sip = sip;
         _options = options;
         _time = time;
-        _localHost = localHost;
-        _registrar = new IPEndPoint(IPAddress.Parse(options.Registrar.Host.Trim('[', ']')), options.Registrar.Port ?? 5060);
         _aor = SipUri.Sip(options.User, options.Domain ?? options.Registrar.Host);
         _contact = SipUri.Sip(options.User, localHost, transport.LocalEndPoint.Port);
         if (!transport.Protocol.Equals("UDP", StringComparison.OrdinalIgnoreCase))
@@ -80,7 +79,14 @@ public sealed class SipPhoneRegistration : IAsyncDisposable
         await _refreshing.ConfigureAwait(false);
         if (ExpiresAt is not null)
         {
-            await RegisterAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await RegisterAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // The endpoint was stopped first: nothing can be sent; the binding runs out by itself.
+            }
         }
 
         _stop.Dispose();
@@ -119,31 +125,23 @@ public sealed class SipPhoneRegistration : IAsyncDisposable
         }
     }
 
-    /// <summary>One REGISTER, answering one challenge and one 423; returns the granted lifetime, or null when refused.</summary>
+    /// <summary>One REGISTER (the endpoint answers one challenge) and one 423; returns the granted lifetime, or null when refused.</summary>
     private async Task<TimeSpan?> RegisterAsync(TimeSpan expires, CancellationToken cancellationToken)
     {
         await _exchange.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var request = Build(expires);
-            var challenged = false;
             var tooBrief = false;
             while (true)
             {
-                var response = await RegisterExchange.SendAsync(_transport, request.Clone(), _registrar, _localHost, _time, cancellationToken).ConfigureAwait(false);
-                LastStatusCode = response?.StatusCode ?? 408;
-                if (response is null)
+                // A timeout comes back as a local 408, an unreachable registrar as a local 503.
+                var response = await _sip.SendRequestAsync(request, _options.Credentials, cancellationToken: cancellationToken).ConfigureAwait(false);
+                LastStatusCode = response.StatusCode;
+                if (response.CSeq is { } used && used.Number > _cseq)
                 {
-                    return null;
-                }
-
-                if (response.StatusCode is 401 or 407 && !challenged && _options.Credentials is { } credentials
-                    && SipDigestClient.Authorize(request, response, credentials) is { } authorized)
-                {
-                    challenged = true;
-                    request = authorized;
-                    _cseq = request.CSeq!.Value.Number;
-                    continue;
+                    // The answer to a challenge went out with the next CSeq.
+                    _cseq = used.Number;
                 }
 
                 if (response.StatusCode == 423 && !tooBrief && response.Headers.Get(SipHeaderNames.MinExpires) is { } min
@@ -151,7 +149,6 @@ public sealed class SipPhoneRegistration : IAsyncDisposable
                 {
                     // The registrar wants a longer binding; ask for its minimum (RFC 3261 §10.2.8).
                     tooBrief = true;
-                    challenged = false;
                     request = Build(TimeSpan.FromSeconds(seconds));
                     continue;
                 }

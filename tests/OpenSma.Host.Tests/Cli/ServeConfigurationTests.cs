@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using OpenSma.Host.Cli;
+using OpenSma.Sip;
 using OpenSma.Telephony;
 
 namespace OpenSma.Host.Tests.Cli;
@@ -49,6 +50,40 @@ public sealed class ServeConfigurationTests
     public void Telephony_BadValue_FailsNamingTheKey(string key, string value, string named)
     {
         var error = Assert.Throws<InvalidOperationException>(() => ServeConfiguration.Telephony(Configuration(new() { [key] = value })));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sip_ConnectionLimitsAndDigestUriCheck_AreRead()
+    {
+        var defaults = new SipEndpointOptions();
+        var options = ServeConfiguration.Sip(
+            Configuration(new()
+            {
+                ["Sip:TcpIdleTimeoutSeconds"] = "0",
+                ["Sip:MaxInboundConnections"] = "500",
+                ["Sip:MaxInboundConnectionsPerAddress"] = "7",
+                ["Sip:DigestRequireMatchingUri"] = "false",
+            }),
+            defaults);
+
+        Assert.Null(options.Connections.IdleTimeout);
+        Assert.Equal(500, options.Connections.MaxInboundConnections);
+        Assert.Equal(7, options.Connections.MaxInboundConnectionsPerAddress);
+        Assert.Equal(defaults.Connections.MaxQueuedSendBytes, options.Connections.MaxQueuedSendBytes);
+        Assert.False(options.DigestRequireMatchingUri);
+        Assert.True(defaults.DigestRequireMatchingUri);
+        Assert.Equal(defaults, ServeConfiguration.Sip(null, defaults));
+    }
+
+    [Theory]
+    [InlineData("Sip:MaxInboundConnections", "-1", "MaxInboundConnections")]
+    [InlineData("Sip:TcpIdleTimeoutSeconds", "soon", "TcpIdleTimeoutSeconds")]
+    [InlineData("Sip:DigestRequireMatchingUri", "maybe", "DigestRequireMatchingUri")]
+    public void Sip_BadValue_FailsNamingTheKey(string key, string value, string named)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ServeConfiguration.Sip(Configuration(new() { [key] = value }), new SipEndpointOptions()));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
     }

@@ -204,6 +204,8 @@ public sealed class SippUasTests
             "-mp", SippProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-t", transport, "-m", "1", "-d", "200", "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err",
             "-max_recv_loops", "1000",
+            // sipp's digest uri defaults to sip:remote_ip:remote_port; ours must name the Request-URI (sipp adds the "sip:").
+            "-auth_uri", $"{service}@127.0.0.1:{port}",
         ];
         args.AddRange(extra);
         return SippProcess.RunAsync(args, Limit);

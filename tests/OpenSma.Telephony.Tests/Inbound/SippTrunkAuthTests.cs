@@ -37,6 +37,18 @@ public sealed class SippTrunkAuthTests
         await rig.AssertAllReleasedAsync();
     }
 
+    [Fact]
+    public async Task Sipp_AnswersTheChallengeForAnotherUri_Gets400()
+    {
+        await using var rig = await StartAsync();
+
+        var outcome = await RunSippAsync(rig, "pbx-user", "s3cret", expectedFinal: 400, authUri: "elsewhere.example.com");
+
+        Assert.True(outcome.ExitCode == 0, Describe(outcome));
+        Assert.Empty(rig.Handler.Events);
+        await rig.AssertAllReleasedAsync();
+    }
+
     private static async Task<Rig> StartAsync()
     {
         var rig = await Rig.StartAsync(o => o with { RequireTrunkAuthorization = true });
@@ -54,7 +66,8 @@ public sealed class SippTrunkAuthTests
         return rig;
     }
 
-    private static async Task<SippResult> RunSippAsync(Rig rig, string user, string password, int expectedFinal)
+    /// <param name="authUri">The digest uri sipp answers for (it adds "sip:"); by default the Request-URI, as OpenSMA requires (sipp's own default is sip:remote_ip:remote_port).</param>
+    private static async Task<SippResult> RunSippAsync(Rig rig, string user, string password, int expectedFinal, string? authUri = null)
     {
         var folder = Directory.CreateTempSubdirectory("sipp-trunk-auth-");
         try
@@ -67,6 +80,7 @@ public sealed class SippTrunkAuthTests
                     "-i", "127.0.0.1", "-p", FreePorts.Udp().ToString(CultureInfo.InvariantCulture),
                     "-mp", FreePorts.Udp().ToString(CultureInfo.InvariantCulture), "-t", "u1", "-m", "1",
                     "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err", "-max_recv_loops", "1000",
+                    "-auth_uri", authUri ?? $"{Rig.Number.TrimStart('+')}@127.0.0.1:{rig.SipAddress.Port}",
                 ],
                 folder.FullName,
                 Limit);
