@@ -21,6 +21,7 @@ internal static class ProcessMetrics
         text.Counter("dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap since the process started.", GC.GetTotalAllocatedBytes());
         text.Family("dotnet_gc_collections_total", "counter", "Garbage collections, by generation.",
             Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => ((IReadOnlyList<KeyValuePair<string, string>>)[KeyValuePair.Create("generation", g.ToString(System.Globalization.CultureInfo.InvariantCulture))], (double)GC.CollectionCount(g))));
+        text.Counter("dotnet_gc_pause_seconds_total", "Time the runtime had managed threads paused for garbage collection, media threads included.", GC.GetTotalPauseDuration().TotalSeconds);
         text.Gauge("dotnet_threadpool_threads", "Thread-pool threads.", ThreadPool.ThreadCount);
     }
 
