@@ -5,13 +5,13 @@ using Npgsql;
 using OpenSma.ControlPlane.Tests.Clients;
 using OpenSma.ControlPlane.Tests.Infrastructure;
 using OpenSma.Storage.Resources;
-using OpenSma.Storage.Tests.Resources;
+using OpenSma.Testing;
 
 namespace OpenSma.ControlPlane.Tests.Storage;
 
 /// <summary>The HTTP API on the PostgreSQL store, against a real server the fixture starts
 /// (initdb + pg_ctl on a free loopback port; scripts/install-deps installs PostgreSQL).</summary>
-public sealed class PostgresApiTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>
+public sealed class PostgresApiTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private static FakeTimeProvider RealNow() => new(TimeProvider.System.GetUtcNow());
 
