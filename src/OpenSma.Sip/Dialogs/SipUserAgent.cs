@@ -225,6 +225,22 @@ internal sealed class SipUserAgent : ISipRequestHandler
         }
     }
 
+    /// <summary>
+    /// The flows on <paramref name="transport"/> that live dialogs use (early or confirmed, either
+    /// role), so the transport's idle sweep keeps their connections: a quiet call's BYE or
+    /// re-INVITE must still reach a peer that can only be reached on its own connection.
+    /// </summary>
+    public void CollectFlowsInUse(ISipTransport transport, ISet<System.Net.IPEndPoint> flows)
+    {
+        foreach (var dialog in _dialogs.Values)
+        {
+            if (ReferenceEquals(dialog.Flow.Transport, transport))
+            {
+                flows.Add(dialog.Flow.EndPoint);
+            }
+        }
+    }
+
     /// <summary>RFC 3263 server location for outgoing requests; set by the endpoint.</summary>
     public SipServerLocator? Locator { get; init; }
 
