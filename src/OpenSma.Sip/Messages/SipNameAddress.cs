@@ -138,7 +138,7 @@ public sealed class SipNameAddress
             sb.Append(SipGrammar.Quote(DisplayName)).Append(' ');
         }
 
-        sb.Append('<').Append(Uri).Append('>');
+        Uri.AppendTo(sb.Append('<')).Append('>');
         Parameters.WriteHeaderParameters(sb);
         return sb.ToString();
     }

@@ -7,9 +7,16 @@ namespace OpenSma.Sip.Messages;
 /// <summary>An ordered parameter list with case-insensitive names (RFC 3261 §7.3.1).</summary>
 public sealed class SipParameters : IEnumerable<SipParameter>
 {
-    private readonly List<SipParameter> _items = [];
+    private static readonly List<SipParameter> Empty = [];
 
-    public int Count => _items.Count;
+    // Made on the first Add: most URIs carry no URI headers and many no parameters, and every
+    // parsed SIP message holds several URIs and name-addresses.
+    private List<SipParameter>? _items;
+
+    public int Count => _items?.Count ?? 0;
+
+    /// <summary>The parameter at <paramref name="index"/>, in order (indexed loops allocate no enumerator).</summary>
+    internal SipParameter this[int index] => _items is { } items ? items[index] : throw new ArgumentOutOfRangeException(nameof(index));
 
     public bool Contains(string name) => IndexOf(name) >= 0;
 
@@ -17,7 +24,7 @@ public sealed class SipParameters : IEnumerable<SipParameter>
     public string? Get(string name)
     {
         var i = IndexOf(name);
-        return i < 0 ? null : _items[i].Value ?? string.Empty;
+        return i < 0 ? null : _items![i].Value ?? string.Empty;
     }
 
     public SipParameters Set(string name, string? value)
@@ -25,11 +32,11 @@ public sealed class SipParameters : IEnumerable<SipParameter>
         var i = IndexOf(name);
         if (i < 0)
         {
-            _items.Add(new SipParameter(name, value));
+            Add(name, value);
         }
         else
         {
-            _items[i] = new SipParameter(name, value);
+            _items![i] = new SipParameter(name, value);
         }
 
         return this;
@@ -43,28 +50,38 @@ public sealed class SipParameters : IEnumerable<SipParameter>
             return false;
         }
 
-        _items.RemoveAt(i);
+        _items!.RemoveAt(i);
         return true;
     }
 
     public SipParameters Clone()
     {
         var copy = new SipParameters();
-        copy._items.AddRange(_items);
+        if (_items is { Count: > 0 } items)
+        {
+            copy._items = new List<SipParameter>(items);
+        }
+
         return copy;
     }
 
-    public IEnumerator<SipParameter> GetEnumerator() => _items.GetEnumerator();
+    public IEnumerator<SipParameter> GetEnumerator() => (_items ?? Empty).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    internal void Add(string name, string? value) => _items.Add(new SipParameter(name, value));
+    internal void Add(string name, string? value) => (_items ??= new List<SipParameter>(4)).Add(new SipParameter(name, value));
 
     private int IndexOf(string name)
     {
-        for (var i = 0; i < _items.Count; i++)
+        var items = _items;
+        if (items is null)
         {
-            if (string.Equals(_items[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            return -1;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (string.Equals(items[i].Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }
@@ -76,6 +93,11 @@ public sealed class SipParameters : IEnumerable<SipParameter>
     /// <summary>Writes header parameters (<c>;name=value</c>), quoting values that are not tokens.</summary>
     internal void WriteHeaderParameters(StringBuilder sb)
     {
+        if (_items is null)
+        {
+            return;
+        }
+
         foreach (var p in _items)
         {
             sb.Append(';').Append(p.Name);

@@ -89,7 +89,7 @@ public sealed class SipUri
             }
         }
 
-        var scheme = text[..colon].ToString().ToLowerInvariant();
+        var scheme = KnownScheme(text[..colon]) ?? text[..colon].ToString().ToLowerInvariant();
         var rest = text[(colon + 1)..];
         return scheme switch
         {
@@ -98,6 +98,13 @@ public sealed class SipUri
             _ => TryParseOpaque(scheme, rest, out uri),
         };
     }
+
+    /// <summary>The common schemes as shared strings: every parsed message holds several URIs.</summary>
+    private static string? KnownScheme(ReadOnlySpan<char> s) =>
+        s.Equals("sip", StringComparison.OrdinalIgnoreCase) ? "sip"
+        : s.Equals("sips", StringComparison.OrdinalIgnoreCase) ? "sips"
+        : s.Equals("tel", StringComparison.OrdinalIgnoreCase) ? "tel"
+        : null;
 
     private static bool IsScheme(ReadOnlySpan<char> s)
     {
@@ -305,13 +312,15 @@ public sealed class SipUri
         return true;
     }
 
-    public override string ToString()
+    public override string ToString() => AppendTo(new StringBuilder(64)).ToString();
+
+    /// <summary>Writes the URI into <paramref name="sb"/>: messages and name-addresses are written without an intermediate string.</summary>
+    internal StringBuilder AppendTo(StringBuilder sb)
     {
-        var sb = new StringBuilder(64);
         sb.Append(Scheme).Append(':');
         if (Opaque is not null)
         {
-            return sb.Append(Opaque).ToString();
+            return sb.Append(Opaque);
         }
 
         if (IsTel)
@@ -334,12 +343,14 @@ public sealed class SipUri
             sb.Append(Host);
             if (Port is { } port)
             {
-                sb.Append(':').Append(port.ToString(CultureInfo.InvariantCulture));
+                sb.Append(':').Append(port);
             }
         }
 
-        foreach (var p in Parameters)
+        // Indexed: foreach over the parameter lists would box an enumerator each.
+        for (var i = 0; i < Parameters.Count; i++)
         {
+            var p = Parameters[i];
             sb.Append(';').Append(SipGrammar.Escape(p.Name, ParamAllowed));
             if (p.Value is not null)
             {
@@ -347,14 +358,13 @@ public sealed class SipUri
             }
         }
 
-        var first = true;
-        foreach (var h in Headers)
+        for (var i = 0; i < Headers.Count; i++)
         {
-            sb.Append(first ? '?' : '&').Append(SipGrammar.Escape(h.Name, HeaderAllowed))
+            var h = Headers[i];
+            sb.Append(i == 0 ? '?' : '&').Append(SipGrammar.Escape(h.Name, HeaderAllowed))
                 .Append('=').Append(SipGrammar.Escape(h.Value ?? string.Empty, HeaderAllowed));
-            first = false;
         }
 
-        return sb.ToString();
+        return sb;
     }
 }

@@ -54,7 +54,7 @@ public static class SipMessageWriter
         switch (message)
         {
             case SipRequest request:
-                sb.Append(request.Method).Append(' ').Append(request.RequestUri).Append(" SIP/2.0\r\n");
+                request.RequestUri.AppendTo(sb.Append(request.Method).Append(' ')).Append(" SIP/2.0\r\n");
                 break;
             case SipResponse response:
                 sb.Append("SIP/2.0 ").Append(response.StatusCode)
