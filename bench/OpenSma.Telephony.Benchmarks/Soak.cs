@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Globalization;
 using OpenSma.Sip;
 
@@ -21,6 +23,9 @@ internal static class Soak
 
     public static async Task<int> RunAsync(int calls, int waveSize, int rate)
     {
+        // OPENSMA_SOAK_ALLOCATIONS=1: after each wave, the types the runtime's allocation sampling
+        // (one event per ~100 KB allocated) saw most, as a share of the sampled bytes.
+        using var sampler = Environment.GetEnvironmentVariable("OPENSMA_SOAK_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
         using var handler = new BenchHandler();
         await using var node = await InProcessNode.StartAsync(handler.Url, BenchHandler.DigitsNumber, BenchHandler.MediaNumber);
         var baseline = await SettleAsync(node);
@@ -31,6 +36,7 @@ internal static class Soak
         while (done < calls)
         {
             var size = Math.Min(waveSize, calls - done);
+            sampler?.Reset();
             var cpu0 = Environment.CpuUsage.TotalTime;
             var allocated0 = GC.GetTotalAllocatedBytes(precise: false);
             var result = await SippLoad.IntoServeAsync(node.SipPort, BenchHandler.DigitsNumber, rate, size);
@@ -42,6 +48,10 @@ internal static class Soak
             waves.Add(wave);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wave {wave.Number,3}  {size} calls ({wave.Ok} ok, {wave.Failed} failed) in {wave.Seconds:F1} s; node CPU {wave.CpuMsPerCall:F2} ms/call, {wave.AllocatedKbPerCall:F0} KB allocated/call (handler included); after: {Describe(quiet)}"));
+            if (sampler is not null)
+            {
+                Console.WriteLine(sampler.Report(15));
+            }
         }
 
         var first = waves[0].After;
@@ -92,5 +102,41 @@ internal static class Soak
             node.Engine.ActiveTransactions,
             node.Sip.Statistics,
             settled);
+    }
+}
+
+/// <summary>Counts the runtime's allocation-tick samples (about one per 100 KB allocated) by type.</summary>
+internal sealed class AllocationSampler : EventListener
+{
+    private ConcurrentDictionary<string, long> _bytes = new();
+
+    public void Reset() => _bytes = new();
+
+    public string Report(int top)
+    {
+        var snapshot = _bytes.ToArray();
+        var total = Math.Max(1, snapshot.Sum(p => p.Value));
+        return string.Join(Environment.NewLine, snapshot.OrderByDescending(p => p.Value).Take(top)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"           alloc {p.Value * 100.0 / total,5:F1} %  {p.Key}")));
+    }
+
+    protected override void OnEventSourceCreated(EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(source, EventLevel.Verbose, (EventKeywords)0x1);
+        }
+    }
+
+    protected override void OnEventWritten(EventWrittenEventArgs e)
+    {
+        if (e.EventName is not { } name || !name.StartsWith("GCAllocationTick", StringComparison.Ordinal) || e.PayloadNames is null)
+        {
+            return;
+        }
+
+        var type = e.Payload![e.PayloadNames.IndexOf("TypeName")] as string ?? "?";
+        var amount = e.PayloadNames.IndexOf("AllocationAmount64") is >= 0 and var i ? Convert.ToInt64(e.Payload[i], CultureInfo.InvariantCulture) : 100_000;
+        _bytes.AddOrUpdate(type, amount, (_, v) => v + amount);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Headers;
@@ -12,8 +13,14 @@ namespace OpenSma.Engine.Invocation;
 public sealed class HttpHandlerResolver : IHandlerEndpointResolver, IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    /// <summary>More distinct endpoints than this and the parsed-URI cache starts over.</summary>
+    private const int MaxCachedEndpoints = 1024;
     private readonly HttpClient _client;
     private readonly HttpHandlerInvoker _invoker;
+
+    // Every event of every call is a POST to its SMA's endpoint: parse each endpoint's URI once.
+    private readonly ConcurrentDictionary<string, Uri> _uris = new(StringComparer.Ordinal);
 
     /// <param name="attemptTimeout">
     /// A real-time cap per request, for virtual-time runs (wrapped in <see cref="ActivityTrackingResolver"/>)
@@ -37,7 +44,8 @@ public sealed class HttpHandlerResolver : IHandlerEndpointResolver, IDisposable
 
     public bool TryResolve(string endpoint, [NotNullWhen(true)] out IHandlerInvoker? invoker)
     {
-        if (Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        if (_uris.ContainsKey(endpoint)
+            || (Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && Remember(endpoint, uri)))
         {
             invoker = _invoker;
             return true;
@@ -49,11 +57,25 @@ public sealed class HttpHandlerResolver : IHandlerEndpointResolver, IDisposable
 
     public void Dispose() => _client.Dispose();
 
+    private bool Remember(string endpoint, Uri uri)
+    {
+        if (_uris.Count >= MaxCachedEndpoints)
+        {
+            _uris.Clear();
+        }
+
+        _uris.TryAdd(endpoint, uri);
+        return true;
+    }
+
+    /// <summary>The parsed endpoint; an endpoint never resolved here (or dropped from the cache) is parsed as before.</summary>
+    private Uri UriOf(string endpoint) => _uris.TryGetValue(endpoint, out var uri) ? uri : new Uri(endpoint, UriKind.RelativeOrAbsolute);
+
     private sealed class HttpHandlerInvoker(HttpHandlerResolver owner) : IHandlerInvoker
     {
         public async ValueTask<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
         {
-            using var message = new HttpRequestMessage(HttpMethod.Post, request.Endpoint)
+            using var message = new HttpRequestMessage(HttpMethod.Post, owner.UriOf(request.Endpoint))
             {
                 Content = new ReadOnlyMemoryContent(request.EventJson) { Headers = { ContentType = Json } },
             };
