@@ -9,6 +9,7 @@ namespace OpenSma.Testing;
 public static class BaresipConfig
 {
     /// <summary>Writes <c>config</c> and <c>accounts</c> into <paramref name="folder"/> (created if missing).</summary>
+    /// <param name="sipPort">From <see cref="FreePorts.BaresipSip"/>: baresip also listens for TLS on the next port.</param>
     /// <param name="rtpPorts">The first and last RTP port baresip may use.</param>
     /// <param name="accounts">baresip account lines, e.g. <c>&lt;sip:+15551230000@127.0.0.1&gt;;regint=0;answermode=auto;audio_codecs=PCMU,PCMA</c>.</param>
     /// <param name="recordings">Where sndfile writes what baresip sends and hears (<c>*-dec.wav</c>); null records nothing.</param>

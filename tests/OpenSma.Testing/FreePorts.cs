@@ -54,6 +54,25 @@ public static class FreePorts
         throw new InvalidOperationException("no loopback port free for both UDP and TCP");
     }
 
+    /// <summary>
+    /// A SIP port for a baresip peer: free for UDP and TCP, with the next port free for TCP too,
+    /// because baresip opens its SIP-over-TLS listener on the port after <c>sip_listen</c> and fails
+    /// to start when that one is taken.
+    /// </summary>
+    public static int BaresipSip()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = UdpAndTcp();
+            if (port < IPEndPoint.MaxPort && !IsBound(port + 1, tcp: true))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("no loopback port free for UDP and TCP with the next one free for TCP");
+    }
+
     /// <summary>True when something (a peer that is starting) has bound the loopback port for this protocol.</summary>
     public static bool IsBound(int port, bool tcp = false)
     {

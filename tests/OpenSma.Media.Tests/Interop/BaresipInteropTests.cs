@@ -55,7 +55,7 @@ public sealed class BaresipInteropTests(ITestOutputHelper output)
 
         var consolePort = FreePorts.Udp();
         var rtpBase = FreePorts.Udp() & ~1;
-        BaresipConfig.Write(config, FreePorts.Udp(), consolePort, (rtpBase, rtpBase + 9), promptPath, ["<sip:+15559870000@127.0.0.1>;regint=0;audio_codecs=PCMU,PCMA"], recordings);
+        BaresipConfig.Write(config, FreePorts.BaresipSip(), consolePort, (rtpBase, rtpBase + 9), promptPath, ["<sip:+15559870000@127.0.0.1>;regint=0;audio_codecs=PCMU,PCMA"], recordings);
 
         using var clock = new MediaClock(TimeProvider.System);
         RtpSession? session = null;

@@ -24,7 +24,7 @@ public sealed class BaresipInteropTests : IDisposable
         var config = Path.Combine(_work.FullName, "b");
         var wav = Path.Combine(_work.FullName, "silence.wav");
         PeerMedia.WriteSilentWav(wav);
-        sipPort = FreePorts.UdpAndTcp();
+        sipPort = FreePorts.BaresipSip();
         consolePort = FreePorts.UdpAndTcp();
         var rtp = 37000 + (20 * Random.Shared.Next(50));
         BaresipConfig.Write(config, sipPort, consolePort, (rtp, rtp + 19), wav, [account]);

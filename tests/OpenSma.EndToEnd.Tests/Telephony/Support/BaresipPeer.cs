@@ -39,7 +39,7 @@ internal sealed partial class BaresipPeer : IAsyncDisposable
         var config = Path.Combine(workDirectory, name);
         var recordings = Path.Combine(workDirectory, name + "-rec");
         Directory.CreateDirectory(recordings);
-        var sipPort = FreePorts.UdpAndTcp();
+        var sipPort = FreePorts.BaresipSip();
         var consolePort = FreePorts.Udp();
         var rtp = FreePorts.RtpBlock();
         BaresipConfig.Write(config, sipPort, consolePort, (rtp, rtp + 19), microphoneWav, accounts, recordings);
