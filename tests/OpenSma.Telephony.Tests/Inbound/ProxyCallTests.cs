@@ -6,21 +6,16 @@ using OpenSma.Media.Clock;
 using OpenSma.Media.Rtp;
 using OpenSma.Sip.Dialogs;
 using OpenSma.Sip.Messages;
-using OpenSma.Storage.Resources;
 using OpenSma.Telephony.Phone;
 using OpenSma.Telephony.Tests.Outbound;
 using OpenSma.Telephony.Tests.Support;
+using static OpenSma.Telephony.Tests.Support.ProxySessionSetup;
 
 namespace OpenSma.Telephony.Tests.Inbound;
 
 /// <summary>Proxy sessions over loopback: participant A calls their proxy number and reaches participant B through the trunk, with no SMA.</summary>
 public sealed class ProxyCallTests
 {
-    private const string Alice = "+15557654321";
-    private const string Bob = "+15559998888";
-    private const string AliceProxy = "+15550001111";
-    private const string BobProxy = "+15550002222";
-
     [Fact]
     public async Task ProxyCall_ParticipantDialsProxyNumber_OtherParticipantGetsTheCallFromTheirProxyNumber_AudioIsBridged_HangupFollows()
     {
@@ -172,31 +167,5 @@ public sealed class ProxyCallTests
         }
 
         await hangUp.CancelAsync();
-    }
-
-    /// <summary>A voice connector whose trunk reaches Bob's phone (when given), both proxy numbers on it, and one session between Alice and Bob.</summary>
-    private static async Task SetUpSessionAsync(Rig rig, TestPhone? trunkTo, string status, string? fallback = null)
-    {
-        var now = DateTimeOffset.UtcNow;
-        // Without a trunk the connector has no origination routes, so only the registrar can reach Bob.
-        var connector = SipDialRouterTests.Trunk("vc-proxy", trunkTo is null ? [] : [new OriginationRoute("127.0.0.1", trunkTo.Address.Port, "UDP", 1, 1)]);
-        Assert.True((await rig.Store.InsertAsync(connector, CancellationToken.None)).IsOk);
-        foreach (var number in new[] { AliceProxy, BobProxy })
-        {
-            var record = new PhoneNumber(
-                number, number, "US", "Local", "VoiceConnector", "Assigned",
-                [new PhoneNumberAssociation("VoiceConnectorId", connector.Id, now)], null, null, null, null, now, now, null);
-            Assert.True((await rig.Store.InsertAsync(record, CancellationToken.None)).IsOk);
-        }
-
-        Assert.True((await rig.Store.InsertAsync(new VoiceConnectorProxy(connector.Id, 60, ["US"], fallback, false, now), CancellationToken.None)).IsOk);
-        var session = new ProxySession(
-            "ps-1", connector.Id, "ride", status, 60, ["Voice"],
-            [new ProxyParticipant(Alice, AliceProxy), new ProxyParticipant(Bob, BobProxy)],
-            "PreferSticky", null, null, now, now, status == "Closed" ? now : null, now.AddHours(1));
-        Assert.True((await rig.Store.InsertAsync(session, CancellationToken.None)).IsOk);
-        var router = rig.Telephony.Inbound!;
-        router.UseProxySessions(new StoreProxyCallResolver(rig.Store, TimeProvider.System), rig.Telephony.LegFactory);
-        router.ProxyCallStarted += (caller, _, _) => { lock (rig.Legs) { rig.Legs.Add(caller); } };
     }
 }

@@ -5,10 +5,10 @@ using OpenSma.Media.Codecs;
 using OpenSma.Media.Sdp;
 using OpenSma.Sip.Dialogs;
 using OpenSma.Sip.Messages;
-using OpenSma.Storage.Resources;
 using OpenSma.Telephony.Legs;
 using OpenSma.Telephony.Tests.Outbound;
 using OpenSma.Telephony.Tests.Support;
+using static OpenSma.Telephony.Tests.Support.ProxySessionSetup;
 
 namespace OpenSma.Telephony.Tests.Inbound;
 
@@ -19,10 +19,6 @@ namespace OpenSma.Telephony.Tests.Inbound;
 /// </summary>
 public sealed class ProxyEarlyMediaTests
 {
-    private const string Alice = "+15557654321";
-    private const string Bob = "+15559998888";
-    private const string AliceProxy = "+15550001111";
-    private const string BobProxy = "+15550002222";
     private const string Sdp = "application/sdp";
 
     [Theory]
@@ -32,7 +28,7 @@ public sealed class ProxyEarlyMediaTests
     {
         await using var rig = await Rig.StartAsync();
         await using var bob = await TestPhone.StartAsync();
-        await SetUpSessionAsync(rig, bob);
+        await SetUpSessionAsync(rig, bob, "Open");
         var answerNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bobCall = new TaskCompletionSource<PhoneCall>(TaskCreationOptions.RunContinuationsAsynchronously);
         bob.Sip.IncomingCall = dialog => _ = Task.Run(async () =>
@@ -87,7 +83,7 @@ public sealed class ProxyEarlyMediaTests
         await using var bob = await TestPhone.StartAsync();
         // The desk phone that finally answers speaks A-law only; the announcer answered mu-law.
         await using var desk = await TestPhone.StartAsync(new MediaCapabilities([AudioCodec.Pcma]));
-        await SetUpSessionAsync(rig, bob);
+        await SetUpSessionAsync(rig, bob, "Open");
         var answerNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var answeredFrom = new TaskCompletionSource<PhoneCall>(TaskCreationOptions.RunContinuationsAsynchronously);
         bob.Sip.IncomingCall = dialog => _ = Task.Run(async () =>
@@ -137,7 +133,7 @@ public sealed class ProxyEarlyMediaTests
     {
         await using var rig = await Rig.StartAsync();
         await using var bob = await TestPhone.StartAsync();
-        await SetUpSessionAsync(rig, bob);
+        await SetUpSessionAsync(rig, bob, "Open");
         var giveUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bob.Sip.IncomingCall = dialog => _ = Task.Run(async () =>
         {
@@ -169,7 +165,7 @@ public sealed class ProxyEarlyMediaTests
         await using var rig = await Rig.StartAsync();
         // Bob prefers A-law when he offers, but answers OpenSMA's mu-law-first offer with mu-law.
         await using var bob = await TestPhone.StartAsync(new MediaCapabilities([AudioCodec.Pcma, AudioCodec.Pcmu]));
-        await SetUpSessionAsync(rig, bob);
+        await SetUpSessionAsync(rig, bob, "Open");
         var bobCall = new TaskCompletionSource<PhoneCall>(TaskCreationOptions.RunContinuationsAsynchronously);
         var prackAnswer = new TaskCompletionSource<SipRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
         bob.Sip.IncomingCall = dialog => _ = Task.Run(async () =>
@@ -401,7 +397,7 @@ public sealed class ProxyEarlyMediaTests
     {
         var rig = await Rig.StartAsync();
         var bob = await TestPhone.StartAsync();
-        await SetUpSessionAsync(rig, bob);
+        await SetUpSessionAsync(rig, bob, "Open");
         bob.Sip.IncomingCall = dialog => _ = Task.Run(async () =>
         {
             var (call, answer) = Take(bob, dialog);
@@ -457,27 +453,4 @@ public sealed class ProxyEarlyMediaTests
     };
 
     /// <summary>A voice connector whose trunk reaches Bob's phone, both proxy numbers on it, and one open session between Alice and Bob.</summary>
-    private static async Task SetUpSessionAsync(Rig rig, TestPhone trunkTo)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var connector = SipDialRouterTests.Trunk("vc-proxy", [new OriginationRoute("127.0.0.1", trunkTo.Address.Port, "UDP", 1, 1)]);
-        Assert.True((await rig.Store.InsertAsync(connector, CancellationToken.None)).IsOk);
-        foreach (var number in new[] { AliceProxy, BobProxy })
-        {
-            var record = new PhoneNumber(
-                number, number, "US", "Local", "VoiceConnector", "Assigned",
-                [new PhoneNumberAssociation("VoiceConnectorId", connector.Id, now)], null, null, null, null, now, now, null);
-            Assert.True((await rig.Store.InsertAsync(record, CancellationToken.None)).IsOk);
-        }
-
-        Assert.True((await rig.Store.InsertAsync(new VoiceConnectorProxy(connector.Id, 60, ["US"], null, false, now), CancellationToken.None)).IsOk);
-        var session = new ProxySession(
-            "ps-1", connector.Id, "ride", "Open", 60, ["Voice"],
-            [new ProxyParticipant(Alice, AliceProxy), new ProxyParticipant(Bob, BobProxy)],
-            "PreferSticky", null, null, now, now, null, now.AddHours(1));
-        Assert.True((await rig.Store.InsertAsync(session, CancellationToken.None)).IsOk);
-        var router = rig.Telephony.Inbound!;
-        router.UseProxySessions(new StoreProxyCallResolver(rig.Store, TimeProvider.System), rig.Telephony.LegFactory);
-        router.ProxyCallStarted += (caller, _, _) => { lock (rig.Legs) { rig.Legs.Add(caller); } };
-    }
 }
