@@ -17,39 +17,20 @@ public sealed class EarlyOfferTests
 
     private static string Ours(int version, string codec = "0") => Sdp(version, codec).Replace("o=peer", "o=us", StringComparison.Ordinal);
 
-    private static (EndpointHarness H, SipDialog Dialog) Incoming(string offer)
-    {
-        var h = new EndpointHarness();
-        h.AttachApplication();
-        h.Receive(EndpointHarness.Invite(body: offer, extra: "Supported: 100rel\r\n"));
-        h.Sent();
-        return (h, Assert.Single(h.Calls));
-    }
-
-    private static string Prack(string tag, long rseq, int cseq, string branch, string body = "") =>
-        EndpointHarness.InDialog("PRACK", tag, cseq, branch, contentType: body.Length > 0 ? "application/sdp" : "", body: body)
-            .Replace("Max-Forwards", $"RAck: {rseq.ToString(CultureInfo.InvariantCulture)} 1 INVITE\r\nMax-Forwards", StringComparison.Ordinal);
-
-    private static (string Tag, long RSeq) Reliable(EndpointHarness h, int status)
-    {
-        var provisional = h.SentResponse(status);
-        return (provisional.To!.Tag!, long.Parse(provisional.Headers.Get("RSeq")!, CultureInfo.InvariantCulture));
-    }
-
     [Fact]
     public void Uas_LaterReliable183WithNewVersion_IsOurOfferAndItsPrackTheAnswer()
     {
-        var (h, dialog) = Incoming(Sdp(1));
+        var (h, dialog) = EndpointHarness.IncomingWith100rel(Sdp(1));
         _ = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
-        var (tag, rseq) = Reliable(h, 183);
-        h.Receive(Prack(tag, rseq, 2, "z9hG4bK-prack1"));
+        var (tag, rseq) = h.SentReliable(183);
+        h.Receive(EndpointHarness.Prack(tag, rseq, 2, "z9hG4bK-prack1"));
         Assert.Equal("PRACK", h.SentResponse(200).CSeq!.Value.Method);
 
         // Our session changes (PCMA, version 2): the next reliable provisional offers it.
         var second = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(2, "8")), "application/sdp");
-        var (_, rseq2) = Reliable(h, 183);
+        var (_, rseq2) = h.SentReliable(183);
         Assert.Equal(rseq + 1, rseq2);
-        h.Receive(Prack(tag, rseq2, 3, "z9hG4bK-prack2", body: Sdp(2, "8")));
+        h.Receive(EndpointHarness.Prack(tag, rseq2, 3, "z9hG4bK-prack2", body: Sdp(2, "8")));
         var ok = h.SentResponse(200);
         Assert.True(ok.Body.IsEmpty);
         Assert.True(UasDialogTests.Completed(second));
@@ -60,15 +41,15 @@ public sealed class EarlyOfferTests
     [Fact]
     public void Uas_LaterReliable183RepeatingTheSameVersion_IsNoOffer_APrackBodyThenIsTheCallersOffer()
     {
-        var (h, dialog) = Incoming(Sdp(1));
+        var (h, dialog) = EndpointHarness.IncomingWith100rel(Sdp(1));
         _ = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
-        var (tag, rseq) = Reliable(h, 183);
-        h.Receive(Prack(tag, rseq, 2, "z9hG4bK-prack1"));
+        var (tag, rseq) = h.SentReliable(183);
+        h.Receive(EndpointHarness.Prack(tag, rseq, 2, "z9hG4bK-prack1"));
         h.Sent();
 
         _ = dialog.RingReliablyAsync(180, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
-        var (_, rseq2) = Reliable(h, 180);
-        h.Receive(Prack(tag, rseq2, 3, "z9hG4bK-prack2", body: Sdp(2, "8")));
+        var (_, rseq2) = h.SentReliable(180);
+        h.Receive(EndpointHarness.Prack(tag, rseq2, 3, "z9hG4bK-prack2", body: Sdp(2, "8")));
         Assert.Empty(h.Sent());
         var request = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog))).Request;
         Assert.Equal("PRACK", request.Method);
@@ -77,10 +58,10 @@ public sealed class EarlyOfferTests
     [Fact]
     public void Uas_AnswerToPrackOffer_BecomesOurSession_SoRepeatingItIsNoNewOffer()
     {
-        var (h, dialog) = Incoming(Sdp(1));
+        var (h, dialog) = EndpointHarness.IncomingWith100rel(Sdp(1));
         _ = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
-        var (tag, rseq) = Reliable(h, 183);
-        h.Receive(Prack(tag, rseq, 2, "z9hG4bK-prack1", body: Sdp(2, "8")));
+        var (tag, rseq) = h.SentReliable(183);
+        h.Receive(EndpointHarness.Prack(tag, rseq, 2, "z9hG4bK-prack1", body: Sdp(2, "8")));
         var offer = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog))).Request;
         offer.Respond(200, Encoding.UTF8.GetBytes(Ours(2, "8")), "application/sdp");
         Assert.Equal(Ours(2, "8"), Encoding.UTF8.GetString(h.SentResponse(200).Body.Span));
@@ -88,8 +69,8 @@ public sealed class EarlyOfferTests
         // The same description in the next reliable provisional repeats our answer: its PRACK
         // without a body is acknowledged by the stack and nothing reaches the application.
         _ = dialog.RingReliablyAsync(180, Encoding.UTF8.GetBytes(Ours(2, "8")), "application/sdp");
-        var (_, rseq2) = Reliable(h, 180);
-        h.Receive(Prack(tag, rseq2, 3, "z9hG4bK-prack2"));
+        var (_, rseq2) = h.SentReliable(180);
+        h.Receive(EndpointHarness.Prack(tag, rseq2, 3, "z9hG4bK-prack2"));
         Assert.Equal("PRACK", h.SentResponse(200).CSeq!.Value.Method);
         Assert.Empty(EndpointHarness.Drain(dialog));
     }
@@ -97,13 +78,13 @@ public sealed class EarlyOfferTests
     [Fact]
     public void Uas_AnswerWhilePrackOfferAwaitsTheApplication_2xxWaitsAndCarriesThatAnswer()
     {
-        var (h, dialog) = Incoming(Sdp(1));
+        var (h, dialog) = EndpointHarness.IncomingWith100rel(Sdp(1));
         _ = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
-        var (tag, rseq) = Reliable(h, 183);
+        var (tag, rseq) = h.SentReliable(183);
         var answered = dialog.AnswerAsync(Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
         Assert.Empty(h.Sent());
 
-        h.Receive(Prack(tag, rseq, 2, "z9hG4bK-prack1", body: Sdp(2, "8")));
+        h.Receive(EndpointHarness.Prack(tag, rseq, 2, "z9hG4bK-prack1", body: Sdp(2, "8")));
         Assert.Empty(h.Sent());
         var offer = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog))).Request;
 
@@ -118,11 +99,11 @@ public sealed class EarlyOfferTests
     [Fact]
     public void Uas_PrackOfferRefused488_HeldAnswerGoesWithTheOldSession()
     {
-        var (h, dialog) = Incoming(Sdp(1));
+        var (h, dialog) = EndpointHarness.IncomingWith100rel(Sdp(1));
         _ = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
-        var (tag, rseq) = Reliable(h, 183);
+        var (tag, rseq) = h.SentReliable(183);
         _ = dialog.AnswerAsync(Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
-        h.Receive(Prack(tag, rseq, 2, "z9hG4bK-prack1", body: Sdp(2, "99")));
+        h.Receive(EndpointHarness.Prack(tag, rseq, 2, "z9hG4bK-prack1", body: Sdp(2, "99")));
         var offer = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog))).Request;
 
         offer.Respond(488);
@@ -134,7 +115,7 @@ public sealed class EarlyOfferTests
     [Fact]
     public void Uas_UpdateWithOfferBeforeTheExchangeCompleted_Gets491_AfterwardsReachesTheApplication()
     {
-        var (h, dialog) = Incoming(Sdp(1));
+        var (h, dialog) = EndpointHarness.IncomingWith100rel(Sdp(1));
         dialog.Ring(180);
         var tag = h.SentResponse(180).To!.Tag!;
 
@@ -143,8 +124,8 @@ public sealed class EarlyOfferTests
         Assert.Empty(EndpointHarness.Drain(dialog));
 
         _ = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
-        var (_, rseq) = Reliable(h, 183);
-        h.Receive(Prack(tag, rseq, 3, "z9hG4bK-prack1"));
+        var (_, rseq) = h.SentReliable(183);
+        h.Receive(EndpointHarness.Prack(tag, rseq, 3, "z9hG4bK-prack1"));
         h.Sent();
         h.Receive(EndpointHarness.InDialog("UPDATE", tag, 4, "z9hG4bK-upd2", contentType: "application/sdp", body: Sdp(2, "8")));
         var update = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog))).Request;

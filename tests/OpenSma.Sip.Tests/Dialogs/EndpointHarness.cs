@@ -69,6 +69,28 @@ internal sealed class EndpointHarness
         (contentType.Length > 0 ? $"Content-Type: {contentType}\r\n" : string.Empty) +
         $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n" + body;
 
+    /// <summary>A PRACK from the peer for our reliable provisional numbered <paramref name="rseq"/>, with an SDP body when one is given.</summary>
+    public static string Prack(string ourTag, long rseq, int cseq = 2, string branch = "z9hG4bK-prack1", string body = "") =>
+        InDialog("PRACK", ourTag, cseq, branch, contentType: body.Length > 0 ? "application/sdp" : "", body: body)
+            .Replace("Max-Forwards", $"RAck: {rseq.ToString(System.Globalization.CultureInfo.InvariantCulture)} 1 INVITE\r\nMax-Forwards", StringComparison.Ordinal);
+
+    /// <summary>An endpoint whose application has taken an INVITE that supports 100rel and carries <paramref name="offer"/> (may be empty); what was sent so far is drained.</summary>
+    public static (EndpointHarness H, SipDialog Dialog) IncomingWith100rel(string offer)
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication();
+        h.Receive(Invite(body: offer, extra: "Supported: 100rel\r\n"));
+        h.Sent();
+        return (h, Assert.Single(h.Calls));
+    }
+
+    /// <summary>The reliable provisional with this status among what was sent: its To tag and RSeq.</summary>
+    public (string Tag, long RSeq) SentReliable(int status)
+    {
+        var provisional = SentResponse(status);
+        return (provisional.To!.Tag!, long.Parse(provisional.Headers.Get("RSeq")!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public static List<SipDialogEvent> Drain(SipDialog dialog)
     {
         var list = new List<SipDialogEvent>();

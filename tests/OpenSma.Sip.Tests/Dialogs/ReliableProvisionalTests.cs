@@ -18,10 +18,6 @@ public sealed class ReliableProvisionalTests
         return (h, Assert.Single(h.Calls));
     }
 
-    private static string Prack(string tag, long rseq, int cseq = 2, string branch = "z9hG4bK-prack1") =>
-        EndpointHarness.InDialog("PRACK", tag, cseq, branch)
-            .Replace("Max-Forwards", $"RAck: {rseq.ToString(CultureInfo.InvariantCulture)} 1 INVITE\r\nMax-Forwards", StringComparison.Ordinal);
-
     private static long RSeqOf(SipResponse response) => long.Parse(response.Headers.Get("RSeq")!, CultureInfo.InvariantCulture);
 
     [Fact]
@@ -39,7 +35,7 @@ public sealed class ReliableProvisionalTests
         Assert.NotNull(progress.To!.Tag);
         Assert.Equal(Sdp, Encoding.ASCII.GetString(progress.Body.Span));
 
-        h.Receive(Prack(progress.To.Tag!, rseq));
+        h.Receive(EndpointHarness.Prack(progress.To.Tag!, rseq));
         var ok = Assert.IsType<SipResponse>(Assert.Single(h.Sent()));
         Assert.Equal((200, "PRACK"), (ok.StatusCode, ok.CSeq!.Value.Method));
         Assert.True(UasDialogTests.Completed(acked));
@@ -101,7 +97,7 @@ public sealed class ReliableProvisionalTests
         Assert.Empty(h.Sent());
         Assert.False(dialog.IsAnswered);
 
-        h.Receive(Prack(progress.To!.Tag!, RSeqOf(progress)));
+        h.Receive(EndpointHarness.Prack(progress.To!.Tag!, RSeqOf(progress)));
         var sent = h.Sent().Cast<SipResponse>().ToList();
         Assert.Equal([(200, "PRACK"), (200, "INVITE")], sent.Select(r => (r.StatusCode, r.CSeq!.Value.Method)));
         Assert.True(dialog.IsAnswered);
@@ -130,7 +126,7 @@ public sealed class ReliableProvisionalTests
         Assert.Equal(180, first.StatusCode);
         Assert.True(first.HasOptionTag("Require", "100rel"));
 
-        h.Receive(Prack(first.To!.Tag!, RSeqOf(first)));
+        h.Receive(EndpointHarness.Prack(first.To!.Tag!, RSeqOf(first)));
         var sent = h.Sent().Cast<SipResponse>().ToList();
         Assert.Equal([200, 183], sent.Select(r => r.StatusCode));
         Assert.Equal(RSeqOf(first) + 1, RSeqOf(sent[1]));
@@ -142,7 +138,7 @@ public sealed class ReliableProvisionalTests
         var (h, dialog) = Incoming("Supported: 100rel\r\n");
         _ = dialog.RingReliablyAsync(183, Encoding.ASCII.GetBytes(Sdp), "application/sdp");
         var progress = (SipResponse)Assert.Single(h.Sent());
-        h.Receive(Prack(progress.To!.Tag!, RSeqOf(progress) + 7));
+        h.Receive(EndpointHarness.Prack(progress.To!.Tag!, RSeqOf(progress) + 7));
         Assert.Equal(481, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
         h.Time.Advance(TimeSpan.FromMilliseconds(500));
         Assert.Equal(183, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
