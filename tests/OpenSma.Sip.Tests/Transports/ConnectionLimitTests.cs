@@ -48,7 +48,7 @@ public sealed class ConnectionLimitTests
     private static async Task<SipResponse> AskAsync(TcpClient client, string request)
     {
         await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(request));
-        return await ReadResponseAsync(client.GetStream());
+        return await SocketTransportTests.ReadResponseAsync(client.GetStream());
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class ConnectionLimitTests
         }
 
         await stream.WriteAsync(Encoding.UTF8.GetBytes(start + padding));
-        var response = await ReadResponseAsync(stream);
+        var response = await SocketTransportTests.ReadResponseAsync(stream);
         Assert.Equal(513, response.StatusCode);
         Assert.Equal("call-1@192.0.2.10", response.CallId);
         await AssertClosedAsync(client);
@@ -294,25 +294,6 @@ public sealed class ConnectionLimitTests
         catch (IOException)
         {
             // A reset is a close too.
-        }
-    }
-
-    private static async Task<SipResponse> ReadResponseAsync(NetworkStream stream)
-    {
-        using var cts = new CancellationTokenSource(Patience);
-        var parser = new SipMessageParser();
-        var buffer = new List<byte>();
-        var chunk = new byte[4096];
-        while (true)
-        {
-            var n = await stream.ReadAsync(chunk, cts.Token);
-            Assert.True(n > 0, "connection closed before a response: " + Encoding.UTF8.GetString(buffer.ToArray()));
-            buffer.AddRange(chunk.AsSpan(0, n));
-            var result = parser.ParseStream(new System.Buffers.ReadOnlySequence<byte>(buffer.ToArray()));
-            if (result.IsComplete)
-            {
-                return Assert.IsType<SipResponse>(result.Message);
-            }
         }
     }
 }

@@ -200,7 +200,8 @@ public sealed class SocketTransportTests
         public void OnSendFailed(SipRemote remote) => Failed.TrySetResult(remote);
     }
 
-    private static async Task<SipResponse> ReadResponseAsync(NetworkStream stream)
+    /// <summary>Reads one SIP response from a TCP stream (within 20 s); fails if the peer closes first.</summary>
+    internal static async Task<SipResponse> ReadResponseAsync(NetworkStream stream)
     {
         using var cts = new CancellationTokenSource(Patience);
         var parser = new SipMessageParser();
