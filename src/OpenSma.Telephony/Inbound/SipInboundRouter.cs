@@ -50,7 +50,7 @@ public sealed partial class SipInboundRouter
         _time = plane.Time;
         // One verifier for the router's life (its nonces are signed with a per-instance secret), unless the algorithms change.
         _admission = new TrunkAdmission(store, registrar, plane.Options, new SipDigestVerifier(_time));
-        _quotas = VoiceConnectorQuotas.For(plane);
+        _quotas = plane.VoiceConnectorQuotas;
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger("OpenSma.Telephony.Inbound");
         _legLogger = loggers.CreateLogger("OpenSma.Telephony.Legs");

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using OpenSma.Media.Clock;
 using OpenSma.Media.Rtp;
 using OpenSma.Media.Sdp;
+using OpenSma.Telephony.Outbound;
 
 namespace OpenSma.Telephony.Legs;
 
@@ -28,6 +29,7 @@ public sealed class MediaPlane : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MediaClocks, 1);
         var clockOptions = new MediaClockOptions { Slots = options.MediaClockSlots };
         _clocks = [.. Enumerable.Range(0, options.MediaClocks).Select(_ => new MediaClock(time, clockOptions))];
+        VoiceConnectorQuotas = new VoiceConnectorQuotas(options.VoiceConnectorCallsPerSecond, options.MaxVoiceConnectorConcurrentCalls, time);
         _bindAddress = IPAddress.Parse(options.RtpBindAddress);
         AdvertisedAddress = ChooseAdvertised(options.AdvertisedAddress, sipAdvertisedHost, _bindAddress);
     }
@@ -37,6 +39,9 @@ public sealed class MediaPlane : IDisposable
     public TimeProvider Time { get; }
 
     public RtpPortAllocator Ports { get; }
+
+    /// <summary>The node's voice-connector quotas, shared by outbound legs and inbound trunk calls.</summary>
+    public VoiceConnectorQuotas VoiceConnectorQuotas { get; }
 
     /// <summary>The first media clock (the only one unless <see cref="TelephonyOptions.MediaClocks"/> says more).</summary>
     public MediaClock Clock => _clocks[0];

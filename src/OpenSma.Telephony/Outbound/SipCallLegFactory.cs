@@ -29,7 +29,7 @@ public sealed class SipCallLegFactory : ICallLegFactory
         _router = router;
         _plane = plane;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OpenSma.Telephony.Legs");
-        _quotas = VoiceConnectorQuotas.For(plane);
+        _quotas = plane.VoiceConnectorQuotas;
     }
 
     /// <summary>The voice-connector quotas this factory's legs are admitted under (shared with the inbound router).</summary>

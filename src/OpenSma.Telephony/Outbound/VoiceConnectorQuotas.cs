@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using OpenSma.Telephony.Legs;
 
 namespace OpenSma.Telephony.Outbound;
@@ -15,13 +14,11 @@ namespace OpenSma.Telephony.Outbound;
 /// </list>
 /// An admitted call holds a <see cref="VoiceConnectorCall"/> that counts until its SIP leg is
 /// released (every end path of a <see cref="SipCallLeg"/> releases it) or the call is given up
-/// before a leg exists, so no failure path can leak a slot. One instance serves a media plane (the
-/// node's telephony): the leg factory and the inbound router share it through <see cref="For"/>.
+/// before a leg exists, so no failure path can leak a slot. One instance serves a node: the media
+/// plane holds it (<see cref="MediaPlane.VoiceConnectorQuotas"/>) for the leg factory and the inbound router.
 /// </summary>
 public sealed class VoiceConnectorQuotas
 {
-    private static readonly ConditionalWeakTable<MediaPlane, VoiceConnectorQuotas> s_byPlane = [];
-
     private readonly Lock _gate = new();
     private readonly List<VoiceConnectorCall> _calls = [];
     private readonly CallsPerSecondLimiter _rate;
@@ -56,14 +53,6 @@ public sealed class VoiceConnectorQuotas
                 return CountLocked();
             }
         }
-    }
-
-    /// <summary>The quotas of the telephony that uses <paramref name="plane"/>, from its options.</summary>
-    public static VoiceConnectorQuotas For(MediaPlane plane)
-    {
-        ArgumentNullException.ThrowIfNull(plane);
-        return s_byPlane.GetValue(plane, static p => new VoiceConnectorQuotas(
-            p.Options.VoiceConnectorCallsPerSecond, p.Options.MaxVoiceConnectorConcurrentCalls, p.Time));
     }
 
     /// <summary>
