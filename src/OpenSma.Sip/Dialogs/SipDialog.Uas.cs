@@ -62,6 +62,14 @@ public sealed partial class SipDialog
                 return Task.FromResult(false);
             }
 
+            if (!_localBody.IsEmpty && SipSessionVersion.IsOlder(body.Span, _localBody.Span))
+            {
+                // A PRACK or UPDATE renegotiated the session after the application built this
+                // answer: the 2xx repeats the latest description we gave (RFC 6337 §3.1), never an older one.
+                body = _localBody;
+                contentType = _localContentType;
+            }
+
             _answered = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (MustHoldAnswer())
             {

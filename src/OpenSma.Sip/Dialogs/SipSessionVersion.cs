@@ -42,4 +42,21 @@ internal static class SipSessionVersion
         var origin = OriginOf(body);
         return origin is not null ? origin == OriginOf(previous) : body.SequenceEqual(previous);
     }
+
+    /// <summary>
+    /// True when <paramref name="body"/> is an older version of the session <paramref name="current"/>
+    /// describes: the same o= username and session id with a lower session version.
+    /// </summary>
+    public static bool IsOlder(ReadOnlySpan<byte> body, ReadOnlySpan<byte> current) =>
+        Parse(OriginOf(body)) is { } older && Parse(OriginOf(current)) is { } newer
+        && older.Session == newer.Session && older.Version < newer.Version;
+
+    // o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>
+    private static (string Session, ulong Version)? Parse(string? origin)
+    {
+        var fields = origin?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields is { Length: >= 3 } && ulong.TryParse(fields[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? (fields[0] + " " + fields[1], version)
+            : null;
+    }
 }

@@ -97,6 +97,25 @@ public sealed class EarlyOfferTests
     }
 
     [Fact]
+    public void Uas_AnswerBuiltBeforeAPrackRenegotiated_2xxRepeatsTheNewerSession()
+    {
+        var (h, dialog) = EndpointHarness.IncomingWith100rel(Sdp(1));
+        _ = dialog.RingReliablyAsync(183, Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
+        var (tag, rseq) = h.SentReliable(183);
+        h.Receive(EndpointHarness.Prack(tag, rseq, 2, "z9hG4bK-prack1", body: Sdp(2, "8")));
+        var offer = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog))).Request;
+        offer.Respond(200, Encoding.UTF8.GetBytes(Ours(2, "8")), "application/sdp");
+        h.Sent();
+
+        // The application's answer was made from the session before the PRACK (version 1).
+        _ = dialog.AnswerAsync(Encoding.UTF8.GetBytes(Ours(1)), "application/sdp");
+
+        var ok = h.SentResponse(200);
+        Assert.Equal("INVITE", ok.CSeq!.Value.Method);
+        Assert.Equal(Ours(2, "8"), Encoding.UTF8.GetString(ok.Body.Span));
+    }
+
+    [Fact]
     public void Uas_PrackOfferRefused488_HeldAnswerGoesWithTheOldSession()
     {
         var (h, dialog) = EndpointHarness.IncomingWith100rel(Sdp(1));
@@ -240,6 +259,11 @@ public sealed class EarlyOfferTests
         Assert.True(SipSessionVersion.SameVersion("no sdp"u8, "no sdp"u8));
         Assert.False(SipSessionVersion.SameVersion("no sdp"u8, "other"u8));
         Assert.Null(SipSessionVersion.OriginOf("v=0\no"u8));
+        Assert.True(SipSessionVersion.IsOlder(Encoding.UTF8.GetBytes(Sdp(3)), Encoding.UTF8.GetBytes(Sdp(4))));
+        Assert.False(SipSessionVersion.IsOlder(Encoding.UTF8.GetBytes(Sdp(4)), Encoding.UTF8.GetBytes(Sdp(4))));
+        Assert.False(SipSessionVersion.IsOlder(Encoding.UTF8.GetBytes(Sdp(5)), Encoding.UTF8.GetBytes(Sdp(4))));
+        Assert.False(SipSessionVersion.IsOlder(Encoding.UTF8.GetBytes(Sdp(3)), Encoding.UTF8.GetBytes(Ours(4))));
+        Assert.False(SipSessionVersion.IsOlder("no sdp"u8, Encoding.UTF8.GetBytes(Sdp(4))));
     }
 
     private static async Task<SipCSeq?> HangUpCSeqAsync(EndpointHarness h, SipDialog dialog)
