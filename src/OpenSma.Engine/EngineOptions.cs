@@ -12,6 +12,15 @@ public sealed record EngineOptions
     /// <summary>Overall time for one invocation including the retry.</summary>
     public TimeSpan InvocationBudget { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// For runs on virtual time whose handlers work in real time (an HTTP endpoint, a local
+    /// function process): the clock stands still from the moment an event is sent until its reply
+    /// is back on the transaction's mailbox, so the virtual attempt timeout cannot expire while the
+    /// handler works. Off (the default), a handler slower than <see cref="AttemptTimeout"/> of
+    /// virtual time is timed out like any other.
+    /// </summary>
+    public bool ClockWaitsForHandlers { get; init; }
+
     public int MaxInvocationsPerCall { get; init; } = 1000;
 
     /// <summary>

@@ -38,6 +38,9 @@ internal sealed class ActionContext(CallTransaction transaction, ActionRequest r
     /// <summary>Other legs this action works with (the LEG-B of CallAndBridge).</summary>
     public LegSlot? Peer { get; set; }
 
+    /// <summary>Set by CallAndBridge: a LEG-B that ended before it was listed, reported by HANGUP after the success.</summary>
+    public LegSlot? LateHangup { get; set; }
+
     /// <summary>Set by Hangup: report through HANGUP for this leg instead of ACTION_SUCCESSFUL.</summary>
     public (LegSlot Slot, int SipCode)? HangupReport { get; set; }
 

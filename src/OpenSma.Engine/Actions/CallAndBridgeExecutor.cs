@@ -129,16 +129,7 @@ internal sealed class CallAndBridgeExecutor : IActionExecutor
         {
             await legB.DialAsync(cancellationToken);
             var ringbackTask = PlayRingbackAsync(legA, ringback, ringing.Token);
-            bool outcome;
-            try
-            {
-                outcome = await answered.Task.WaitAsync(timeout, context.Time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                outcome = false;
-            }
-
+            var outcome = await Runtime.MailboxWait.ResultOrFalseAsync(answered, timeout, context.Time, cancellationToken);
             ringing.Cancel();
             await ringbackTask;
             if (!outcome)
@@ -151,12 +142,20 @@ internal sealed class CallAndBridgeExecutor : IActionExecutor
                 await legA.Leg.AnswerAsync(cancellationToken);
             }
 
+            slotB.Listed = true;
+            connected = true;
+            if (slotB.Ended)
+            {
+                // B answered and left while the ringback stopped or LEG-A was answered: the handler
+                // hears the answer, then B's HANGUP, as if B had left just after the bridge (§10.3).
+                context.LateHangup = slotB;
+                return null;
+            }
+
             legA.Leg.BridgeWith(legB);
             legB.BridgeWith(legA.Leg);
             legA.BridgedWith = slotB;
             slotB.BridgedWith = legA;
-            slotB.Listed = true;
-            connected = true;
             return null;
         }
         finally

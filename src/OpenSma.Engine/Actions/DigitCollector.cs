@@ -9,7 +9,7 @@ namespace OpenSma.Engine.Actions;
 internal sealed class DigitCollector : IDigitSink
 {
     private readonly Queue<char> _digits = new();
-    private TaskCompletionSource? _waiter;
+    private TaskCompletionSource<bool>? _waiter;
 
     /// <summary>Called for the first digit after <see cref="Clear"/> (barge-in).</summary>
     public Action? FirstDigit { get; set; }
@@ -24,7 +24,7 @@ internal sealed class DigitCollector : IDigitSink
             FirstDigit?.Invoke();
         }
 
-        _waiter?.TrySetResult();
+        _waiter?.TrySetResult(true);
     }
 
     public void Clear() => _digits.Clear();
@@ -37,14 +37,13 @@ internal sealed class DigitCollector : IDigitSink
             return ready;
         }
 
-        _waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            await _waiter.Task.WaitAsync(timeout, time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            return null;
+            if (!await Runtime.MailboxWait.ResultOrFalseAsync(_waiter, timeout, time, cancellationToken))
+            {
+                return null;
+            }
         }
         finally
         {

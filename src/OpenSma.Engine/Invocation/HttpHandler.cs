@@ -23,7 +23,7 @@ public sealed class HttpHandlerResolver : IHandlerEndpointResolver, IDisposable
     private readonly ConcurrentDictionary<string, Uri> _uris = new(StringComparer.Ordinal);
 
     /// <param name="attemptTimeout">
-    /// A real-time cap per request, for virtual-time runs (wrapped in <see cref="ActivityTrackingResolver"/>)
+    /// A real-time cap per request, for virtual-time runs (<see cref="EngineOptions.ClockWaitsForHandlers"/>)
     /// where the engine's own timeout cannot fire while a request is out.
     /// </param>
     public HttpHandlerResolver(TimeSpan? attemptTimeout = null)

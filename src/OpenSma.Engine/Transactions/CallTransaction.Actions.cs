@@ -122,6 +122,9 @@ public sealed partial class CallTransaction
         if (!ReferenceEquals(_running, running))
         {
             // Interrupted or abandoned: already reported, or its leg's HANGUP says what happened.
+            // Its clean-up may have released the last leg (CallAndBridge's unanswered LEG-B). Posted:
+            // this may run inside the code that abandoned it, before that code queued the HANGUP.
+            _mailbox.Post(CheckEnded);
             return;
         }
 
@@ -160,6 +163,11 @@ public sealed partial class CallTransaction
         if ((running.Executor.Traits & ActionTraits.Reporting) != 0 || _pending.Count == 0)
         {
             Pause(new PendingEvent(EventTypes.ActionSuccessful, reportLeg, context.BuildActionData(null), PausesList: true));
+            if (context.LateHangup is { } gone)
+            {
+                Pause(HangupEvent(gone, gone.EndCode));
+            }
+
             return;
         }
 

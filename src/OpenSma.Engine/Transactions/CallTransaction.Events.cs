@@ -281,6 +281,9 @@ public sealed partial class CallTransaction
             var attemptStart = time.GetTimestamp();
             var armed = false;
             InvocationResult result;
+            // Held on the mailbox until the reply has resumed there (or the transaction ends): were
+            // it dropped where the handler's work ends, the clock could move before the reply lands.
+            _handlerWait = options.ClockWaitsForHandlers ? _services.Activity.BeginExternal() : null;
             try
             {
                 var pendingResult = invoker.InvokeAsync(request, token);
@@ -304,6 +307,11 @@ public sealed partial class CallTransaction
             catch (Exception ex)
             {
                 result = InvocationResult.Failed(InvocationOutcome.Unreachable, ex.Message);
+            }
+            finally
+            {
+                _handlerWait?.Dispose();
+                _handlerWait = null;
             }
 
             // An invoker that saw its token cancelled may have returned while its work goes on.

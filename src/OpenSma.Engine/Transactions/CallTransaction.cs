@@ -29,6 +29,7 @@ public sealed partial class CallTransaction
     private IReadOnlyDictionary<string, string> _attributes = NoAttributes;
     private RunningAction? _running;
     private CancellationTokenSource? _attemptTimeout;
+    private IDisposable? _handlerWait;
     private CancellationTokenSource? _spareActionCts;
     private CallDetails? _lastCallDetails;
     private ReusableDelay? _delay;
@@ -102,7 +103,6 @@ public sealed partial class CallTransaction
     internal void StartOutbound(ICallLeg legA) => _mailbox.Post(() =>
     {
         var slot = AddLeg(legA, LegSlot.LegA, listed: true);
-        slot.AnswerWaiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         Enqueue(new PendingEvent(EventTypes.NewOutboundCall, slot));
         _ = DialOutboundLegAAsync(slot);
     });
@@ -227,6 +227,8 @@ public sealed partial class CallTransaction
         }
 
         _delay?.Dispose();
+        // A reply still awaited will never resume on the closed mailbox.
+        _handlerWait?.Dispose();
         _trace.Ended(TransactionId, reason);
         _services.Registry.Remove(this);
         _mailbox.Close();

@@ -38,13 +38,9 @@ internal static class VirtualCallRunner
         // functions enforce their own timeout.
         using var http = new HttpHandlerResolver(options.Fast ? TimeSpan.FromSeconds(5) : null);
         IHandlerEndpointResolver[] resolvers = [http, .. extraResolvers];
-        if (options.Fast)
-        {
-            resolvers = [.. resolvers.Select(r => new ActivityTrackingResolver(r, activity))];
-        }
 
         var trace = new LadderTrace(output, time, options.Json, options.Verbose);
-        var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion, Speech = options.Speech }, time, store, network, resolvers, activity: activity);
+        var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion, Speech = options.Speech, ClockWaitsForHandlers = options.Fast }, time, store, network, resolvers, activity: activity);
 
         var application = new SipMediaApplicationRef(options.SipMediaApplicationId, options.AwsAccountId, options.AwsRegion, options.Handler);
         var caller = network.CreateInbound(options.From, options.To, options.Caller, options.SipHeaders);

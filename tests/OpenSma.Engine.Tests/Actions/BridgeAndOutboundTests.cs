@@ -61,6 +61,36 @@ public sealed class BridgeAndOutboundTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    public async Task CallAndBridge_BAnswersAndLeavesBeforeTheBridgeIsMade_SuccessThenBHangup_CallEnds(int hangupAfterMs)
+    {
+        // B leaves while the ringback to A is still stopping (it stops at a frame boundary): the
+        // handler hears the answer and then B's HANGUP, and can release A (spec §10.3).
+        await using var h = new EngineHarness();
+        h.Network.Register(Callee, new VirtualParty
+        {
+            RingFor = TimeSpan.FromSeconds(2),
+            Cues = [new HangupCue(TimeSpan.FromMilliseconds(hangupAfterMs))],
+        });
+        h.Handler.Reply = e => (e.Type(), e.Str("ActionData.Type")) switch
+        {
+            (EventTypes.NewInboundCall, _) => ActionList(Bridge()),
+            (EventTypes.Hangup, _) when e.Str("ActionData.Parameters.ParticipantTag") == "LEG-B" => ActionList(A.Hangup("\"ParticipantTag\":\"LEG-A\"")),
+            _ => null,
+        };
+        var (tx, legA) = h.StartInbound();
+        await h.RunToEndAsync(tx);
+
+        Assert.Equal([EventTypes.NewInboundCall, EventTypes.ActionSuccessful, EventTypes.Hangup, EventTypes.Hangup], h.Handler.EventTypes);
+        Assert.Equal("CallAndBridge", h.Handler.Events[1].Str("ActionData.Type"));
+        Assert.Equal("LEG-B", h.Handler.Events[2].Str("ActionData.Parameters.ParticipantTag"));
+        Assert.Equal("LEG-A", h.Handler.Events[3].Str("ActionData.Parameters.ParticipantTag"));
+        Assert.Equal(Legs.LegState.Ended, legA.State);
+        Assert.Equal(0, h.Engine.ActiveTransactions);
+    }
+
+    [Theory]
     [InlineData(VirtualAnswer.Busy)]
     [InlineData(VirtualAnswer.NoAnswer)]
     [InlineData(VirtualAnswer.Reject)]
