@@ -7,13 +7,14 @@ namespace OpenSma.Host.Calls;
 /// Turns the virtual phone options of <c>opensma call</c> into a <see cref="VirtualParty"/>:
 /// <c>--digits "1@3s,2,#"</c> (a digit without a time comes 500 ms after the previous one),
 /// <c>--say hello.wav@2s</c>, <c>--hangup-after 30s</c>, and callee descriptions such as
-/// <c>+14155550123=answer@2s;digits=1@1s;say=hi.wav@0.5s;hangup=10s</c>.
+/// <c>+14155550123=answer@2s;digits=1@1s;say=hi.wav@0.5s;hangup=10s</c>. The part after the
+/// number (<see cref="ParseParty"/>) is also the script of serve's <c>VirtualPhones</c> section.
 /// </summary>
 internal static class CallScript
 {
     public static readonly TimeSpan DigitSpacing = TimeSpan.FromMilliseconds(500);
 
-    public static List<VirtualCue> ParseDigits(string? script)
+    public static List<VirtualCue> ParseDigits(string? script, string option = "--digits")
     {
         var cues = new List<VirtualCue>();
         if (string.IsNullOrWhiteSpace(script))
@@ -27,10 +28,10 @@ internal static class CallScript
             var parts = raw.Split('@', 2);
             if (parts[0].Length != 1 || !"0123456789*#ABCD".Contains(parts[0][0], StringComparison.Ordinal))
             {
-                throw new CallScriptException($"--digits: '{raw}' is not a digit (0-9, *, #, A-D), optionally with @TIME.");
+                throw new CallScriptException($"{option}: '{raw}' is not a digit (0-9, *, #, A-D), optionally with @TIME.");
             }
 
-            at = parts.Length == 2 ? Durations.Parse(parts[1], "--digits") : at + DigitSpacing;
+            at = parts.Length == 2 ? Durations.Parse(parts[1], option) : at + DigitSpacing;
             cues.Add(new DigitCue(at, parts[0][0]));
         }
 
@@ -69,13 +70,23 @@ internal static class CallScript
         }
 
         var number = spec[..eq];
-        var items = spec[(eq + 1)..].Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return (number, ParseParty(spec[(eq + 1)..], "--callee", $"how {number} answers"));
+    }
+
+    /// <summary>
+    /// A phone's script: answer[@ring]|busy[@ring]|noanswer|reject[:code][@ring] followed by
+    /// ;digits=..;say=..;hangup=.. Errors start with <paramref name="option"/> (the option or
+    /// configuration key the script came from) and quote the part that is wrong.
+    /// </summary>
+    public static VirtualParty ParseParty(string script, string option, string? what = null)
+    {
+        var items = script.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (items.Length == 0)
         {
-            throw new CallScriptException($"--callee: '{spec}' says nothing about how {number} answers.");
+            throw new CallScriptException($"{option}: '{script}' says nothing about {what ?? "how the phone answers"} (example: answer@2s;hangup=10s).");
         }
 
-        var party = ParseAnswer(items[0]);
+        var party = ParseAnswer(items[0], option);
         var cues = new List<VirtualCue>();
         foreach (var item in items.Skip(1))
         {
@@ -84,26 +95,26 @@ internal static class CallScript
             switch (kv[0])
             {
                 case "digits":
-                    cues.AddRange(ParseDigits(value));
+                    cues.AddRange(ParseDigits(value, option + " digits"));
                     break;
                 case "say":
-                    cues.Add(ParseSay(value, "--callee say"));
+                    cues.Add(ParseSay(value, option + " say"));
                     break;
                 case "hangup":
-                    cues.Add(new HangupCue(Durations.Parse(value, "--callee hangup")));
+                    cues.Add(new HangupCue(Durations.Parse(value, option + " hangup")));
                     break;
                 default:
-                    throw new CallScriptException($"--callee: unknown item '{kv[0]}' (use digits=, say=, hangup=).");
+                    throw new CallScriptException($"{option}: unknown item '{kv[0]}' (use digits=, say=, hangup=).");
             }
         }
 
-        return (number, party with { Cues = cues });
+        return party with { Cues = cues };
     }
 
-    private static VirtualParty ParseAnswer(string text)
+    private static VirtualParty ParseAnswer(string text, string option)
     {
         var at = text.Split('@', 2);
-        var ring = at.Length == 2 ? Durations.Parse(at[1], "--callee") : TimeSpan.FromSeconds(2);
+        var ring = at.Length == 2 ? Durations.Parse(at[1], option) : TimeSpan.FromSeconds(2);
         var kind = at[0].Split(':', 2);
         return kind[0] switch
         {
@@ -116,9 +127,9 @@ internal static class CallScript
                 RingFor = ring,
                 RejectCode = kind.Length == 2 && int.TryParse(kind[1], out var code) && code is >= 400 and <= 699
                     ? code
-                    : kind.Length == 2 ? throw new CallScriptException($"--callee: '{kind[1]}' is not a SIP error code (400-699).") : 603,
+                    : kind.Length == 2 ? throw new CallScriptException($"{option}: '{kind[1]}' is not a SIP error code (400-699).") : 603,
             },
-            _ => throw new CallScriptException($"--callee: '{kind[0]}' is not answer, busy, noanswer or reject."),
+            _ => throw new CallScriptException($"{option}: '{kind[0]}' is not answer, busy, noanswer or reject (the script starts with how the phone answers)."),
         };
     }
 }

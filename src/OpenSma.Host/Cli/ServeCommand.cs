@@ -16,6 +16,7 @@ using OpenSma.Engine.Legs;
 using OpenSma.Engine.Virtual;
 using OpenSma.Functions.Hosting;
 using OpenSma.Functions.LambdaApi;
+using OpenSma.Host.Calls;
 using OpenSma.Host.Metrics;
 using OpenSma.Host.Numbers;
 using OpenSma.Host.Proxy;
@@ -38,7 +39,7 @@ internal static class ServeCommand
         var apiUrl = new Option<string>("--api-url") { Description = "Where the Chime SDK Voice and Lambda APIs listen.", DefaultValueFactory = _ => "http://127.0.0.1:8686" };
         var sipPort = new Option<int>("--sip-port") { Description = "SIP port for UDP and TCP; 0 disables SIP.", DefaultValueFactory = _ => 5060 };
         var sipAddress = new Option<string>("--sip-address") { Description = "Address SIP binds to.", DefaultValueFactory = _ => "0.0.0.0" };
-        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): ControlPlane (account, region, SigV4, pools, quotas), Store (sqlite or postgresql), Storage (bucket backends, S3, SMA access), Speech (espeak-ng or polly), Functions, Telephony (RTP ports, advertised address, trunk checks)." };
+        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): ControlPlane (account, region, SigV4, pools, quotas), Store (sqlite or postgresql), Storage (bucket backends, S3, SMA access), Speech (espeak-ng or polly), Functions, Telephony (RTP ports, advertised address, trunk checks), VirtualPhones (scripted phones by number, as in call --callee)." };
         var advertised = new Option<string?>("--advertised-address") { Description = "IP address peers reach this host at, written into SIP Via/Contact and SDP (default: Telephony:AdvertisedAddress, else the primary IPv4 address)." };
         var rtpPorts = new Option<string?>("--rtp-ports") { Description = "UDP port range for RTP/RTCP, e.g. 20000-29999 (default: Telephony:RtpPortMin-RtpPortMax)." };
         var command = new Command("serve", "Run OpenSMA with embedded defaults until Ctrl-C: call engine, Chime SDK Voice API, Lambda API and local functions, SIP endpoint, SQLite store and bucket folders under --data-dir. GET /metrics on the API address serves Prometheus metrics (docs/operations.md).")
@@ -109,6 +110,8 @@ internal static class ServeCommand
         // Buckets: folders under the data directory by default, S3 backends and access rules by configuration.
         services.AddOpenSmaStorage(configuration?.GetSection("Storage"), dataDirectory);
         var controlPlane = ServeConfiguration.ControlPlane(configuration, dataDirectory);
+        // Checked (and their WAV files loaded) now, so a bad script stops start-up naming its key.
+        var virtualPhones = VirtualPhones.Read(configuration);
         if (sipPort > 0)
         {
             // Real telephony: outbound legs are SIP calls, inbound INVITEs are routed by SIP rules.
@@ -130,14 +133,24 @@ internal static class ServeCommand
                 time,
                 sp.GetRequiredService<ILoggerFactory>(),
                 telephonyOptions.AdvertisedAddress ?? (endpoint.Address.Equals(IPAddress.Any) ? null : sipAddress)));
-            services.AddSingleton<ICallLegFactory>(sp => sp.GetRequiredService<SipTelephony>().LegFactory);
+            if (virtualPhones.Count > 0)
+            {
+                // Configured virtual phones take their numbers before any SIP route (own number,
+                // softphone, trunk); every other leg is dialled over SIP as before.
+                AddVirtualPhones(services, time, virtualPhones, sp => sp.GetRequiredService<SipTelephony>().LegFactory);
+            }
+            else
+            {
+                services.AddSingleton<ICallLegFactory>(sp => sp.GetRequiredService<SipTelephony>().LegFactory);
+            }
+
             services.AddHostedService<SipService>();
         }
         else
         {
-            // Without SIP, outbound calls ring virtual phones that answer.
-            services.AddSingleton(sp => new VirtualNetwork(time) { RetainLegs = false });
-            services.AddSingleton<ICallLegFactory>(sp => sp.GetRequiredService<VirtualNetwork>());
+            // Without SIP, outbound calls ring virtual phones: the configured ones run their
+            // scripts, any other number answers.
+            AddVirtualPhones(services, time, virtualPhones, sip: null);
         }
 
         services.AddSingleton(sp => new HttpHandlerResolver());
@@ -158,7 +171,7 @@ internal static class ServeCommand
             DefaultTrace = sp.GetRequiredService<EngineCounters>(),
         });
         services.AddSingleton(sp => new ServeMetrics(
-            sp.GetRequiredService<CallEngine>(), sp.GetRequiredService<EngineCounters>(), sp.GetService<SipTelephony>(), sp.GetService<SipEndpoint>()));
+            sp.GetRequiredService<CallEngine>(), sp.GetRequiredService<EngineCounters>(), sp.GetService<SipTelephony>(), sp.GetService<SipEndpoint>(), sp.GetService<VirtualPhoneLegFactory>()));
         services.AddSingleton<ICallControl>(sp => sp.GetRequiredService<CallEngine>());
         services.AddOpenSmaControlPlane(controlPlane);
         services.AddOwnedNumbers();
@@ -188,6 +201,18 @@ internal static class ServeCommand
             }
         });
         return app;
+    }
+
+    /// <summary>The engine's leg factory rings virtual phones first, then <paramref name="sip"/> (or, without SIP, the network's default party).</summary>
+    private static void AddVirtualPhones(IServiceCollection services, TimeProvider time, VirtualPhones phones, Func<IServiceProvider, ICallLegFactory>? sip)
+    {
+        services.AddSingleton(sp => new VirtualNetwork(time) { RetainLegs = false });
+        services.AddSingleton(sp => new VirtualPhoneLegFactory(
+            sp.GetRequiredService<VirtualNetwork>(),
+            phones,
+            sip?.Invoke(sp),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("OpenSma.Host.VirtualPhones")));
+        services.AddSingleton<ICallLegFactory>(sp => sp.GetRequiredService<VirtualPhoneLegFactory>());
     }
 
     /// <summary>Starts SIP with the inbound router attached to the engine and to proxy sessions; stops it with the host.</summary>

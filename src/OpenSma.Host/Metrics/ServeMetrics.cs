@@ -1,5 +1,6 @@
 using OpenSma.Engine;
 using OpenSma.Engine.Invocation;
+using OpenSma.Host.Calls;
 using OpenSma.Media;
 using OpenSma.Sip;
 using OpenSma.Telephony;
@@ -9,10 +10,10 @@ namespace OpenSma.Host.Metrics;
 /// <summary>
 /// What <c>GET /metrics</c> reports for <c>opensma serve</c>: live call transactions and the
 /// engine's counters, the telephony layer's legs, bridges and RTP ports, the SIP stack's
-/// transactions, dialogs and registrar bindings, and the process. Gauges are read at scrape time
+/// transactions, dialogs and registrar bindings, virtual phone legs, and the process. Gauges are read at scrape time
 /// from the components themselves, so a scrape never disagrees with what they hold.
 /// </summary>
-internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, SipTelephony? telephony = null, SipEndpoint? sip = null)
+internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, SipTelephony? telephony = null, SipEndpoint? sip = null, VirtualPhoneLegFactory? virtualPhones = null)
 {
     public string Render()
     {
@@ -26,6 +27,11 @@ internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, S
         if (sip is not null)
         {
             WriteSip(text, sip);
+        }
+
+        if (virtualPhones is not null)
+        {
+            WriteVirtualPhones(text, virtualPhones);
         }
 
         ProcessMetrics.Write(text);
@@ -64,6 +70,13 @@ internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, S
         text.Counter("opensma_rtp_send_jitter_streams_total", "Ended RTP streams whose send jitter was recorded.", timing.Streams);
         text.Family("opensma_rtp_send_jitter_seconds", "gauge", "RFC 3550 jitter of each ended stream's send times (what an ideal receiver would report), across streams.",
             [(Label("quantile", "0.5"), timing.SendJitterP50Ms / 1000), (Label("quantile", "0.99"), timing.SendJitterP99Ms / 1000)]);
+    }
+
+    private static void WriteVirtualPhones(PrometheusText text, VirtualPhoneLegFactory phones)
+    {
+        text.Gauge("opensma_virtual_legs", "Virtual phone legs connected now (answered and not yet ended).", phones.ConnectedVirtualLegs);
+        text.Counter("opensma_virtual_legs_total", "Outbound legs that rang a virtual phone (a VirtualPhones number; with SIP off, any number).", phones.VirtualLegs);
+        text.Counter("opensma_virtual_phone_legs_total", "Outbound legs that rang a phone configured in VirtualPhones instead of a SIP route or the default party.", phones.ConfiguredPhoneLegs);
     }
 
     private static void WriteSip(PrometheusText text, SipEndpoint sip)
