@@ -11,6 +11,12 @@ public sealed partial class SipDialog
 
     internal void OnRequest(SipRequest request, ServerTransaction tx)
     {
+        if (Role == SipDialogRole.Uac && State == SipDialogState.Early)
+        {
+            OnUacEarlyRequest(request, tx);
+            return;
+        }
+
         if (!AcceptRemoteSeq(request.CSeq!.Value.Number))
         {
             tx.Respond(SipResponses.Create(request, 500, "Out Of Order CSeq"));
@@ -140,7 +146,13 @@ public sealed partial class SipDialog
             {
                 response.Headers.Add(SipHeaderNames.Contact, _ua.ContactFor(Flow, LocalParty.Uri.User).ToString());
                 RefreshTarget(tx.Request);
-                AdoptIncomingSession(tx.Request);
+                if (Role == SipDialogRole.Uas || State != SipDialogState.Early)
+                {
+                    // As the caller, session timers start with the 2xx to the INVITE (RFC 4028 §8),
+                    // not with an UPDATE in our early dialog.
+                    AdoptIncomingSession(tx.Request);
+                }
+
                 if (_session is not null)
                 {
                     AddSessionHeaders(response, tx.Request);

@@ -36,14 +36,16 @@ public sealed record SipInviteOptions
     public Func<SipResponse, SipBody?>? AnswerOffer { get; init; }
 
     /// <summary>
-    /// Called under the stack's gate when a reliable provisional response brings a new offer: once
-    /// the first offer/answer exchange has completed, a 1xx with <c>Require: 100rel</c> whose
-    /// session description has another version (o= line) than the callee's last one (RFC 3262 §5,
-    /// RFC 6337 §3.1.1). Returns our answer, which the PRACK carries. A PRACK cannot refuse an
-    /// offer: when this is unset or returns null, the PRACK goes without a body and the session
-    /// stays as it was (the callee can end the call if it insists).
+    /// Called under the stack's gate when the callee makes a new offer in the early dialog, once the
+    /// first offer/answer exchange there has completed: a reliable provisional response (a 1xx
+    /// with <c>Require: 100rel</c>) whose session description has another version (o= line) than
+    /// the callee's last one (RFC 3262 §5, RFC 6337 §3.1.1), or an UPDATE with a body (RFC 3311).
+    /// The message is that response or that request. Returns our answer, which the PRACK or the
+    /// 200 to the UPDATE carries; it should have a new o= version when it changes our session.
+    /// A PRACK cannot refuse an offer: when this is unset or returns null, the PRACK goes without
+    /// a body; an UPDATE gets 488. Either way the session stays as it was.
     /// </summary>
-    public Func<SipResponse, SipBody?>? AnswerEarlyOffer { get; init; }
+    public Func<SipMessage, SipBody?>? AnswerEarlyOffer { get; init; }
 
     /// <summary>Receives provisional responses (180, 183 with early media), under the stack's gate: keep it short.</summary>
     public Action<SipResponse>? OnProvisional { get; init; }

@@ -7,6 +7,17 @@ public sealed record SipInviteResult(SipDialog? Dialog, SipResponse FinalRespons
 {
     public bool IsAnswered => Dialog is not null;
 
-    /// <summary>The body of the 2xx (the remote answer) when answered.</summary>
-    public ReadOnlyMemory<byte> AnswerBody => FinalResponse.Body;
+    private readonly ReadOnlyMemory<byte>? _answerBody;
+
+    /// <summary>
+    /// The callee's session description when answered: the body of the 2xx, unless that is an
+    /// older version (o= line) of the one the callee sent last in the early dialog (an UPDATE or
+    /// a reliable provisional renegotiated after it first answered); then that latest one, since
+    /// the 2xx must not take the session back (RFC 6337 §3.1).
+    /// </summary>
+    public ReadOnlyMemory<byte> AnswerBody
+    {
+        get => _answerBody ?? FinalResponse.Body;
+        init => _answerBody = value;
+    }
 }

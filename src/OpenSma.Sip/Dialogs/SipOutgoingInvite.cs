@@ -31,11 +31,9 @@ internal sealed class SipOutgoingInvite
     private long _localSeq = 1;
     private long _lastRSeq = -1;
 
-    // Offer/answer in the early dialog (RFC 3262 §5): whether the first exchange has completed
-    // (our INVITE's offer answered in a reliable provisional, or the callee's offer answered in our
-    // PRACK), and the callee's last session description, which a new offer must differ from.
-    private bool _earlyExchangeDone;
-    private ReadOnlyMemory<byte> _remoteEarlyBody;
+    // Our early dialogs by the callee's To-tag (one per fork, RFC 3261 §12.1.2): each keeps its own
+    // offer/answer state (RFC 3262 §5) and takes the callee's UPDATEs (RFC 3311) until the final response.
+    private readonly Dictionary<string, SipDialog> _early = new(StringComparer.Ordinal);
 
     public SipOutgoingInvite(SipUserAgent ua, SipInviteOptions options, IReadOnlyList<SipRemote> targets)
     {
@@ -98,7 +96,8 @@ internal sealed class SipOutgoingInvite
         if (response.IsProvisional)
         {
             _provisionalSeen = true;
-            if (IsReliable(response) && !Acknowledge(tx.Request, response))
+            var early = response.StatusCode > 100 ? EarlyDialog(tx.Request, response) : null;
+            if (IsReliable(response) && early is not null && !Acknowledge(tx.Request, response, early))
             {
                 // A repeated reliable provisional: its PRACK transaction takes care of it.
                 return;
@@ -119,6 +118,10 @@ internal sealed class SipOutgoingInvite
             OnSuccess(tx, response);
             return;
         }
+
+        // The early dialogs end with a failure, whatever follows (another target, a retry with
+        // credentials or a longer session interval starts afresh).
+        EndEarlyDialogs();
 
         if (ShouldFailOver(tx, response))
         {
@@ -170,13 +173,32 @@ internal sealed class SipOutgoingInvite
             return;
         }
 
-        _dialog = _ua.CreateUacDialog(tx.Request, response, LocalTag, _flow!);
-        _dialog.ContinueLocalSeq(_localSeq);
-        if (_answerInPrack is { } early)
+        var answerBody = response.Body;
+        if (_early.Remove(remoteTag, out var early))
         {
-            // Our session description is the answer the PRACK carried: refreshes offer it again.
-            _dialog.RememberLocalBody(early.Content, early.ContentType);
+            // The 2xx confirms the early dialog of its To-tag, with the session it negotiated.
+            early.ConfirmUacEarly(response);
+            _dialog = early;
+            if (!early.RemoteBody.IsEmpty && SipSessionVersion.IsOlder(response.Body.Span, early.RemoteBody.Span))
+            {
+                // The callee repeats a description it has since replaced (by UPDATE or a later
+                // reliable provisional): the session stays the newer one (RFC 6337 §3.1).
+                answerBody = early.RemoteBody;
+            }
         }
+        else
+        {
+            _dialog = _ua.CreateUacDialog(tx.Request, response, LocalTag, _flow!);
+            if (_answerInPrack is { } prackAnswer)
+            {
+                // Our session description is the answer a PRACK carried: refreshes offer it again.
+                _dialog.RememberLocalBody(prackAnswer.Content, prackAnswer.ContentType);
+            }
+        }
+
+        // The other forks' early dialogs end here; a 2xx from one of them later is ACKed and ended.
+        EndEarlyDialogs();
+        _dialog.ContinueLocalSeq(_localSeq);
 
         _dialog.SendAck(tx.Request, response, AnswerFor(tx.Request, response));
         if (_cancelRequested)
@@ -195,7 +217,7 @@ internal sealed class SipOutgoingInvite
         }
 
         _dialog.Emit(new SipDialogConfirmed());
-        _result.TrySetResult(new SipInviteResult(_dialog, response));
+        _result.TrySetResult(new SipInviteResult(_dialog, response) { AnswerBody = answerBody });
     }
 
     /// <summary>
@@ -214,14 +236,39 @@ internal sealed class SipOutgoingInvite
         return body;
     }
 
+    /// <summary>The early dialog of this provisional response's To-tag, made on the first response that names it.</summary>
+    private SipDialog EarlyDialog(SipRequest invite, SipResponse response)
+    {
+        var tag = response.To?.Tag ?? string.Empty;
+        if (!_early.TryGetValue(tag, out var early))
+        {
+            early = _ua.CreateUacDialog(invite, response, LocalTag, _flow!);
+            early.BeginUacEarly(_options.AnswerEarlyOffer);
+            _early[tag] = early;
+        }
+
+        return early;
+    }
+
+    private void EndEarlyDialogs()
+    {
+        foreach (var early in _early.Values)
+        {
+            early.Terminate(SipEndReason.Rejected);
+        }
+
+        _early.Clear();
+    }
+
     /// <summary>
     /// What the PRACK for a reliable provisional with a body carries (RFC 3262 §5): our answer when
     /// it brings the callee's first offer (the INVITE had none), nothing when it answers our INVITE's
-    /// offer or repeats the last description, and, once the first exchange has completed, the
-    /// application's answer (<see cref="SipInviteOptions.AnswerEarlyOffer"/>) when its session
-    /// version differs from the callee's last one: a new offer.
+    /// offer or repeats the last description, and, once the first exchange in that early dialog
+    /// has completed, the application's answer (<see cref="SipInviteOptions.AnswerEarlyOffer"/>)
+    /// when its session version differs from the callee's last one (reliable provisional or
+    /// UPDATE): a new offer. An older version than that last one is a stale repeat, not an offer.
     /// </summary>
-    private SipBody? EarlyAnswerFor(SipRequest invite, SipResponse response)
+    private SipBody? EarlyAnswerFor(SipRequest invite, SipResponse response, SipDialog early)
     {
         if (response.Body.IsEmpty)
         {
@@ -229,25 +276,35 @@ internal sealed class SipOutgoingInvite
         }
 
         SipBody? answer = null;
-        if (!_earlyExchangeDone)
+        if (!early.UacExchangeDone)
         {
             if (invite.Body.IsEmpty)
             {
                 answer = AnswerFor(invite, response);
-                _earlyExchangeDone = answer is not null;
+                early.UacExchangeDone = answer is not null;
             }
             else
             {
                 // The answer to our INVITE's offer.
-                _earlyExchangeDone = true;
+                early.UacExchangeDone = true;
             }
         }
-        else if (!SipSessionVersion.SameVersion(response.Body.Span, _remoteEarlyBody.Span))
+        else if (SipSessionVersion.IsOlder(response.Body.Span, early.RemoteBody.Span))
+        {
+            return null;
+        }
+        else if (!SipSessionVersion.SameVersion(response.Body.Span, early.RemoteBody.Span))
         {
             answer = _options.AnswerEarlyOffer?.Invoke(response);
         }
 
-        _remoteEarlyBody = response.Body;
+        early.RemoteBody = response.Body;
+        if (answer is { } ours)
+        {
+            // Our answer is the session we now describe in this dialog: a refresh offers it again.
+            early.RememberLocalBody(ours.Content, ours.ContentType);
+        }
+
         return answer;
     }
 
@@ -286,7 +343,7 @@ internal sealed class SipOutgoingInvite
     /// PRACK for a reliable provisional (RFC 3262 §4), sent in the early dialog it creates.
     /// Returns false for a repeat (RSeq not above the last one acknowledged).
     /// </summary>
-    private bool Acknowledge(SipRequest invite, SipResponse response)
+    private bool Acknowledge(SipRequest invite, SipResponse response, SipDialog early)
     {
         if (!long.TryParse(response.Headers.Get(SipHeaderNames.RSeq)?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rseq)
             || rseq <= _lastRSeq)
@@ -306,7 +363,7 @@ internal sealed class SipOutgoingInvite
         prack.Headers.Add(SipHeaderNames.CallId, invite.CallId!);
         prack.Headers.Add(SipHeaderNames.CSeq, new SipCSeq(++_localSeq, SipMethods.Prack).ToString());
         prack.Headers.Add(SipHeaderNames.RAck, $"{rseq} {invite.CSeq!.Value}");
-        if (EarlyAnswerFor(invite, response) is { } answer)
+        if (EarlyAnswerFor(invite, response, early) is { } answer)
         {
             // RFC 3262 §5: the offer came in a reliable provisional, so the PRACK carries the answer.
             prack.Headers.Add(SipHeaderNames.ContentType, answer.ContentType);

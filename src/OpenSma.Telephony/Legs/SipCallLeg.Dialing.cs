@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using OpenSma.Engine.Legs;
@@ -145,23 +146,25 @@ public sealed partial class SipCallLeg
     }
 
     /// <summary>
-    /// Runs under the SIP stack's gate: a reliable provisional brought a new offer after the first
-    /// exchange (RFC 3262 §5); our answer goes in the PRACK and the RTP session follows it. An offer
-    /// we cannot use leaves the session as it was (the PRACK then carries no answer).
+    /// Runs under the SIP stack's gate: a reliable provisional (RFC 3262 §5) or an UPDATE (RFC 3311)
+    /// brought a new offer in the early dialog after the first exchange; our answer goes in the
+    /// PRACK or the UPDATE's 200 and the RTP session follows it. An offer we cannot use leaves the
+    /// session as it was (the PRACK then carries no answer; the UPDATE gets 488).
     /// </summary>
-    private SipBody? AnswerEarlyOffer(SipResponse response, LegMedia media)
+    private SipBody? AnswerEarlyOffer(SipMessage message, LegMedia media)
     {
-        var parsed = SdpParser.Parse(Encoding.UTF8.GetString(response.Body.Span));
+        var parsed = SdpParser.Parse(Encoding.UTF8.GetString(message.Body.Span));
         var result = parsed.Description is { } offer ? media.Answer(offer) : null;
         if (result is not { IsSuccess: true })
         {
-            LogEarlyOfferRefused(_logger, CallId, response.StatusCode, result?.Error ?? parsed.Error ?? "unreadable SDP");
+            var carrier = message is SipResponse response ? response.StatusCode.ToString(CultureInfo.InvariantCulture) : ((SipRequest)message).Method;
+            LogEarlyOfferRefused(_logger, CallId, carrier, result?.Error ?? parsed.Error ?? "unreadable SDP");
             return null;
         }
 
         lock (_gate)
         {
-            _earlySdp = response.Body;
+            _earlySdp = message.Body;
         }
 
         return new SipBody(Encoding.UTF8.GetBytes(result.Answer!.ToString()), SdpType);
@@ -278,8 +281,8 @@ public sealed partial class SipCallLeg
     private static string? Origin(ReadOnlySpan<byte> sdp) =>
         SdpParser.Parse(Encoding.UTF8.GetString(sdp)).Description?.Origin.ToString();
 
-    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Leg {CallId}: new offer in a reliable {Status} refused: {Reason}")]
-    private static partial void LogEarlyOfferRefused(ILogger logger, string callId, int status, string reason);
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Leg {CallId}: new early offer in {Carrier} refused: {Reason}")]
+    private static partial void LogEarlyOfferRefused(ILogger logger, string callId, string carrier, string reason);
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Leg {CallId}: no route to {To} ({Code}: {Reason})")]
     private static partial void LogNoRoute(ILogger logger, string callId, string to, int code, string reason);

@@ -155,7 +155,7 @@ public sealed class EarlyOfferTests
         Assert.NotNull(ok.Headers.Get("Contact"));
     }
 
-    private static SipInviteOptions UacOptions(Func<SipResponse, SipBody?>? answerEarlyOffer, List<int>? provisionals = null) => new()
+    private static SipInviteOptions UacOptions(Func<SipMessage, SipBody?>? answerEarlyOffer, List<int>? provisionals = null) => new()
     {
         Target = SipUri.Parse("sip:+15559870000@192.0.2.20:5070"),
         From = SipNameAddress.Parse("<sip:+15551230000@192.0.2.1>"),
