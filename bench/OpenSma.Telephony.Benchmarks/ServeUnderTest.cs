@@ -109,8 +109,24 @@ internal sealed class ServeUnderTest : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            // SIGTERM first: serve shuts down as it would under systemd or Docker (and a trace or
+            // dump it was asked to write gets flushed); killed if it has not exited within 10 s.
+            using (var term = Process.Start(new ProcessStartInfo("kill", $"-TERM {_process.Id}") { UseShellExecute = false }))
+            {
+                await term!.WaitForExitAsync();
+            }
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.WriteLine("           serve did not exit within 10 s of SIGTERM; killed");
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
         }
 
         _process.Dispose();
