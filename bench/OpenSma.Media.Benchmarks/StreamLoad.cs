@@ -21,6 +21,9 @@ namespace OpenSma.Media.Benchmarks;
 /// --clocks N (media clocks, default 1), --slots N (send slots per tick, default 10; 1 = all at
 /// the tick's start), --managed-sockets (the portable async socket loops instead of the Linux engine),
 /// --realtime N (SCHED_FIFO priority N for the receive threads and N+1 for the clocks; default off).
+/// Inter-arrival deviation is measured between the kernel's receive times (SO_TIMESTAMPNS, as the
+/// engine hands them to the session), so a pause of this process does not show as network jitter;
+/// with --managed-sockets, between the times the session processed the packets.
 /// </summary>
 internal static class StreamLoad
 {
@@ -79,7 +82,7 @@ internal static class StreamLoad
                 _ = session.Player.Play(prompt, repeat: 1000);
                 if (i < SampledLegs)
                 {
-                    var sink = new ArrivalSink();
+                    var sink = new ArrivalSink(session);
                     sinks.Add(sink);
                     session.AddInboundSink(sink);
                 }
@@ -105,6 +108,8 @@ internal static class StreamLoad
             var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
             var gen0 = GC.CollectionCount(0);
             var syscalls0 = engine?.SystemCalls ?? 0;
+            var datagrams0 = engine?.DatagramsReceived ?? 0;
+            var stamped0 = engine?.KernelTimestampedDatagrams ?? 0;
             foreach (var sink in sinks)
             {
                 sink.Reset();
@@ -124,6 +129,8 @@ internal static class StreamLoad
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
             var collections = GC.CollectionCount(0) - gen0;
             var syscalls = (engine?.SystemCalls ?? 0) - syscalls0;
+            var datagrams = (engine?.DatagramsReceived ?? 0) - datagrams0;
+            var stamped = (engine?.KernelTimestampedDatagrams ?? 0) - stamped0;
             var switches = ContextSwitches() - switches0;
 
             var sentPackets = sent1 - sent0;
@@ -151,7 +158,10 @@ internal static class StreamLoad
 
             if (deviations.Length > 0)
             {
-                Console.WriteLine($"inter-arrival deviation from 20 ms over {deviations.Length:N0} intervals on {sinks.Count} legs: p50 {Percentile(deviations, 0.5):F2} ms, p99 {Percentile(deviations, 0.99):F2} ms, max {deviations[^1]:F2} ms");
+                var clockUsed = engine is null
+                    ? "processing times (managed sockets)"
+                    : $"kernel receive timestamps (SO_TIMESTAMPNS) for {(double)stamped / Math.Max(1, datagrams):P1} of datagrams, processing time for the rest";
+                Console.WriteLine($"inter-arrival deviation from 20 ms ({clockUsed}) over {deviations.Length:N0} intervals on {sinks.Count} legs: p50 {Percentile(deviations, 0.5):F2} ms, p99 {Percentile(deviations, 0.99):F2} ms, max {deviations[^1]:F2} ms");
             }
         }
         finally
@@ -293,8 +303,11 @@ internal static class StreamLoad
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    /// <summary>Records packet arrival times of one leg without allocating.</summary>
-    private sealed class ArrivalSink : IAudioSink
+    /// <summary>
+    /// Records packet arrival times of one leg without allocating: the session's arrival time of
+    /// the packet whose audio is being delivered (the kernel's receive time with the engine).
+    /// </summary>
+    private sealed class ArrivalSink(RtpSession session) : IAudioSink
     {
         private readonly long[] _arrivals = new long[MaxSamplesPerLeg];
         private int _count;
@@ -303,7 +316,7 @@ internal static class StreamLoad
         {
             if (_count < _arrivals.Length)
             {
-                _arrivals[_count++] = Stopwatch.GetTimestamp();
+                _arrivals[_count++] = session.LastArrivalTimestamp;
             }
         }
 

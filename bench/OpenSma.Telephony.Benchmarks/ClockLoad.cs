@@ -13,8 +13,9 @@ namespace OpenSma.Telephony.Benchmarks;
 /// playing a tone to each other, as serve's legs do. Reports, from the same run, (1) when the
 /// packets really left against the clock's 20 ms grid (<see cref="MediaSendTiming"/>: lateness and
 /// the RFC 3550 estimator over send times) and (2) the RFC 3550 jitter the receiving sessions
-/// computed from their arrival times. (1) is what the node puts on the wire; (2) adds the
-/// receiver's own scheduling, which is what a phone in a loaded process reports.
+/// computed from their arrival times. (1) is what the node puts on the wire; (2) is what arrived,
+/// timed by the kernel's receive timestamps (SO_TIMESTAMPNS), so the receiving process's own
+/// scheduling is not in it.
 /// </summary>
 internal static class ClockLoad
 {
@@ -63,7 +64,7 @@ internal static class ClockLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  send     (in-process, vs the 20 ms grid) lateness p50 {send.LatenessP50Ms:F1} ms p99 {send.LatenessP99Ms:F1} ms max {send.LatenessMaxMs:F1} ms; RFC 3550 jitter of send times p50 {send.SendJitterP50Ms:F1} ms p99 {send.SendJitterP99Ms:F1} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  receive  (RFC 3550 at the receiving sessions, same process) jitter p50 {Percentile(0.50):F2} ms p99 {Percentile(0.99):F2} ms"));
+            $"  receive  (RFC 3550 at the receiving sessions, same process, from {(MediaSocketEngine.IsSupported ? "kernel receive timestamps" : "processing times")}) jitter p50 {Percentile(0.50):F2} ms p99 {Percentile(0.99):F2} ms"));
         return 0;
     }
 }

@@ -79,7 +79,7 @@ Console.WriteLine($"opensma    sipp uac -> serve (digit flow)  : {load.Rate:F1} 
 
 // 3. Concurrency with media: scripted SIP phones hold calls hearing a prompt; RTP statistics from each phone.
 var media = await PhoneLoad.RunAsync(serve, concurrent, rate, TimeSpan.FromSeconds(hold));
-Console.WriteLine($"opensma    {concurrent} phones x {hold} s (media)    : {media.Answered} answered, {media.Failed} failed, peak {media.PeakLive} live; jitter p50 {media.JitterP50:F2} ms p99 {media.JitterP99:F2} ms; lost {media.Lost} of {media.Received + media.Lost} packets; serve CPU {media.Cpu:F2} cores; +{media.RssPerCallKb:F0} KB RSS per live call");
+Console.WriteLine($"opensma    {concurrent} phones x {hold} s (media)    : {media.Answered} answered, {media.Failed} failed, peak {media.PeakLive} live; jitter ({(OpenSma.Media.Rtp.MediaSocketEngine.IsSupported ? "kernel receive timestamps" : "processing times")}) p50 {media.JitterP50:F2} ms p99 {media.JitterP99:F2} ms; lost {media.Lost} of {media.Received + media.Lost} packets; serve CPU {media.Cpu:F2} cores; +{media.RssPerCallKb:F0} KB RSS per live call");
 Console.WriteLine($"           machine {media.MachineBusy * 100:F0} % busy over {Environment.ProcessorCount} cores during the media stage; the phones (this process) used {media.BenchCores:F2} cores");
 foreach (var line in await serve.SendTimingMetricsAsync())
 {

@@ -4,8 +4,9 @@ namespace OpenSma.Media.Rtp;
 
 /// <summary>
 /// The libc calls behind <see cref="MediaSocketEngine"/> (64-bit Linux): epoll for readiness,
-/// recvmmsg to take every queued datagram of a socket in one call, sendto without the managed
-/// socket layer. Structures follow the 64-bit Linux ABI.
+/// recvmmsg to take every queued datagram of a socket in one call (with each datagram's kernel
+/// receive time as an SCM_TIMESTAMPNS control message), sendto without the managed socket layer,
+/// clock_gettime to relate that receive time to the Stopwatch. Structures follow the 64-bit Linux ABI.
 /// </summary>
 internal static unsafe partial class LinuxSocketCalls
 {
@@ -14,6 +15,11 @@ internal static unsafe partial class LinuxSocketCalls
     public const int EpollCtlDel = 2;
     public const uint EpollIn = 0x001;
     public const int MsgDontWait = 0x40;
+    public const int ClockRealtime = 0;
+
+    /// <summary>SOL_SOCKET and SO_TIMESTAMPNS (= the cmsg type SCM_TIMESTAMPNS) on x86-64 and arm64 Linux.</summary>
+    public const int SolSocket = 1;
+    public const int SoTimestampNs = 35;
 
     /// <summary>epoll_event is packed (12 bytes) on x86-64 and naturally aligned (16 bytes) elsewhere.</summary>
     public static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
@@ -50,6 +56,16 @@ internal static unsafe partial class LinuxSocketCalls
         public MessageHeader Header;
         public uint Length;
     }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime", SetLastError = false)]
+    public static partial int ClockGetTime(int clock, TimeSpec* time);
 
     [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int EpollCreate(int flags);

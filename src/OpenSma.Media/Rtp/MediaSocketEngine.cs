@@ -12,7 +12,8 @@ namespace OpenSma.Media.Rtp;
 /// are one sendto each: with one socket per leg (each leg's SDP names its own port, and peers
 /// behind NAT expect our RTP from it) sendmmsg could only batch the datagrams of one leg, and a leg
 /// sends one per tick. <see cref="UdpMediaTransport"/> uses <see cref="Shared"/> when it exists
-/// and the portable async socket loops otherwise.
+/// and the portable async socket loops otherwise. Each datagram reaches its leg with the kernel's
+/// receive time (SO_TIMESTAMPNS), so arrival statistics do not include this process's own delays.
 /// </summary>
 public sealed class MediaSocketEngine : IDisposable
 {
@@ -83,6 +84,9 @@ public sealed class MediaSocketEngine : IDisposable
 
     /// <summary>Times a receive thread woke from epoll_wait with work.</summary>
     public long Wakeups => _workers.Sum(w => w.Wakeups);
+
+    /// <summary>Datagrams delivered with the kernel's receive time (SO_TIMESTAMPNS); the others carry when recvmmsg returned.</summary>
+    public long KernelTimestampedDatagrams => _workers.Sum(w => w.KernelTimestamps);
 
     public long SendErrors => Interlocked.Read(ref _sendErrors);
 

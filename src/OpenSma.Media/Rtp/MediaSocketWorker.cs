@@ -14,7 +14,11 @@ namespace OpenSma.Media.Rtp;
 /// <see cref="MediaSocketEngine.PollInterval"/>) before waiting again, so datagrams that arrive
 /// spread over a tick are taken in batches: a thread that woke for every datagram would pay a
 /// context switch per packet. A socket's handle is referenced around every call on it, so a leg closing its socket
-/// meanwhile cannot make the descriptor number point at someone else's socket.
+/// meanwhile cannot make the descriptor number point at someone else's socket. Every socket gets
+/// SO_TIMESTAMPNS, and each datagram goes to its leg with the kernel's receive time (converted to
+/// the Stopwatch by <see cref="KernelReceiveTime"/>): a datagram that waited in the socket buffer
+/// while this thread was paused (a GC, a late wake-up) still carries when it arrived. Without the
+/// control message the time recvmmsg returned stands in.
 /// </summary>
 internal sealed unsafe class MediaSocketWorker
 {
@@ -25,6 +29,7 @@ internal sealed unsafe class MediaSocketWorker
     private const int StopCheckMilliseconds = 200;
     private const int AfInet = 2;
     private const int AfInet6 = 10;
+    private const int ControlBytes = KernelReceiveTime.ControlBytes;
 
     private readonly Lock _gate = new();
     private readonly int _epoll;
@@ -32,6 +37,7 @@ internal sealed unsafe class MediaSocketWorker
     private readonly long _pollInterval;
     private readonly ManualResetEventSlim _stop = new();
     private readonly Stack<int> _freeIndexes = new();
+    private readonly KernelReceiveTime _kernelTime = new();
     private MediaSocketRegistration?[] _table = new MediaSocketRegistration?[64];
     private int _used;
     private volatile bool _stopping;
@@ -39,6 +45,7 @@ internal sealed unsafe class MediaSocketWorker
     private long _systemCalls;
     private long _datagrams;
     private long _wakeups;
+    private long _kernelTimestamps;
 
     public MediaSocketWorker(int number, TimeSpan pollInterval)
     {
@@ -59,9 +66,13 @@ internal sealed unsafe class MediaSocketWorker
 
     public long Wakeups => Interlocked.Read(ref _wakeups);
 
+    /// <summary>Datagrams delivered with the kernel's receive time (the rest carry when recvmmsg returned).</summary>
+    public long KernelTimestamps => Interlocked.Read(ref _kernelTimestamps);
+
     public MediaSocketRegistration? Add(Socket socket, IMediaTransportReceiver receiver, bool rtcp)
     {
         var handle = socket.SafeHandle;
+        EnableReceiveTimestamps(socket);
         lock (_gate)
         {
             var index = _freeIndexes.Count > 0 ? _freeIndexes.Pop() : _used++;
@@ -107,6 +118,21 @@ internal sealed unsafe class MediaSocketWorker
         _stop.Set();
     }
 
+    // The kernel then attaches SCM_TIMESTAMPNS to every datagram. Refused (an old kernel, a socket
+    // being closed): the datagrams come without it and carry the time recvmmsg returned.
+    private static void EnableReceiveTimestamps(Socket socket)
+    {
+        try
+        {
+            Span<byte> on = stackalloc byte[sizeof(int)];
+            MemoryMarshal.Write(on, 1);
+            socket.SetRawSocketOption(SolSocket, SoTimestampNs, on);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
     // Called under _gate. After the thread has closed the epoll descriptor its number may belong to
     // someone else, so nothing is changed then.
     private bool Control(int operation, MediaSocketRegistration registration)
@@ -145,6 +171,7 @@ internal sealed unsafe class MediaSocketWorker
         var vectors = (IoVector*)NativeMemory.AllocZeroed((nuint)(Batch * sizeof(IoVector)));
         var buffers = (byte*)NativeMemory.AllocZeroed(Batch * BufferBytes);
         var addresses = (byte*)NativeMemory.AllocZeroed(Batch * AddressBytes);
+        var controls = (byte*)NativeMemory.AllocZeroed(Batch * ControlBytes);
         var v4 = new SocketAddress(AddressFamily.InterNetwork);
         var v6 = new SocketAddress(AddressFamily.InterNetworkV6);
         MediaThreads.ApplyToCurrentThread(clock: false);
@@ -157,6 +184,7 @@ internal sealed unsafe class MediaSocketWorker
                 messages[i].Header.Vectors = vectors + i;
                 messages[i].Header.VectorCount = 1;
                 messages[i].Header.Name = addresses + (i * AddressBytes);
+                messages[i].Header.Control = controls + (i * ControlBytes);
             }
 
             while (!_stopping)
@@ -169,6 +197,7 @@ internal sealed unsafe class MediaSocketWorker
                 }
 
                 Interlocked.Increment(ref _wakeups);
+                _kernelTime.RefreshIfDue(Stopwatch.GetTimestamp());
                 var table = Volatile.Read(ref _table);
                 for (var i = 0; i < ready; i++)
                 {
@@ -194,6 +223,7 @@ internal sealed unsafe class MediaSocketWorker
             NativeMemory.Free(vectors);
             NativeMemory.Free(buffers);
             NativeMemory.Free(addresses);
+            NativeMemory.Free(controls);
             lock (_gate)
             {
                 _closed = true;
@@ -212,6 +242,7 @@ internal sealed unsafe class MediaSocketWorker
             for (var i = 0; i < Batch; i++)
             {
                 messages[i].Header.NameLength = AddressBytes;
+                messages[i].Header.ControlLength = ControlBytes;
                 messages[i].Header.Flags = 0;
             }
 
@@ -237,6 +268,9 @@ internal sealed unsafe class MediaSocketWorker
             return;
         }
 
+        // The processing time: what a datagram without a believable kernel time carries.
+        var returned = Stopwatch.GetTimestamp();
+        var stamped = 0;
         Interlocked.Add(ref _datagrams, received);
         for (var i = 0; i < received && registration.Active; i++)
         {
@@ -251,14 +285,23 @@ internal sealed unsafe class MediaSocketWorker
             new ReadOnlySpan<byte>(header->Name, (int)header->NameLength).CopyTo(source.Buffer.Span);
             source.Size = (int)header->NameLength;
             var length = (int)Math.Min(messages[i].Length, BufferBytes);
+            var arrival = returned;
+            if (KernelReceiveTime.TryRead(new ReadOnlySpan<byte>(header->Control, (int)Math.Min(header->ControlLength, ControlBytes)), out var realtime))
+            {
+                arrival = _kernelTime.ToStopwatch(realtime, returned, out var believed);
+                stamped += believed ? 1 : 0;
+            }
+
             try
             {
-                registration.Receiver.OnDatagram(new ReadOnlySpan<byte>(header->Vectors->Base, length), source, registration.Rtcp);
+                registration.Receiver.OnDatagram(new ReadOnlySpan<byte>(header->Vectors->Base, length), source, registration.Rtcp, arrival);
             }
             catch (Exception)
             {
                 registration.ReceiverFaults++;
             }
         }
+
+        Interlocked.Add(ref _kernelTimestamps, stamped);
     }
 }

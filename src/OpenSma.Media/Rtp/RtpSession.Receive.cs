@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using OpenSma.Media.Dtmf;
 using OpenSma.Media.Playback;
@@ -7,8 +8,19 @@ namespace OpenSma.Media.Rtp;
 
 public sealed partial class RtpSession
 {
-    /// <summary>Called by the transport for every datagram; never throws.</summary>
-    public void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source, bool rtcp)
+    /// <summary>A datagram whose arrival time is not known: statistics use the time it is processed.</summary>
+    public void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source, bool rtcp) =>
+        OnDatagram(datagram, source, rtcp, IMediaTransportReceiver.ArrivalUnknown);
+
+    /// <summary>
+    /// Called by the transport for every datagram; never throws. Interarrival jitter (RFC 3550
+    /// A.8) and the RTCP timing (the arrival of a peer's SR for our DLSR, of an RR for the round
+    /// trip) use <paramref name="arrivalTimestamp"/> (a Stopwatch timestamp, the kernel's receive
+    /// time) when given, so time a datagram spent queued while this process was paused is not
+    /// counted as network jitter; playout (the sinks, the jitter buffers behind them) and the
+    /// inactivity timer go by when the datagram is processed, which is when it can be played.
+    /// </summary>
+    public void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source, bool rtcp, long arrivalTimestamp)
     {
         if (Volatile.Read(ref _disposed) != 0)
         {
@@ -18,7 +30,7 @@ public sealed partial class RtpSession
         // RTCP may arrive multiplexed on the RTP port (RFC 5761): packet types 200-204.
         if (rtcp || (datagram.Length >= 2 && datagram[1] is >= 200 and <= 204))
         {
-            OnRtcp(datagram, source);
+            OnRtcp(datagram, source, arrivalTimestamp);
             return;
         }
 
@@ -49,13 +61,17 @@ public sealed partial class RtpSession
 
             var now = _time.GetTimestamp();
             // Arrival in 8 kHz units; 128-bit so a machine up for more than 13 days (ns timestamps) does not overflow.
-            var arrival = (long)((Int128)now * 8000 / _time.TimestampFrequency);
+            // A transport gives every datagram an arrival time or none, so one session's arrivals share a clock.
+            var arrival = arrivalTimestamp != IMediaTransportReceiver.ArrivalUnknown
+                ? (long)((Int128)arrivalTimestamp * 8000 / Stopwatch.Frequency)
+                : (long)((Int128)now * 8000 / _time.TimestampFrequency);
             if (!_receive.Update(header.Ssrc, header.SequenceNumber, header.Timestamp, arrival))
             {
                 return;
             }
 
             Volatile.Write(ref _lastReceived, now);
+            Volatile.Write(ref _lastArrival, arrivalTimestamp != IMediaTransportReceiver.ArrivalUnknown ? arrivalTimestamp : Stopwatch.GetTimestamp());
             if (!options.Direction.Receives())
             {
                 return;
@@ -142,7 +158,7 @@ public sealed partial class RtpSession
         }
     }
 
-    private void OnRtcp(ReadOnlySpan<byte> datagram, SocketAddress source)
+    private void OnRtcp(ReadOnlySpan<byte> datagram, SocketAddress source, long arrivalTimestamp)
     {
         if (!RtcpPacket.TryRead(datagram, _send.Ssrc, out var report))
         {
@@ -159,7 +175,11 @@ public sealed partial class RtpSession
                 _rtcpLatched = true;
             }
 
-            var now = _time.GetTimestamp();
+            // When the report arrived, on the session's clock: now less the time it waited for us.
+            var queued = arrivalTimestamp != IMediaTransportReceiver.ArrivalUnknown
+                ? TimeSpan.FromTicks(Math.Max(0, (long)((Int128)(Stopwatch.GetTimestamp() - arrivalTimestamp) * TimeSpan.TicksPerSecond / Stopwatch.Frequency)))
+                : TimeSpan.Zero;
+            var now = _time.GetTimestamp() - (long)(queued.Ticks * (_time.TimestampFrequency / (double)TimeSpan.TicksPerSecond));
             if (report.SenderInfo is { } info)
             {
                 _peerLastSenderReport = info.CompactNtp;
@@ -172,7 +192,7 @@ public sealed partial class RtpSession
                 if (block.LastSenderReport != 0)
                 {
                     // RTT = arrival - LSR - DLSR, all in 1/65536 s (RFC 3550 section 6.4.1).
-                    var arrival = (uint)(RtcpSenderInfo.ToNtp(_time.GetUtcNow()) >> 16);
+                    var arrival = (uint)(RtcpSenderInfo.ToNtp(_time.GetUtcNow() - queued) >> 16);
                     var rtt = unchecked(arrival - block.LastSenderReport - block.DelaySinceLastSenderReport);
                     if (rtt < 65536 * 10)
                     {

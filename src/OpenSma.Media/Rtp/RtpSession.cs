@@ -37,6 +37,7 @@ public sealed partial class RtpSession : IMediaClockListener, IMediaTransportRec
     private SocketAddress? _rtcpDestination;
     private bool _rtcpLatched;
     private long _lastReceived;
+    private long _lastArrival;
     private long _rejected;
     private long _malformed;
     private RtcpReportBlock? _remoteBlock;
@@ -81,6 +82,13 @@ public sealed partial class RtpSession : IMediaClockListener, IMediaTransportRec
     public SocketAddress? RemoteRtp => _latch.Destination;
 
     public bool IsLatched => _latch.IsLatched;
+
+    /// <summary>
+    /// When the latest accepted RTP packet arrived, as a Stopwatch timestamp: the transport's
+    /// (kernel) receive time, else when it was processed; 0 before the first. Read from an inbound
+    /// sink, it is the arrival of the packet whose audio the sink is being given.
+    /// </summary>
+    public long LastArrivalTimestamp => Volatile.Read(ref _lastArrival);
 
     /// <summary>Audio sent when the player is idle (a bridge or conference feed); null for silence.</summary>
     public IAudioSource? OutboundSource

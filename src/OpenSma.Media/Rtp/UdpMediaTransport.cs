@@ -8,7 +8,9 @@ namespace OpenSma.Media.Rtp;
 /// <see cref="MediaSocketEngine"/> (epoll and recvmmsg on a dedicated thread, sendto without the
 /// managed socket layer); elsewhere, or with no engine, by one async receive loop per socket.
 /// Either way steady-state receiving and sending allocate nothing. Socket errors end nothing but
-/// the affected datagram; receiving stops when the transport is disposed.
+/// the affected datagram; receiving stops when the transport is disposed. The engine passes each
+/// datagram's kernel receive time (SO_TIMESTAMPNS) to the receiver; the async loops do not know it
+/// and pass <see cref="IMediaTransportReceiver.ArrivalUnknown"/>.
 /// </summary>
 public sealed class UdpMediaTransport : IMediaTransport
 {
@@ -117,7 +119,8 @@ public sealed class UdpMediaTransport : IMediaTransport
 
             try
             {
-                receiver.OnDatagram(buffer.AsSpan(0, received), source, rtcp);
+                // No kernel receive time here: the receiver uses the time it processes the datagram.
+                receiver.OnDatagram(buffer.AsSpan(0, received), source, rtcp, IMediaTransportReceiver.ArrivalUnknown);
             }
             catch (Exception)
             {

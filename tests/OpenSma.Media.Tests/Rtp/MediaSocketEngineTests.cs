@@ -152,10 +152,13 @@ public sealed class MediaSocketEngineTests : IDisposable
 
         public ConcurrentQueue<(byte[] Data, IPEndPoint Source, bool Rtcp)> Received { get; } = new();
 
+        public ConcurrentQueue<long> Arrivals { get; } = new();
+
         public Task Done => _done.Task;
 
-        public void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source, bool rtcp)
+        public void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source, bool rtcp, long arrivalTimestamp)
         {
+            Arrivals.Enqueue(arrivalTimestamp);
             if (Interlocked.Increment(ref _calls) == 1 && ThrowOnFirst)
             {
                 throw new InvalidOperationException("receiver bug");

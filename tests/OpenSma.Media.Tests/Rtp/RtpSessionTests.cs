@@ -279,6 +279,25 @@ public sealed class RtpSessionTests : IDisposable
     }
 
     [Fact]
+    public void OnDatagram_RtcpReportQueuedBeforeProcessing_RoundTripCountsFromItsArrival()
+    {
+        Ticks(250);
+        var ourSr = _transport.Sent.Single(s => s.Rtcp).Datagram;
+        var ntp = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(ourSr.AsSpan(8));
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        var reply = new byte[128];
+        var length = RtcpPacket.WriteCompound(reply, 0x5EED, null, new RtcpReportBlock(_session.Ssrc, 12, 3, 100, 16, (uint)(ntp >> 16), 65536 / 4), "peer");
+
+        // Processed 300 ms after our SR (RTT 50 ms by processing time), but the kernel had it at
+        // least 20 ms earlier (more if this thread is descheduled meanwhile): RTT at most 30 ms.
+        var arrival = System.Diagnostics.Stopwatch.GetTimestamp() - (System.Diagnostics.Stopwatch.Frequency / 50);
+        _transport.Deliver(reply[..length], new IPEndPoint(Peer.Address, Peer.Port + 1), rtcp: true, arrivalTimestamp: arrival);
+
+        Assert.NotNull(_session.GetStatistics().RoundTripTime);
+        Assert.InRange(_session.GetStatistics().RoundTripTime!.Value.TotalMilliseconds, 0, 30.1);
+    }
+
+    [Fact]
     public async Task Dispose_StopsPlaybackAndClosesTransport()
     {
         var playing = _session.Player.Play(ToneGenerator.Beep(TimeSpan.FromSeconds(5)));

@@ -25,8 +25,9 @@ internal sealed class MemoryTransport(int localPort = 40000) : IMediaTransport
         return true;
     }
 
-    public void Deliver(byte[] datagram, IPEndPoint source, bool rtcp = false) =>
-        _receiver!.OnDatagram(datagram, source.Serialize(), rtcp);
+    /// <param name="arrivalTimestamp">The arrival time the transport reports (a Stopwatch timestamp); by default none.</param>
+    public void Deliver(byte[] datagram, IPEndPoint source, bool rtcp = false, long arrivalTimestamp = IMediaTransportReceiver.ArrivalUnknown) =>
+        _receiver!.OnDatagram(datagram, source.Serialize(), rtcp, arrivalTimestamp);
 
     public void Dispose() => Disposed = true;
 }
