@@ -7,7 +7,10 @@ namespace OpenSma.Engine.Audio;
 /// <summary>
 /// Turns an action's <c>AudioSource</c> into decoded 8 kHz audio: checks the source fields, reads
 /// the object from the store and decodes it once per ETag, shared by every call (spec §11.1).
-/// A HEAD per play finds the current ETag, so an overwritten prompt is heard on the next play.
+/// A HEAD finds the current ETag, so an overwritten prompt is heard on the next play. The HEAD may
+/// be answered from the store's recent results (<see cref="ObjectStoreExtensions.HeadRecentAsync"/>):
+/// an object written or deleted through OpenSMA is seen at once, a file changed in the folder store
+/// by other means after the store's freshness window (1 s by default).
 /// </summary>
 internal sealed class AudioSourceLoader(IObjectStore objects, PromptCache cache, Runtime.ActivityTracker activity)
 {
@@ -29,7 +32,7 @@ internal sealed class AudioSourceLoader(IObjectStore objects, PromptCache cache,
 
         // Store I/O runs in real time: virtual time waits for it.
         using var busy = activity.BeginExternal();
-        var head = await objects.HeadAsync(source.BucketName, source.Key, cancellationToken);
+        var head = await objects.HeadRecentAsync(source.BucketName, source.Key, cancellationToken);
         if (head.Status != ObjectStatus.Ok)
         {
             return new(null, ActionError.AudioSourceInaccessible);

@@ -4,7 +4,7 @@ namespace OpenSma.Storage.Objects;
 /// Buckets mapped to backends by configuration: every call goes to the backend that holds its
 /// bucket, and <see cref="AccessOf"/> answers from the bucket's rule.
 /// </summary>
-public sealed class RoutedObjectStore : IObjectStore
+public sealed class RoutedObjectStore : IObjectStore, IRecentHeadSource
 {
     private readonly IReadOnlyDictionary<string, IObjectStore> _backends;
     private readonly IReadOnlyDictionary<string, BucketRule> _exact;
@@ -97,6 +97,10 @@ public sealed class RoutedObjectStore : IObjectStore
 
     public ValueTask<ObjectReadResult> HeadAsync(string bucket, string key, CancellationToken cancellationToken) =>
         BackendOf(bucket).HeadAsync(bucket, key, cancellationToken);
+
+    /// <summary>The backend's recent HEAD when it keeps one (<see cref="HeadCachingObjectStore"/>), else a plain HEAD.</summary>
+    public ValueTask<ObjectReadResult> HeadRecentAsync(string bucket, string key, CancellationToken cancellationToken) =>
+        BackendOf(bucket).HeadRecentAsync(bucket, key, cancellationToken);
 
     public ValueTask<ObjectWriteResult> PutAsync(string bucket, string key, ReadOnlyMemory<byte> content, ObjectMetadata metadata, CancellationToken cancellationToken) =>
         BackendOf(bucket).PutAsync(bucket, key, content, metadata, cancellationToken);

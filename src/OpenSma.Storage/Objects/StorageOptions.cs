@@ -21,6 +21,11 @@ public sealed record StorageOptions
 
     /// <summary>The backend of buckets that no rule names.</summary>
     public string DefaultBackend { get; init; } = FolderBackend;
+
+    /// <summary>How long a prompt's HEAD (its ETag) is reused between plays; zero: a HEAD per play.
+    /// Writes and deletes through OpenSMA are seen at once; files changed in the folder store by
+    /// other means, or objects uploaded straight to an S3 service, after at most this long.</summary>
+    public TimeSpan PromptHeadFreshness { get; init; } = HeadCachingObjectStore.DefaultFreshness;
 }
 
 /// <summary>How one bucket (or pattern of buckets) is stored and who may use it.</summary>

@@ -14,15 +14,36 @@ namespace OpenSma.Storage.Resources;
 /// are. Only correct when every writer goes through this instance: use it for a store that one
 /// process owns (the embedded SQLite file), not for a database that several servers share.
 /// </para>
+/// <para>
+/// When the inner store is an <see cref="IResourceChangeSignal"/>, writes made through it by
+/// other readers of the same instance (for example the control plane writing while the SIP
+/// router reads through its own cache) invalidate too. With <paramref name="freshness"/> set, a
+/// cached result is also used for at most that long, which bounds how late writes by other
+/// processes sharing a database are seen. Zero turns caching off (every read goes to the inner
+/// store).
+/// </para>
 /// </summary>
-public sealed class CachedResourceStore(IResourceStore inner, int maxEntries = 10_000) : IResourceStore, IDisposable, IAsyncDisposable
+/// <param name="freshness">How long a cached result may be used; null: until a write invalidates it.</param>
+/// <param name="time">The clock for <paramref name="freshness"/>; null: the system clock.</param>
+public sealed class CachedResourceStore(IResourceStore inner, int maxEntries = 10_000, TimeSpan? freshness = null, TimeProvider? time = null)
+    : IResourceStore, IResourceChangeSignal, IDisposable, IAsyncDisposable
 {
     private const string TagsKind = "\u0001tags";
     private const string SettingsKind = "\u0001settings";
     private readonly ConcurrentDictionary<string, Generation> _generations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<CacheKey, Entry> _entries = new();
 
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly long _freshnessTicks = FreshnessTicks(freshness, time ?? TimeProvider.System);
+
     public IResourceStore Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
+
+    /// <summary>How long a cached result may be used; null: until a write invalidates it.</summary>
+    public TimeSpan? Freshness { get; } = freshness;
+
+    /// <summary>This cache's own writes of <paramref name="kind"/> plus those the inner store signals.</summary>
+    public long ChangeVersion(string kind) =>
+        Volatile.Read(ref GenerationOf(kind).Value) + ((Inner as IResourceChangeSignal)?.ChangeVersion(kind) ?? 0);
 
     public ValueTask<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken)
         where T : class, IResourceDocument<T> =>
@@ -99,17 +120,23 @@ public sealed class CachedResourceStore(IResourceStore inner, int maxEntries = 1
 
     private ValueTask<T> ReadAsync<T>(CacheKey key, Func<ValueTask<T>> read)
     {
-        var generation = GenerationOf(key.Kind);
-        var seen = Volatile.Read(ref generation.Value);
-        if (_entries.TryGetValue(key, out var entry) && entry.Generation == seen)
+        if (_freshnessTicks == 0)
+        {
+            return read();
+        }
+
+        var seen = ChangeVersion(key.Kind);
+        var now = _time.GetTimestamp();
+        if (_entries.TryGetValue(key, out var entry) && entry.Generation == seen
+            && (_freshnessTicks < 0 || now - entry.ReadAt < _freshnessTicks))
         {
             return ValueTask.FromResult((T)entry.Value!);
         }
 
-        return MissAsync(key, seen, read);
+        return MissAsync(key, seen, now, read);
     }
 
-    private async ValueTask<T> MissAsync<T>(CacheKey key, long seen, Func<ValueTask<T>> read)
+    private async ValueTask<T> MissAsync<T>(CacheKey key, long seen, long readAt, Func<ValueTask<T>> read)
     {
         var value = await read().ConfigureAwait(false);
         if (_entries.Count >= maxEntries)
@@ -118,8 +145,21 @@ public sealed class CachedResourceStore(IResourceStore inner, int maxEntries = 1
             _entries.Clear();
         }
 
-        _entries[key] = new Entry(seen, value);
+        // Aged from before the read: what the inner store answered can be no older than that.
+        _entries[key] = new Entry(seen, readAt, value);
         return value;
+    }
+
+    /// <summary>-1: no bound; 0: no caching; otherwise the bound in the clock's timestamp units.</summary>
+    private static long FreshnessTicks(TimeSpan? freshness, TimeProvider time)
+    {
+        if (freshness is not { } bound)
+        {
+            return -1;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(bound, TimeSpan.Zero, nameof(freshness));
+        return bound == TimeSpan.Zero ? 0 : Math.Max(1, (long)(bound.TotalSeconds * time.TimestampFrequency));
     }
 
     private async ValueTask<WriteResult> WriteAsync(string kind, Func<ValueTask<WriteResult>> write)
@@ -144,7 +184,7 @@ public sealed class CachedResourceStore(IResourceStore inner, int maxEntries = 1
 
     private readonly record struct CacheKey(string Kind, Operation Operation, string Key, long After, int Limit);
 
-    private sealed record Entry(long Generation, object? Value);
+    private sealed record Entry(long Generation, long ReadAt, object? Value);
 
     private sealed class Generation
     {

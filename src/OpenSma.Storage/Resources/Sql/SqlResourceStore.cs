@@ -8,11 +8,13 @@ namespace OpenSma.Storage.Resources.Sql;
 /// <summary>
 /// The one query layer for every SQL engine. Writes are single conditional statements
 /// (insert-if-absent, update-if-version), so they need no explicit transaction and can never
-/// lose an update that raced with another.
+/// lose an update that raced with another. Every document write bumps its kind's
+/// <see cref="IResourceChangeSignal.ChangeVersion"/> once it has returned from the database.
 /// </summary>
-internal sealed class SqlResourceStore : IResourceStore, IDisposable
+internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, IDisposable
 {
     private readonly ISqlDialect _dialect;
+    private readonly ResourceChangeCounters _changes = new();
 
     private SqlResourceStore(ISqlDialect dialect)
     {
@@ -69,10 +71,52 @@ internal sealed class SqlResourceStore : IResourceStore, IDisposable
         return rows.Select(Materialize<T>).ToList();
     }
 
+    public long ChangeVersion(string kind) => _changes.Version(kind);
+
     public async ValueTask<WriteResult> InsertAsync<T>(T document, CancellationToken cancellationToken)
         where T : class, IResourceDocument<T>
     {
         ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            return await InsertCoreAsync(document, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _changes.Bump(T.Kind);
+        }
+    }
+
+    public async ValueTask<WriteResult> UpdateAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            return await UpdateCoreAsync(document, expectedVersion, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _changes.Bump(T.Kind);
+        }
+    }
+
+    public async ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        try
+        {
+            return await DeleteCoreAsync<T>(id, expectedVersion, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _changes.Bump(T.Kind);
+        }
+    }
+
+    private async ValueTask<WriteResult> InsertCoreAsync<T>(T document, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -88,10 +132,9 @@ internal sealed class SqlResourceStore : IResourceStore, IDisposable
         }
     }
 
-    public async ValueTask<WriteResult> UpdateAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)
+    private async ValueTask<WriteResult> UpdateCoreAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)
         where T : class, IResourceDocument<T>
     {
-        ArgumentNullException.ThrowIfNull(document);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         int updated;
         try
@@ -116,7 +159,7 @@ internal sealed class SqlResourceStore : IResourceStore, IDisposable
             : new WriteResult(WriteStatus.NotFound, 0);
     }
 
-    public async ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
+    private async ValueTask<WriteResult> DeleteCoreAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
         where T : class, IResourceDocument<T>
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
