@@ -146,6 +146,40 @@ public sealed class KernelArrivalTimeTests : IDisposable
     }
 
     [Fact]
+    public async Task Engine_NoTimestampMessage_DatagramsCarryTheTimeTheyWereTaken()
+    {
+        if (EngineMissing())
+        {
+            return;
+        }
+
+        var lease = _ports.TryAllocate(IPAddress.Loopback) ?? throw new InvalidOperationException("no ports");
+        using var transport = new UdpMediaTransport(lease, _engine);
+        using var receiver = new Recorder(wanted: 4, stallOnFirst: true);
+        transport.Start(receiver);
+
+        // The engine turned SO_TIMESTAMPNS on; off again, recvmmsg gets no control message.
+        lease.RtpSocket.SetRawSocketOption(1, 35, BitConverter.GetBytes(0));
+        var destination = new IPEndPoint(IPAddress.Loopback, transport.LocalRtpPort);
+        _sender.SendTo([0], destination);
+        Assert.True(receiver.Stalled.Wait(Patience), "the receiver never saw the first datagram");
+        var stamped = _engine!.KernelTimestampedDatagrams;
+        for (var i = 1; i <= 3; i++)
+        {
+            _sender.SendTo([(byte)i], destination);
+            Thread.Sleep(20);
+        }
+
+        var released = Stopwatch.GetTimestamp();
+        receiver.Release();
+        await receiver.Done.WaitAsync(Patience);
+
+        // Taken from the socket after the stall: that is the time they carry (not 0, not a guess).
+        Assert.All(receiver.Received.Where(r => r.Index > 0), r => Assert.InRange(r.Arrival, released, r.Processed));
+        Assert.Equal(stamped, _engine.KernelTimestampedDatagrams);
+    }
+
+    [Fact]
     public async Task AsyncSocketLoops_ReportNoArrivalTime_EngineReportsOneBeforeProcessing()
     {
         using var portable = Transport(engine: null);
