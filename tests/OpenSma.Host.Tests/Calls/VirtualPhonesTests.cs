@@ -139,14 +139,13 @@ public sealed class VirtualPhonesTests : IDisposable
     }
 
     [Fact]
-    public async Task ServeBuild_BadVirtualPhone_StopsStartUpNamingTheKey()
+    public void ServeBuild_BadVirtualPhone_StopsStartUpNamingTheKey()
     {
         var configuration = Configuration(new() { ["VirtualPhones:+15550100001"] = "answer;hangup=never" });
 
         var error = Assert.Throws<InvalidOperationException>(() => ServeCommand.Build(Path.Combine(_root, "data"), "http://127.0.0.1:0", "127.0.0.1", sipPort: 0, configuration));
 
         Assert.Contains("VirtualPhones:+15550100001 hangup: 'never'", error.Message, StringComparison.Ordinal);
-        await Task.CompletedTask;
     }
 
     [Fact]
