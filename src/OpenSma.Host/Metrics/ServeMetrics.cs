@@ -2,6 +2,7 @@ using OpenSma.Engine;
 using OpenSma.Engine.Invocation;
 using OpenSma.Host.Calls;
 using OpenSma.Media;
+using OpenSma.Media.Rtp;
 using OpenSma.Sip;
 using OpenSma.Telephony;
 
@@ -63,6 +64,12 @@ internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, S
         text.Gauge("opensma_rtp_port_pairs_capacity", "RTP/RTCP port pairs in the configured range.", now.RtpPortPairsCapacity);
         text.Gauge("opensma_media_clock_streams", "Legs sending RTP on the media clock now.", now.ClockStreams);
         text.Gauge("opensma_media_realtime_threads", "Media clock and receive threads running under SCHED_FIFO.", MediaThreads.RealTimeThreads);
+        if (MediaSocketEngine.Shared is { } sockets)
+        {
+            text.Counter("opensma_media_datagrams_received_total", "RTP and RTCP datagrams read by the media receive threads.", sockets.DatagramsReceived);
+            text.Counter("opensma_media_kernel_timestamped_datagrams_total", "Of those, datagrams whose arrival time is the kernel's receive timestamp (jitter and RTCP timing use it).", sockets.KernelTimestampedDatagrams);
+        }
+
         var timing = now.SendTiming;
         text.Counter("opensma_rtp_send_timed_packets_total", "RTP sends timed against the media clock's 20 ms grid.", timing.Packets);
         text.Family("opensma_rtp_send_lateness_seconds", "gauge", "How long after its 20 ms grid point an RTP send returned, since start (quantile 1 is the maximum; 0.1 ms buckets).",

@@ -1,3 +1,4 @@
+using OpenSma.Media.Rtp;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -107,6 +108,10 @@ public sealed class ServeMetricsTests : IDisposable
         }
 
         Assert.Contains("opensma_rtp_send_lateness_seconds{quantile=\"0.99\"}", released.Keys);
+        if (MediaSocketEngine.IsSupported)
+        {
+            Assert.InRange(released["opensma_media_kernel_timestamped_datagrams_total"], 0, released["opensma_media_datagrams_received_total"]);
+        }
     }
 
     /// <summary>Sample lines of an exposition as name{labels} to value; every family must have HELP and TYPE first.</summary>
