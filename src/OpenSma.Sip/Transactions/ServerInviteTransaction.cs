@@ -8,6 +8,9 @@ namespace OpenSma.Sip.Transactions;
 /// on timer G until the ACK (timer H bounds the wait, timer I absorbs ACK copies). A 2xx moves it
 /// to Accepted: the 2xx is retransmitted on the same schedule until the dialog reports the ACK,
 /// and timer L bounds that; if it expires unacknowledged the user is told so it can send BYE.
+/// Once the ACK came, INVITE copies are absorbed without a response (the peer acknowledged the
+/// final response, so it has it) and only that response's status line is kept, since the dialog
+/// holds this transaction for the call's life (see <see cref="ServerTransaction.LastResponse"/>).
 /// </summary>
 public sealed class ServerInviteTransaction : ServerTransaction
 {
@@ -94,14 +97,16 @@ public sealed class ServerInviteTransaction : ServerTransaction
                 _timerG.Stop();
                 _timerH.Stop();
                 State = SipTransactionState.Confirmed;
+                KeepOnlyStatusLine();
                 _timerI.Start(Timers.TimerIK(Reliable), Terminate);
             }
 
             return;
         }
 
-        // A retransmitted INVITE: resend the latest response (RFC 3261 §17.2.1; 2xx per RFC 6026).
-        if (LastResponse is not null && State is SipTransactionState.Proceeding or SipTransactionState.Completed or SipTransactionState.Accepted)
+        // A retransmitted INVITE: resend the latest response (RFC 3261 §17.2.1; 2xx per RFC 6026)
+        // until the ACK; a copy arriving after it is a stale duplicate and is absorbed (RFC 6026 §8.7).
+        if (!_acked && LastResponse is not null && State is SipTransactionState.Proceeding or SipTransactionState.Completed or SipTransactionState.Accepted)
         {
             Send(LastResponse);
         }
@@ -117,5 +122,6 @@ public sealed class ServerInviteTransaction : ServerTransaction
 
         _acked = true;
         _timerG.Stop();
+        KeepOnlyStatusLine();
     }
 }

@@ -11,8 +11,29 @@ public abstract class ServerTransaction : SipTransaction
     {
     }
 
-    /// <summary>The last response sent, resent when the request is retransmitted.</summary>
+    /// <summary>
+    /// The last response sent, resent when the request is retransmitted. Once nothing can resend it
+    /// any more (the ACK for an INVITE's final response came, or the transaction ended) only its
+    /// status line is kept: a response with the same status code and reason phrase and no header
+    /// fields or body. A dialog holds its INVITE transaction for the call's life, so the full
+    /// response (every header value a string, the SDP body) would otherwise live as long.
+    /// </summary>
     public SipResponse? LastResponse { get; private protected set; }
+
+    /// <summary>Replaces <see cref="LastResponse"/> by its status line alone (see there).</summary>
+    private protected void KeepOnlyStatusLine()
+    {
+        if (LastResponse is { } last && (last.Headers.Count > 0 || !last.Body.IsEmpty))
+        {
+            LastResponse = new SipResponse(last.StatusCode, last.ReasonPhrase);
+        }
+    }
+
+    private protected override void OnTerminated()
+    {
+        KeepOnlyStatusLine();
+        base.OnTerminated();
+    }
 
     /// <summary>Sends a response; calls after the final response are ignored.</summary>
     public abstract void Respond(SipResponse response);

@@ -116,12 +116,16 @@ public sealed class ServerInviteTransactionTests
     [Fact]
     public void Success_RetransmittedInvite_IsAbsorbedInAccepted()
     {
+        // Before the ACK a copy of the INVITE gets the 2xx again; after it the copy is a stale
+        // duplicate (the peer acknowledged the 2xx) and is absorbed without a response.
         var (h, tx) = Invited();
         tx.Respond(SipResponses.Create(tx.Request, 200, toTag: "t1"));
-        ((ServerInviteTransaction)tx).OnAckFor2xx();
         h.Sent();
         h.Receive(CoreHarness.Request("INVITE"));
         Assert.Equal(200, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
+        ((ServerInviteTransaction)tx).OnAckFor2xx();
+        h.Receive(CoreHarness.Request("INVITE"));
+        Assert.Empty(h.Sent());
         Assert.Single(h.Requests);
     }
 
