@@ -39,13 +39,13 @@ public sealed partial class SipInboundRouter
 
         // The connectors the call arrived on: the one addressed by host name, and those the dialed number is associated with.
         var connectors = new List<string>(2);
-        var addressed = await _store.FindByKeyAsync<VoiceConnector>(facts.RequestHost.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+        var addressed = await _reads.FindByKeyAsync<VoiceConnector>(facts.RequestHost.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
         if (addressed is not null)
         {
             connectors.Add(addressed.Value.Id);
         }
 
-        if (await _store.GetAsync<PhoneNumber>(dialed, cancellationToken).ConfigureAwait(false) is { } number)
+        if (await _reads.GetAsync<PhoneNumber>(dialed, cancellationToken).ConfigureAwait(false) is { } number)
         {
             connectors.AddRange(number.Value.Associations
                 .Where(a => a.Name == "VoiceConnectorId" && !connectors.Contains(a.Value))

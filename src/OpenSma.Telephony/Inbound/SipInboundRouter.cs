@@ -22,10 +22,18 @@ namespace OpenSma.Telephony.Inbound;
 /// offer (488, 503), rings, and starts the transaction that sends NEW_INBOUND_CALL to the first
 /// target, failing over to the next when a handler cannot be invoked. Assign <see cref="OnIncomingCall"/> to
 /// <c>SipEndpoint.IncomingCall</c>.
+/// <para>
+/// What routing reads from the store (voice connectors, phone numbers, SIP rules by number or host,
+/// target SMAs, and the absence of any of them) is kept in memory: see <see cref="UseRouteCache"/>.
+/// </para>
 /// </summary>
 public sealed partial class SipInboundRouter
 {
+    /// <summary>How long routing reads are kept by default (<see cref="UseRouteCache"/>).</summary>
+    public static readonly TimeSpan DefaultRouteCacheFreshness = TimeSpan.FromSeconds(1);
+
     private readonly IResourceStore _store;
+    private IResourceStore _reads;
     private readonly CallEngine _engine;
     private readonly MediaPlane _plane;
     private readonly TrunkAdmission _admission;
@@ -51,6 +59,8 @@ public sealed partial class SipInboundRouter
         // One verifier for the router's life (its nonces are signed with a per-instance secret), unless the algorithms change.
         _admission = new TrunkAdmission(store, registrar, plane.Options, new SipDigestVerifier(_time));
         _quotas = plane.VoiceConnectorQuotas;
+        _reads = store;
+        UseRouteCache(DefaultRouteCacheFreshness);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggers.CreateLogger("OpenSma.Telephony.Inbound");
         _legLogger = loggers.CreateLogger("OpenSma.Telephony.Legs");
@@ -71,6 +81,30 @@ public sealed partial class SipInboundRouter
             _admission.Verifier = new SipDigestVerifier(_time) { Algorithms = value };
         }
     }
+
+    /// <summary>
+    /// Keeps what routing reads from the store (found or not found) for at most
+    /// <paramref name="freshness"/>, and drops it at once when a document of the same kind (SIP rule,
+    /// SIP media application, phone number, voice connector) is written through the same store
+    /// instance in this process, as the control plane does. Writes by another process sharing a
+    /// PostgreSQL database are seen after at most <paramref name="freshness"/>. Zero turns the cache
+    /// off. A store that cannot signal its writes (<see cref="IResourceChangeSignal"/>) is read on
+    /// every call whatever the setting, since only the signal makes in-process writes visible at
+    /// once. The default is <see cref="DefaultRouteCacheFreshness"/>. Set it while setting up.
+    /// </summary>
+    /// <param name="time">The clock for the freshness bound; null: the media plane's.</param>
+    public void UseRouteCache(TimeSpan freshness, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(freshness, TimeSpan.Zero);
+        RouteCacheFreshness = freshness;
+        _reads = freshness > TimeSpan.Zero && _store is IResourceChangeSignal
+            ? new CachedResourceStore(_store, RouteCacheEntries, freshness, time ?? _time)
+            : _store;
+        _admission.Store = _reads;
+    }
+
+    /// <summary>The bound set by <see cref="UseRouteCache"/>; zero when routing reads the store on every call.</summary>
+    public TimeSpan RouteCacheFreshness { get; private set; }
 
     /// <summary>Raised when a call has been handed to the engine (tests and the phone rig watch it).</summary>
     public event Action<SipCallLeg, CallTransaction>? CallStarted;
@@ -169,7 +203,7 @@ public sealed partial class SipInboundRouter
         {
             // A target whose SMA no longer exists is skipped; the engine fails over between the rest
             // when a handler cannot be invoked.
-            if ((await _store.GetAsync<SipMediaApplication>(target.SipMediaApplicationId, ct).ConfigureAwait(false))?.Value is { } sma)
+            if ((await _reads.GetAsync<SipMediaApplication>(target.SipMediaApplicationId, ct).ConfigureAwait(false))?.Value is { } sma)
             {
                 targets.Add(new SipMediaApplicationRef(sma.Id, sma.AwsAccountId, sma.AwsRegion, sma.Endpoint));
             }
@@ -203,15 +237,18 @@ public sealed partial class SipInboundRouter
         foreach (var number in new[] { facts.DialedNumber, facts.ToNumber }.Distinct())
         {
             if (number is not null
-                && await _store.FindByKeyAsync<SipRule>(SipRule.TriggerKey("ToPhoneNumber", number), ct).ConfigureAwait(false) is { } byNumber)
+                && await _reads.FindByKeyAsync<SipRule>(SipRule.TriggerKey("ToPhoneNumber", number), ct).ConfigureAwait(false) is { } byNumber)
             {
                 return (byNumber.Value, number);
             }
         }
 
-        var byHost = await _store.FindByKeyAsync<SipRule>(SipRule.TriggerKey("RequestUriHostname", facts.RequestHost), ct).ConfigureAwait(false);
+        var byHost = await _reads.FindByKeyAsync<SipRule>(SipRule.TriggerKey("RequestUriHostname", facts.RequestHost), ct).ConfigureAwait(false);
         return (byHost?.Value, facts.DialedNumber ?? facts.ToNumber ?? facts.RequestHost);
     }
+
+    /// <summary>Distinct reads kept at most (numbers, hosts, SMAs); a full cache starts again empty.</summary>
+    private const int RouteCacheEntries = 10_000;
 
     private SipCallLeg? Refuse(SipDialog dialog, int code, string phrase, string reason)
     {

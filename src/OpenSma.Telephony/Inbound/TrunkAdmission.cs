@@ -16,6 +16,9 @@ namespace OpenSma.Telephony.Inbound;
 /// </summary>
 internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registrar, TelephonyOptions options, SipDigestVerifier verifier)
 {
+    /// <summary>Where voice connectors are read (the router's route cache when it has one).</summary>
+    public IResourceStore Store { get; set; } = store;
+
     /// <summary>Digest realm for callers that address no particular voice connector.</summary>
     public const string DefaultRealm = "opensma";
 
@@ -24,8 +27,8 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
 
     public async ValueTask<Admission> CheckAsync(InviteFacts facts, SipRequest invite, CancellationToken cancellationToken)
     {
-        var connector = await store.FindByKeyAsync<VoiceConnector>(facts.RequestHost, cancellationToken).ConfigureAwait(false)
-            ?? await store.FindByKeyAsync<VoiceConnector>(facts.RequestHost.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
+        var connector = await Store.FindByKeyAsync<VoiceConnector>(facts.RequestHost, cancellationToken).ConfigureAwait(false)
+            ?? await Store.FindByKeyAsync<VoiceConnector>(facts.RequestHost.ToLowerInvariant(), cancellationToken).ConfigureAwait(false);
         if (connector?.Value is { } addressed)
         {
             if (addressed.Termination is { Disabled: true })
@@ -66,7 +69,7 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
         }
 
         var withCredentials = new List<VoiceConnector>();
-        foreach (var stored in await store.ListAllAsync<VoiceConnector>(cancellationToken).ConfigureAwait(false))
+        foreach (var stored in await Store.ListAllAsync<VoiceConnector>(cancellationToken).ConfigureAwait(false))
         {
             if (stored.Value.Termination is { Disabled: true })
             {
@@ -97,7 +100,7 @@ internal sealed class TrunkAdmission(IResourceStore store, SipRegistrar? registr
             return null;
         }
 
-        foreach (var stored in await store.ListAllAsync<VoiceConnector>(cancellationToken).ConfigureAwait(false))
+        foreach (var stored in await Store.ListAllAsync<VoiceConnector>(cancellationToken).ConfigureAwait(false))
         {
             if (stored.Value.Termination is { Disabled: false, CidrAllowedList: { Count: > 0 } list } && InAny(list, facts.Source))
             {

@@ -38,6 +38,9 @@ internal sealed class Rig : IAsyncDisposable
 
     public IResourceStore Store { get; }
 
+    /// <summary>The rig's data folder (the SQLite file, the buckets).</summary>
+    public string Root => _root;
+
     public FolderObjectStore Objects { get; }
 
     public SipEndpoint Sip { get; }
@@ -62,12 +65,14 @@ internal sealed class Rig : IAsyncDisposable
         return (min, min + 49);
     }
 
-    public static async Task<Rig> StartAsync(Func<TelephonyOptions, TelephonyOptions>? configure = null, TimeProvider? time = null)
+    /// <param name="wrapStore">Wraps the SQLite store the router and the test use (to count its reads).</param>
+    public static async Task<Rig> StartAsync(Func<TelephonyOptions, TelephonyOptions>? configure = null, TimeProvider? time = null, Func<IResourceStore, IResourceStore>? wrapStore = null)
     {
         time ??= TimeProvider.System;
         var root = Path.Combine(Path.GetTempPath(), "opensma-telephony-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         var store = await ResourceStoreFactory.OpenAsync(ResourceStoreOptions.ForSqlite(root), time, CancellationToken.None);
+        store = wrapStore?.Invoke(store) ?? store;
         var objects = new FolderObjectStore(Path.Combine(root, "buckets"));
         objects.CreateBucket(Bucket);
         var sip = new SipEndpoint(new SipEndpointOptions { UdpEndPoints = [new IPEndPoint(IPAddress.Loopback, 0)], TcpEndPoints = [] }, time);

@@ -1,0 +1,241 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using OpenSma.Engine.Invocation;
+using OpenSma.Storage.Resources;
+using OpenSma.Telephony.Tests.Support;
+using static OpenSma.Telephony.Tests.Support.ProxySessionSetup;
+
+namespace OpenSma.Telephony.Tests.Inbound;
+
+/// <summary>
+/// The router keeps what it reads from the store between calls: real INVITEs over loopback, the
+/// real SQLite store under a wrapper that counts the reads reaching it, and every change written
+/// through the store instance the router shares (as the control plane writes) seen by the next call.
+/// </summary>
+public sealed class SipInboundRouterCacheTests
+{
+    private const string Decline = """[{"Type":"Hangup","Parameters":{"SipResponseCode":"603"}}]""";
+
+    [Fact]
+    public async Task SecondCall_ToTheSameNumber_DoesNotReadTheStore()
+    {
+        CountingResourceStore? counting = null;
+        await using var rig = await Rig.StartAsync(wrapStore: s => counting = new CountingResourceStore(s));
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        rig.Handler.Script = _ => Decline;
+        await using var phone = await rig.NewPhoneAsync();
+
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        var afterFirst = counting!.Reads;
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        var afterSecond = counting.Reads;
+        // Not found is kept too: the unknown number's rule lookups (by number, then by host) are made once.
+        Assert.Equal(404, (await phone.CallAsync(rig.SipAddress, "+15550000000")).FinalStatus);
+        var afterUnknown = counting.Reads;
+        Assert.Equal(404, (await phone.CallAsync(rig.SipAddress, "+15550000000")).FinalStatus);
+
+        Assert.True(afterFirst >= 2, $"the first call read the rule and the SMA ({afterFirst} reads)");
+        Assert.Equal(afterFirst, afterSecond);
+        Assert.True(afterUnknown > afterSecond);
+        Assert.Equal(afterUnknown, counting.Reads);
+        Assert.Equal(2, rig.Handler.Events.Count(e => ScriptedHandler.Type(e) == "NEW_INBOUND_CALL"));
+        await rig.AssertAllReleasedAsync();
+    }
+
+    [Fact]
+    public async Task RuleDisabledThenDeleted_IsSeenByTheNextCall()
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.AddSmaAsync();
+        var rule = await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        rig.Handler.Script = _ => Decline;
+        await using var phone = await rig.NewPhoneAsync();
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        Assert.True((await rig.Store.UpdateAsync(rule with { Disabled = true }, 1, CancellationToken.None)).IsOk);
+        Assert.Equal(480, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        Assert.True((await rig.Store.UpdateAsync(rule, 2, CancellationToken.None)).IsOk);
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        Assert.True((await rig.Store.DeleteAsync<SipRule>(rule.Id, null, CancellationToken.None)).IsOk);
+        Assert.Equal(404, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        Assert.Equal(2, rig.Handler.Events.Count(e => ScriptedHandler.Type(e) == "NEW_INBOUND_CALL"));
+    }
+
+    [Fact]
+    public async Task RuleCreatedForAnUnknownNumber_AndRuleRetargeted_AreSeenByTheNextCall()
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.AddSmaAsync("sma-1");
+        var other = await AddOtherHandlerAsync(rig, "sma-2");
+        rig.Handler.Script = _ => Decline;
+        await using var phone = await rig.NewPhoneAsync();
+        Assert.Equal(404, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        var rule = await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        Assert.True((await rig.Store.UpdateAsync(rule with { TargetApplications = [new SipRuleTarget("sma-2", 1, "us-east-1")] }, 1, CancellationToken.None)).IsOk);
+        Assert.Equal(486, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        Assert.Single(other.Events, e => ScriptedHandler.Type(e) == "NEW_INBOUND_CALL");
+    }
+
+    [Fact]
+    public async Task SmaEndpointChanged_OrSmaDeleted_IsSeenByTheNextCall()
+    {
+        await using var rig = await Rig.StartAsync();
+        var sma = await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        var other = await AddOtherHandlerAsync(rig, smaId: null);
+        rig.Handler.Script = _ => Decline;
+        await using var phone = await rig.NewPhoneAsync();
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        Assert.True((await rig.Store.UpdateAsync(sma with { Endpoint = DelegateHandlerResolver.EndpointFor("other") }, 1, CancellationToken.None)).IsOk);
+        Assert.Equal(486, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        Assert.Single(other.Events, e => ScriptedHandler.Type(e) == "NEW_INBOUND_CALL");
+        Assert.Single(rig.Handler.Events, e => ScriptedHandler.Type(e) == "NEW_INBOUND_CALL");
+
+        Assert.True((await rig.Store.DeleteAsync<SipMediaApplication>(sma.Id, null, CancellationToken.None)).IsOk);
+        Assert.Equal(480, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+    }
+
+    [Fact]
+    public async Task ProxyNumberDeleted_IsSeenByTheNextCall()
+    {
+        await using var rig = await Rig.StartAsync();
+        await using var bob = await TestPhone.StartAsync();
+        bob.AnswerWith = PhoneAnswer.Busy;
+        await SetUpSessionAsync(rig, bob, "Open");
+        await using var alice = await rig.NewPhoneAsync();
+        Assert.Equal(486, (await alice.CallAsync(rig.SipAddress, AliceProxy, from: Alice)).FinalStatus);
+
+        // Released from the inventory: no longer a proxy number, and no SIP rule has it.
+        Assert.True((await rig.Store.DeleteAsync<PhoneNumber>(AliceProxy, null, CancellationToken.None)).IsOk);
+
+        Assert.Equal(404, (await alice.CallAsync(rig.SipAddress, AliceProxy, from: Alice)).FinalStatus);
+        Assert.Single(bob.Incoming);
+        await rig.AssertAllReleasedAsync();
+    }
+
+    [Fact]
+    public async Task ChangeByAnotherProcess_IsSeenOnceTheWindowHasPassed()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var rig = await Rig.StartAsync();
+        rig.Telephony.Inbound!.UseRouteCache(TimeSpan.FromSeconds(1), time);
+        await rig.AddSmaAsync();
+        var rule = await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        rig.Handler.Script = _ => Decline;
+        await using var phone = await rig.NewPhoneAsync();
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        // Another server sharing the database: this process's store does not see the write.
+        var theirs = await ResourceStoreFactory.OpenAsync(ResourceStoreOptions.ForSqlite(rig.Root), TimeProvider.System, CancellationToken.None);
+        try
+        {
+            Assert.True((await theirs.UpdateAsync(rule with { Disabled = true }, 1, CancellationToken.None)).IsOk);
+        }
+        finally
+        {
+            ((IDisposable)theirs).Dispose();
+            SqliteConnection.ClearAllPools();
+        }
+
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(480, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        Assert.Equal(TimeSpan.FromSeconds(1), rig.Telephony.Inbound.RouteCacheFreshness);
+    }
+
+    [Fact]
+    public async Task RouteCacheOff_ReadsTheStoreOnEveryCall()
+    {
+        CountingResourceStore? counting = null;
+        await using var rig = await Rig.StartAsync(wrapStore: s => counting = new CountingResourceStore(s));
+        rig.Telephony.Inbound!.UseRouteCache(TimeSpan.Zero);
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        rig.Handler.Script = _ => Decline;
+        await using var phone = await rig.NewPhoneAsync();
+
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        var afterFirst = counting!.Reads;
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        Assert.Equal(2 * afterFirst, counting.Reads);
+    }
+
+    /// <summary>A second handler ("other") that answers busy; with <paramref name="smaId"/>, an SMA that invokes it.</summary>
+    private static async Task<ScriptedHandler> AddOtherHandlerAsync(Rig rig, string? smaId)
+    {
+        var other = new ScriptedHandler { Script = _ => """[{"Type":"Hangup","Parameters":{"SipResponseCode":"486"}}]""" };
+        rig.Handlers.Register("other", other.HandleAsync);
+        if (smaId is not null)
+        {
+            await rig.AddSmaAsync(smaId, handler: "other");
+        }
+
+        return other;
+    }
+
+    /// <summary>Passes everything to the real store, counting the reads that reach it; forwards its change signal, as a wrapper should.</summary>
+    private sealed class CountingResourceStore(IResourceStore inner) : IResourceStore, IResourceChangeSignal, IDisposable
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public long ChangeVersion(string kind) => ((IResourceChangeSignal)inner).ChangeVersion(kind);
+
+        public ValueTask<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken)
+            where T : class, IResourceDocument<T>
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.GetAsync<T>(id, cancellationToken);
+        }
+
+        public ValueTask<Stored<T>?> FindByKeyAsync<T>(string uniqueKey, CancellationToken cancellationToken)
+            where T : class, IResourceDocument<T>
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.FindByKeyAsync<T>(uniqueKey, cancellationToken);
+        }
+
+        public ValueTask<IReadOnlyList<Stored<T>>> ListAsync<T>(long afterSequence, int limit, CancellationToken cancellationToken)
+            where T : class, IResourceDocument<T>
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.ListAsync<T>(afterSequence, limit, cancellationToken);
+        }
+
+        public ValueTask<WriteResult> InsertAsync<T>(T document, CancellationToken cancellationToken)
+            where T : class, IResourceDocument<T> => inner.InsertAsync(document, cancellationToken);
+
+        public ValueTask<WriteResult> UpdateAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)
+            where T : class, IResourceDocument<T> => inner.UpdateAsync(document, expectedVersion, cancellationToken);
+
+        public ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
+            where T : class, IResourceDocument<T> => inner.DeleteAsync<T>(id, expectedVersion, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken) =>
+            inner.GetTagsAsync(resourceArn, cancellationToken);
+
+        public ValueTask PutTagsAsync(string resourceArn, IReadOnlyList<ResourceTag> tags, CancellationToken cancellationToken) =>
+            inner.PutTagsAsync(resourceArn, tags, cancellationToken);
+
+        public ValueTask RemoveTagsAsync(string resourceArn, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+            inner.RemoveTagsAsync(resourceArn, keys, cancellationToken);
+
+        public ValueTask<string?> GetSettingAsync(string name, CancellationToken cancellationToken) =>
+            inner.GetSettingAsync(name, cancellationToken);
+
+        public ValueTask PutSettingAsync(string name, string value, CancellationToken cancellationToken) =>
+            inner.PutSettingAsync(name, value, cancellationToken);
+
+        public void Dispose() => (inner as IDisposable)?.Dispose();
+    }
+}
