@@ -228,7 +228,7 @@ public sealed partial class SipCallLeg
         if (_media is { } media)
         {
             _ = WatchDigitsAsync(media);
-            _ = WatchInactivityAsync(media);
+            WatchInactivity(media);
         }
     }
 
@@ -268,35 +268,37 @@ public sealed partial class SipCallLeg
         _ => 0,
     };
 
+    // The digit reader needs no cancellation token: Release disposes the media, and disposing the
+    // RTP session completes its digit channel, which ends this loop. (A token would cost every
+    // live leg a registration on it for the call's life.)
     private async Task WatchDigitsAsync(LegMedia media)
     {
-        try
+        await foreach (var digit in media.Session.Digits.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            await foreach (var digit in media.Session.Digits.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            ILegObserver? observer;
+            lock (_gate)
             {
-                ILegObserver? observer;
-                lock (_gate)
-                {
-                    observer = _state == LegState.Ended ? null : _observer;
-                }
-
-                observer?.OnDigit(this, digit.Digit);
+                observer = _state == LegState.Ended ? null : _observer;
             }
-        }
-        catch (OperationCanceledException)
-        {
+
+            observer?.OnDigit(this, digit.Digit);
         }
     }
 
-    private async Task WatchInactivityAsync(LegMedia media)
+    // One continuation on the session's inactivity task, nothing else: no state machine, no
+    // cancellation. When the leg ends first the task never completes and the continuation goes
+    // with the session; one that still runs after Release finds the leg released and does nothing.
+    private void WatchInactivity(LegMedia media) =>
+        media.Session.PeerInactive.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnPeerInactive);
+
+    private void OnPeerInactive()
     {
-        try
+        lock (_gate)
         {
-            await media.Session.PeerInactive.WaitAsync(_stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
+            if (_released)
+            {
+                return;
+            }
         }
 
         LogInactive(_logger, CallId, _plane.Options.RtpInactivityTimeout);

@@ -27,7 +27,6 @@ public sealed partial class SipCallLeg : ICallLeg
     private readonly MediaPlane _plane;
     private readonly ILogger _logger;
     private readonly LegMedia? _media;
-    private readonly CancellationTokenSource _stop = new();
     private SipDialog? _dialog;
     private ILegObserver? _observer;
     private LegState _state = LegState.Alerting;
@@ -331,7 +330,6 @@ public sealed partial class SipCallLeg : ICallLeg
         }
 
         _plane.LegReleased();
-        _stop.Cancel();
         // Marked released above, so no bridge can be joined once this one is left.
         FrameBridge.Leave(this);
         _media?.Dispose();
