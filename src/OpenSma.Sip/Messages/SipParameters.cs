@@ -162,7 +162,7 @@ public sealed class SipParameters : IEnumerable<SipParameter>
                 return false;
             }
 
-            var name = s[nameStart..pos].ToString();
+            var name = SipCommonTokens.Get(s[nameStart..pos]);
             SipGrammar.SkipWhitespace(s, ref pos);
             if (pos >= s.Length || s[pos] != '=')
             {
@@ -194,7 +194,7 @@ public sealed class SipParameters : IEnumerable<SipParameter>
                 return false;
             }
 
-            into.Add(name, s[valueStart..pos].ToString());
+            into.Add(name, SipCommonTokens.Get(s[valueStart..pos]));
         }
     }
 }

@@ -289,7 +289,7 @@ public sealed class SipUri
                 return false;
             }
 
-            into.Add(SipGrammar.Unescape(name), eq < 0 ? null : SipGrammar.Unescape(item[(eq + 1)..]));
+            into.Add(SipCommonTokens.GetUnescaped(name), eq < 0 ? null : SipCommonTokens.GetUnescaped(item[(eq + 1)..]));
         }
 
         return true;

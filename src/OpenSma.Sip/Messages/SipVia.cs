@@ -84,7 +84,7 @@ public sealed class SipVia
             pos++;
         }
 
-        token = s[start..pos].ToString();
+        token = SipCommonTokens.Get(s[start..pos]);
         return pos > start;
     }
 
