@@ -11,43 +11,108 @@ public abstract class SipMessage
     /// <summary>The body as opaque bytes; its meaning is given by <see cref="ContentType"/>.</summary>
     public ReadOnlyMemory<byte> Body { get; set; }
 
-    private Cached<string?>? _callId;
-    private Cached<SipCSeq?>? _cseq;
-    private Cached<SipVia?>? _topVia;
-    private Cached<string?>? _fromTag;
-    private Cached<string?>? _toTag;
+    private Views? _views;
 
-    /// <summary>A parsed view of the headers, valid while they are the same object at the same version.</summary>
-    private sealed record Cached<T>(SipHeaders Owner, int Version, T Value);
-
-    private T Cache<T>(ref Cached<T>? slot, Func<SipMessage, T> parse)
+    /// <summary>
+    /// Parsed views of the core headers, valid while the headers are the same object at the same
+    /// version; each view is parsed on first use. One object per message for all five views (a
+    /// parsed message lives as long as its dialog): a view is written before its bit is set, so a
+    /// reader that sees the bit sees the value; two threads parsing the same view at once store
+    /// equal values.
+    /// </summary>
+    private sealed class Views(SipHeaders owner, int version)
     {
-        var headers = Headers;
-        var entry = slot;
-        if (entry is null || !ReferenceEquals(entry.Owner, headers) || entry.Version != headers.Version)
-        {
-            // One reference write publishes owner, version and value together.
-            entry = new Cached<T>(headers, headers.Version, parse(this));
-            slot = entry;
-        }
+        public const int CallIdBit = 1;
+        public const int CSeqBit = 2;
+        public const int TopViaBit = 4;
+        public const int FromTagBit = 8;
+        public const int ToTagBit = 16;
 
-        return entry.Value;
+        public readonly SipHeaders Owner = owner;
+        public readonly int Version = version;
+        public string? CallId;
+        public SipCSeq? CSeq;
+        public SipVia? TopVia;
+        public string? FromTag;
+        public string? ToTag;
+        private int _parsed;
+
+        public T Get<T>(ref T slot, int bit, SipMessage message, Func<SipMessage, T> parse)
+        {
+            if ((Volatile.Read(ref _parsed) & bit) != 0)
+            {
+                return slot;
+            }
+
+            var value = parse(message);
+            slot = value;
+            Interlocked.Or(ref _parsed, bit);
+            return value;
+        }
     }
 
-    public string? CallId => Cache(ref _callId, static m => m.Headers.Get(SipHeaderNames.CallId)?.Trim());
+    private Views CurrentViews()
+    {
+        var headers = Headers;
+        var views = _views;
+        if (views is null || !ReferenceEquals(views.Owner, headers) || views.Version != headers.Version)
+        {
+            views = new Views(headers, headers.Version);
+            _views = views;
+        }
+
+        return views;
+    }
+
+    public string? CallId
+    {
+        get
+        {
+            var v = CurrentViews();
+            return v.Get(ref v.CallId, Views.CallIdBit, this, static m => m.Headers.Get(SipHeaderNames.CallId)?.Trim());
+        }
+    }
 
     /// <summary>The top Via as the stack reads it on hot paths: shared, so callers must not change it (use <see cref="TopVia"/> for a copy).</summary>
-    internal SipVia? SharedTopVia => Cache(ref _topVia, static m => m.TopVia);
+    internal SipVia? SharedTopVia
+    {
+        get
+        {
+            var v = CurrentViews();
+            return v.Get(ref v.TopVia, Views.TopViaBit, this, static m => m.TopVia);
+        }
+    }
 
     /// <summary>The From tag, parsed once per header version.</summary>
-    internal string? FromTag => Cache(ref _fromTag, static m => m.From?.Tag);
+    internal string? FromTag
+    {
+        get
+        {
+            var v = CurrentViews();
+            return v.Get(ref v.FromTag, Views.FromTagBit, this, static m => m.From?.Tag);
+        }
+    }
 
     /// <summary>The To tag, parsed once per header version.</summary>
-    internal string? ToTag => Cache(ref _toTag, static m => m.To?.Tag);
+    internal string? ToTag
+    {
+        get
+        {
+            var v = CurrentViews();
+            return v.Get(ref v.ToTag, Views.ToTagBit, this, static m => m.To?.Tag);
+        }
+    }
 
     public string? ContentType => Headers.Get(SipHeaderNames.ContentType)?.Trim();
 
-    public SipCSeq? CSeq => Cache(ref _cseq, static m => m.Headers.Get(SipHeaderNames.CSeq) is { } v && SipCSeq.TryParse(v, out var c) ? c : null);
+    public SipCSeq? CSeq
+    {
+        get
+        {
+            var v = CurrentViews();
+            return v.Get(ref v.CSeq, Views.CSeqBit, this, static m => m.Headers.Get(SipHeaderNames.CSeq) is { } h && SipCSeq.TryParse(h, out var c) ? c : null);
+        }
+    }
 
     public SipNameAddress? From => ParseNameAddress(SipHeaderNames.From);
 
