@@ -50,7 +50,7 @@ internal sealed class InProcessNode : IAsyncDisposable
         var sip = new SipEndpoint(new SipEndpointOptions { UdpEndPoints = [new IPEndPoint(IPAddress.Loopback, ServeUnderTest.FreePort())], TcpEndPoints = [] }, time);
         var telephony = new SipTelephony(sip, store, new TelephonyOptions { RtpBindAddress = "127.0.0.1", AdvertisedAddress = "127.0.0.1" }, time);
         var http = new HttpHandlerResolver();
-        var engine = new CallEngine(new EngineOptions(), time, objects, telephony.LegFactory, [http]);
+        var engine = new CallEngine(new EngineOptions(), time, new HeadCachingObjectStore(objects, HeadCachingObjectStore.DefaultFreshness), telephony.LegFactory, [http]);
         telephony.Attach(engine);
         var now = DateTimeOffset.UtcNow;
         foreach (var number in numbers)
