@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using OpenSma.Storage.Resources;
+using OpenSma.Testing;
 
 namespace OpenSma.Storage.Tests.Resources;
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using OpenSma.Engine.Invocation;
 using OpenSma.Storage.Resources;
+using OpenSma.Testing;
 using OpenSma.Telephony.Tests.Support;
 using static OpenSma.Telephony.Tests.Support.ProxySessionSetup;
 
@@ -180,62 +181,5 @@ public sealed class SipInboundRouterCacheTests
         }
 
         return other;
-    }
-
-    /// <summary>Passes everything to the real store, counting the reads that reach it; forwards its change signal, as a wrapper should.</summary>
-    private sealed class CountingResourceStore(IResourceStore inner) : IResourceStore, IResourceChangeSignal, IDisposable
-    {
-        private int _reads;
-
-        public int Reads => Volatile.Read(ref _reads);
-
-        public long ChangeVersion(string kind) => ((IResourceChangeSignal)inner).ChangeVersion(kind);
-
-        public ValueTask<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T>
-        {
-            Interlocked.Increment(ref _reads);
-            return inner.GetAsync<T>(id, cancellationToken);
-        }
-
-        public ValueTask<Stored<T>?> FindByKeyAsync<T>(string uniqueKey, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T>
-        {
-            Interlocked.Increment(ref _reads);
-            return inner.FindByKeyAsync<T>(uniqueKey, cancellationToken);
-        }
-
-        public ValueTask<IReadOnlyList<Stored<T>>> ListAsync<T>(long afterSequence, int limit, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T>
-        {
-            Interlocked.Increment(ref _reads);
-            return inner.ListAsync<T>(afterSequence, limit, cancellationToken);
-        }
-
-        public ValueTask<WriteResult> InsertAsync<T>(T document, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T> => inner.InsertAsync(document, cancellationToken);
-
-        public ValueTask<WriteResult> UpdateAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T> => inner.UpdateAsync(document, expectedVersion, cancellationToken);
-
-        public ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T> => inner.DeleteAsync<T>(id, expectedVersion, cancellationToken);
-
-        public ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken) =>
-            inner.GetTagsAsync(resourceArn, cancellationToken);
-
-        public ValueTask PutTagsAsync(string resourceArn, IReadOnlyList<ResourceTag> tags, CancellationToken cancellationToken) =>
-            inner.PutTagsAsync(resourceArn, tags, cancellationToken);
-
-        public ValueTask RemoveTagsAsync(string resourceArn, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
-            inner.RemoveTagsAsync(resourceArn, keys, cancellationToken);
-
-        public ValueTask<string?> GetSettingAsync(string name, CancellationToken cancellationToken) =>
-            inner.GetSettingAsync(name, cancellationToken);
-
-        public ValueTask PutSettingAsync(string name, string value, CancellationToken cancellationToken) =>
-            inner.PutSettingAsync(name, value, cancellationToken);
-
-        public void Dispose() => (inner as IDisposable)?.Dispose();
     }
 }

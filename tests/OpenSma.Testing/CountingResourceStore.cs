@@ -1,9 +1,9 @@
 using OpenSma.Storage.Resources;
 
-namespace OpenSma.Storage.Tests.Resources;
+namespace OpenSma.Testing;
 
 /// <summary>Passes everything to a real store, counting the reads that reach it; forwards its change signal as a wrapper should.</summary>
-internal sealed class CountingResourceStore(IResourceStore inner) : IResourceStore, IResourceChangeSignal
+public sealed class CountingResourceStore(IResourceStore inner) : IResourceStore, IResourceChangeSignal, IDisposable
 {
     private int _reads;
 
@@ -61,4 +61,6 @@ internal sealed class CountingResourceStore(IResourceStore inner) : IResourceSto
 
     public ValueTask PutSettingAsync(string name, string value, CancellationToken cancellationToken) =>
         inner.PutSettingAsync(name, value, cancellationToken);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
 }
