@@ -90,14 +90,18 @@ public sealed partial class SipInboundRouter
     /// PostgreSQL database are seen after at most <paramref name="freshness"/>. Zero turns the cache
     /// off. A store that cannot signal its writes (<see cref="IResourceChangeSignal"/>) is read on
     /// every call whatever the setting, since only the signal makes in-process writes visible at
-    /// once. The default is <see cref="DefaultRouteCacheFreshness"/>. Set it while setting up.
+    /// once. A store that is itself a <see cref="CachedResourceStore"/> is used as it is. The default
+    /// is <see cref="DefaultRouteCacheFreshness"/>. Set it while setting up.
     /// </summary>
     /// <param name="time">The clock for the freshness bound; null: the media plane's.</param>
     public void UseRouteCache(TimeSpan freshness, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(freshness, TimeSpan.Zero);
         RouteCacheFreshness = freshness;
-        _reads = freshness > TimeSpan.Zero && _store is IResourceChangeSignal
+        // A store that is already a cache (serve's SQLite store) already serves these reads from
+        // memory and drops them on every write; a second cache over it would only hold the same
+        // documents twice.
+        _reads = freshness > TimeSpan.Zero && _store is IResourceChangeSignal and not CachedResourceStore
             ? new CachedResourceStore(_store, RouteCacheEntries, freshness, time ?? _time)
             : _store;
         _admission.Store = _reads;
