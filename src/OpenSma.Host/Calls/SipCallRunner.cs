@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenSma.Engine;
 using OpenSma.Engine.Invocation;
+using OpenSma.Engine.Legs;
 using OpenSma.Engine.Transactions;
 using OpenSma.Engine.Virtual;
 using OpenSma.Media.Audio;
@@ -21,8 +22,10 @@ namespace OpenSma.Host.Calls;
 /// <c>opensma call --sip</c>: the same call as the virtual one, but over real SIP and RTP on
 /// loopback. It hosts the engine, a SIP endpoint and the inbound router on 127.0.0.1 (free ports),
 /// points a temporary SIP rule at the handler, and OpenSMA's own scripted phone dials it. Numbers
-/// that CallAndBridge calls are answered by scripted phones behind a temporary voice connector.
-/// Exit codes as for the virtual call.
+/// of the configuration's <c>VirtualPhones</c> section ring those scripted virtual phones first,
+/// exactly as in serve (<see cref="VirtualPhoneLegFactory"/> before the SIP leg factory); every other
+/// number that CallAndBridge calls is answered by a scripted SIP phone behind a temporary voice
+/// connector (<c>--callee</c>, or one that answers after 2 s). Exit codes as for the virtual call.
 /// </summary>
 internal static class SipCallRunner
 {
@@ -42,6 +45,13 @@ internal static class SipCallRunner
         await using var callerSip = Loopback(time);
         using var telephony = new SipTelephony(engineSip, store, new TelephonyOptions { RtpPortMin = EngineRtpMin, RtpPortMax = EngineRtpMax, RtpBindAddress = "127.0.0.1", AdvertisedAddress = "127.0.0.1" }, time);
         var plane = telephony.Media;
+        // serve's VirtualPhones precedence: a configured number rings its virtual phone, bridged to
+        // the SIP caller; any other leg is dialled over SIP. A --callee for the number wins.
+        using var network = new VirtualNetwork(time);
+        var phones = options.ConfiguredPhonesNotOnCommandLine();
+        ICallLegFactory legs = phones.Count > 0
+            ? new VirtualPhoneLegFactory(network, phones, telephony.LegFactory, NullLogger.Instance)
+            : telephony.LegFactory;
         using var http = new HttpHandlerResolver();
         try
         {
@@ -51,7 +61,7 @@ internal static class SipCallRunner
 
             var trace = new LadderTrace(output, time, options.Json, options.Verbose);
             var objects = options.OpenObjects();
-            var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion, Speech = options.Speech }, time, objects, telephony.LegFactory, [http, .. extraResolvers])
+            var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion, Speech = options.Speech }, time, objects, legs, [http, .. extraResolvers])
             {
                 DefaultTrace = trace,
             };
@@ -86,7 +96,7 @@ internal static class SipCallRunner
             }
 
             // Callee phones end when their legs are released (they are by now, or within a BYE's round trip).
-            await WriteRecordingsAsync(options, report, await callees.ReportsAsync().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await WriteRecordingsAsync(options, report, await callees.ReportsAsync().ConfigureAwait(false), network.Legs, cancellationToken).ConfigureAwait(false);
             if (!ended || hungUpForMaxDuration)
             {
                 return VirtualCallRunner.StillUp;
@@ -130,7 +140,7 @@ internal static class SipCallRunner
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteRecordingsAsync(VirtualCallOptions options, SipPhoneReport caller, IReadOnlyList<(string Number, SipPhoneReport Report)> callees, CancellationToken cancellationToken)
+    private static async Task WriteRecordingsAsync(VirtualCallOptions options, SipPhoneReport caller, IReadOnlyList<(string Number, SipPhoneReport Report)> callees, IEnumerable<VirtualLeg> virtualPhones, CancellationToken cancellationToken)
     {
         if (options.RecordDirectory is not { } dir)
         {
@@ -143,7 +153,16 @@ internal static class SipCallRunner
         {
             await File.WriteAllBytesAsync(Path.Combine(dir, $"{number.TrimStart('+')}-heard.wav"), WavWriter.WriteMono(report.Heard.Samples.Span), cancellationToken).ConfigureAwait(false);
         }
+
+        foreach (var leg in virtualPhones)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(dir, $"{FileName(leg.To)}-heard.wav"), WavWriter.WriteMono(leg.Heard().Samples.Span), cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>A dialled number as a file name: no leading '+', nothing a path could take for a separator.</summary>
+    internal static string FileName(string number) =>
+        string.Concat(number.TrimStart('+').Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
 
     /// <summary>The phones that answer calls placed by the handler: scripted by --callee, others answer after 2 s.</summary>
     private sealed class Callees

@@ -17,6 +17,16 @@ internal sealed record VirtualCallOptions
 
     public IReadOnlyList<(string Number, VirtualParty Party)> Callees { get; init; } = [];
 
+    /// <summary>
+    /// The configuration's <c>VirtualPhones</c> section, as serve reads it: numbers CallAndBridge
+    /// (or any outbound leg) rings as scripted virtual phones. A number also given by
+    /// <see cref="Callees"/> is left to that <c>--callee</c> (the command line wins).
+    /// </summary>
+    public VirtualPhones VirtualPhones { get; init; } = VirtualPhones.None;
+
+    /// <summary><see cref="VirtualPhones"/> without the numbers <c>--callee</c> scripts.</summary>
+    public VirtualPhones ConfiguredPhonesNotOnCommandLine() => VirtualPhones.Without(Callees.Select(c => c.Number));
+
     public IReadOnlyDictionary<string, string>? SipHeaders { get; init; }
 
     public bool Fast { get; init; }

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OpenSma.Engine;
 using OpenSma.Engine.Control;
 using OpenSma.Engine.Invocation;
+using OpenSma.Engine.Legs;
 using OpenSma.Engine.Runtime;
 using OpenSma.Engine.Virtual;
 using OpenSma.Media.Audio;
@@ -32,6 +34,10 @@ internal static class VirtualCallRunner
             network.Register(number, party);
         }
 
+        // The configuration's VirtualPhones ring as in serve with SIP off; a --callee for the number wins.
+        var phones = options.ConfiguredPhonesNotOnCommandLine();
+        ICallLegFactory legs = phones.Count > 0 ? new VirtualPhoneLegFactory(network, phones, sip: null, NullLogger.Instance) : network;
+
         var store = options.OpenObjects();
         // On virtual time the clock waits while a handler works in real time, so the engine's own
         // 5 s attempt timeout cannot fire then: the HTTP client enforces it in real time, and local
@@ -40,7 +46,7 @@ internal static class VirtualCallRunner
         IHandlerEndpointResolver[] resolvers = [http, .. extraResolvers];
 
         var trace = new LadderTrace(output, time, options.Json, options.Verbose);
-        var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion, Speech = options.Speech, ClockWaitsForHandlers = options.Fast }, time, store, network, resolvers, activity: activity);
+        var engine = new CallEngine(new EngineOptions { AwsAccountId = options.AwsAccountId, AwsRegion = options.AwsRegion, Speech = options.Speech, ClockWaitsForHandlers = options.Fast }, time, store, legs, resolvers, activity: activity);
 
         var application = new SipMediaApplicationRef(options.SipMediaApplicationId, options.AwsAccountId, options.AwsRegion, options.Handler);
         var caller = network.CreateInbound(options.From, options.To, options.Caller, options.SipHeaders);
@@ -62,7 +68,7 @@ internal static class VirtualCallRunner
             Directory.CreateDirectory(dir);
             foreach (var leg in network.Legs)
             {
-                var name = leg == caller ? "caller-heard.wav" : $"{leg.To.TrimStart('+')}-heard.wav";
+                var name = leg == caller ? "caller-heard.wav" : $"{SipCallRunner.FileName(leg.To)}-heard.wav";
                 await File.WriteAllBytesAsync(Path.Combine(dir, name), WavWriter.WriteMono(leg.Heard().Samples.Span), cancellationToken).ConfigureAwait(false);
             }
         }

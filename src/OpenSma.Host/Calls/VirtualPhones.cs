@@ -84,6 +84,14 @@ internal sealed partial class VirtualPhones
         }
     }
 
+    /// <summary>These phones less those whose number is in <paramref name="numbers"/>.</summary>
+    public VirtualPhones Without(IEnumerable<string> numbers)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        var drop = numbers.ToHashSet(StringComparer.Ordinal);
+        return drop.Count == 0 || !Phones.Any(p => drop.Contains(p.Number)) ? this : new VirtualPhones([.. Phones.Where(p => !drop.Contains(p.Number))]);
+    }
+
     public VirtualPhone? Find(string number) => Phones.FirstOrDefault(p => string.Equals(p.Number, number, StringComparison.Ordinal));
 
     [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$", RegexOptions.CultureInvariant)]

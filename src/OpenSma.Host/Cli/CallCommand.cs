@@ -36,7 +36,7 @@ internal static class CallCommand
         var hangupAfter = new Option<string?>("--hangup-after") { Description = "The caller hangs up this long after the answer (e.g. 30s)." };
         var callee = new Option<string[]>("--callee")
         {
-            Description = "How a number called by CallAndBridge behaves: NUMBER=answer[@RING]|busy[@RING]|noanswer|reject[:CODE][@RING], then ;digits=...;say=FILE@T;hangup=T. Other numbers answer after 2 s.",
+            Description = "How a number called by CallAndBridge behaves: NUMBER=answer[@RING]|busy[@RING]|noanswer|reject[:CODE][@RING], then ;digits=...;say=FILE@T;hangup=T. The configuration's VirtualPhones section adds more (a --callee wins over it for its number). Other numbers answer after 2 s.",
         };
         var header = new Option<string[]>("--header") { Description = "A SIP header on the caller's INVITE, NAME=VALUE (X-..., User-to-User, Diversion). Repeatable." };
         var sip = new Option<bool>("--sip") { Description = "Place a real SIP/RTP call over loopback: OpenSMA's engine, SIP endpoint and router on 127.0.0.1, dialled by OpenSMA's own SIP phone (not with --fast)." };
@@ -44,7 +44,7 @@ internal static class CallCommand
         var json = new Option<bool>("--json") { Description = "Write the trace as JSON lines (one object per line) instead of the ladder." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print every event's full JSON." };
         var record = new Option<string?>("--record") { Description = "Directory to save what each virtual phone heard, as WAV (caller-heard.wav, NUMBER-heard.wav)." };
-        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present): local Lambda functions (Functions), bucket backends (Storage), text-to-speech (Speech)." };
+        var config = new Option<string?>("--config") { Description = "Configuration file (default opensma.json when present; OPENSMA_ environment variables override it, as for serve): local Lambda functions (Functions), bucket backends (Storage), text-to-speech (Speech), scripted virtual phones (VirtualPhones)." };
         var maxDuration = new Option<string>("--max-duration") { Description = "Give up when the call is still up after this long (exit code 3).", DefaultValueFactory = _ => "10m" };
 
         var command = new Command("call", "Place a virtual call into an SMA handler and print the event/action ladder. Exit code 0: the call ended with every leg hung up; 1: the handler failed and the call was released; 2: bad options; 3: still up at --max-duration.")
@@ -63,7 +63,7 @@ internal static class CallCommand
                 }
 
                 var dataDirectory = result.GetValue(dataDir)!;
-                var (objects, speech) = ReadConfiguration(result.GetValue(config), dataDirectory);
+                var (objects, speech, phones) = ReadConfiguration(result.GetValue(config), dataDirectory);
                 var options = new VirtualCallOptions
                 {
                     Objects = objects,
@@ -73,6 +73,7 @@ internal static class CallCommand
                     To = result.GetValue(to)!,
                     Caller = VirtualParty.Answering([.. cues]),
                     Callees = [.. (result.GetValue(callee) ?? []).Select(CallScript.ParseCallee)],
+                    VirtualPhones = phones,
                     SipHeaders = ParseHeaders(result.GetValue(header)),
                     Fast = result.GetValue(fast),
                     Json = result.GetValue(json),
@@ -103,15 +104,20 @@ internal static class CallCommand
         return command;
     }
 
-    // The same Storage and Speech sections as serve (docs/storage.md, docs/speech.md).
-    private static (IObjectStore Objects, ISpeechSynthesizer? Speech) ReadConfiguration(string? path, string dataDirectory)
+    /// <summary>
+    /// The same Storage, Speech and VirtualPhones sections as serve, from the same sources (the
+    /// file, then OPENSMA_ environment variables; docs/storage.md, docs/speech.md, docs/telephony.md).
+    /// A bad entry is a <see cref="CallScriptException"/> naming its key.
+    /// </summary>
+    internal static (IObjectStore Objects, ISpeechSynthesizer? Speech, VirtualPhones Phones) ReadConfiguration(string? path, string dataDirectory)
     {
         try
         {
             var configuration = ServeConfiguration.Load(path);
             return (
                 ObjectStoreFactory.Create(StorageConfiguration.Read(configuration?.GetSection("Storage")), dataDirectory),
-                ServeConfiguration.Speech(configuration, Http, TimeProvider.System));
+                ServeConfiguration.Speech(configuration, Http, TimeProvider.System),
+                VirtualPhones.Read(configuration));
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException)
         {
