@@ -11,7 +11,8 @@ namespace OpenSma.Sip.Dialogs;
 /// </summary>
 public sealed partial class SipDialog
 {
-    private readonly Queue<ReliableProvisional> _reliableQueue = new();
+    // Provisionals waiting for the one in flight; made on the first one that has to wait (most calls never need it).
+    private Queue<ReliableProvisional>? _reliableQueue;
     private ReliableProvisional? _reliableInFlight;
     private TransactionTimer? _reliableTimer;
     private long _nextRSeq;
@@ -69,14 +70,14 @@ public sealed partial class SipDialog
     private ReliableProvisional QueueReliable(int statusCode, ReadOnlyMemory<byte> body, string? contentType)
     {
         var provisional = new ReliableProvisional(statusCode, body, contentType);
-        _reliableQueue.Enqueue(provisional);
+        (_reliableQueue ??= new()).Enqueue(provisional);
         SendNextReliable();
         return provisional;
     }
 
     private void SendNextReliable()
     {
-        if (_reliableInFlight is not null || !_reliableQueue.TryDequeue(out var next))
+        if (_reliableInFlight is not null || _reliableQueue is null || !_reliableQueue.TryDequeue(out var next))
         {
             return;
         }
@@ -260,17 +261,19 @@ public sealed partial class SipDialog
     /// description; it also waits for our answer to an offer in a PRACK, which it then repeats.
     /// </summary>
     private bool MustHoldAnswer() =>
-        (_reliableInFlight is { Body.IsEmpty: false }) || _reliableQueue.Any(p => !p.Body.IsEmpty) || _prackOfferAtApplication is not null;
+        (_reliableInFlight is { Body.IsEmpty: false }) || _reliableQueue?.Any(p => !p.Body.IsEmpty) == true || _prackOfferAtApplication is not null;
 
     private void StopReliable()
     {
         _reliableTimer?.Dispose();
         _reliableInFlight?.Acknowledged.TrySetResult(false);
         _reliableInFlight = null;
-        while (_reliableQueue.TryDequeue(out var queued))
+        while (_reliableQueue?.TryDequeue(out var queued) == true)
         {
             queued.Acknowledged.TrySetResult(false);
         }
+
+        _reliableQueue = null;
     }
 
     private sealed class ReliableProvisional(int statusCode, ReadOnlyMemory<byte> body, string? contentType)

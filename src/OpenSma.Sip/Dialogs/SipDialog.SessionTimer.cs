@@ -155,7 +155,7 @@ public sealed partial class SipDialog
 
     /// <summary>The peer's Allow (from its INVITE or its 2xx) lists UPDATE.</summary>
     private bool PeerAllowsUpdate() =>
-        _peerAllow?.Any(m => string.Equals(m, SipMethods.Update, StringComparison.OrdinalIgnoreCase)) == true;
+        (_peerAllow & SipMethodSet.Update) != 0;
 
     private void Expired()
     {

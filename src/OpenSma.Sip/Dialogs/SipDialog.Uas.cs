@@ -10,6 +10,9 @@ public sealed partial class SipDialog
     private ServerInviteTransaction? _inviteTransaction;
     private TaskCompletionSource<bool>? _answered;
     private TaskCompletionSource<SipRequest?>? _initialAck;
+
+    // The ACK for our 2xx, kept for a late InitialAck only when it carries the answer (the INVITE
+    // had no offer); handed to the InitialAck task, the one place it then stays.
     private SipRequest? _initialAckRequest;
 
     /// <summary>The initial INVITE's server transaction (UAS dialogs only).</summary>
@@ -183,7 +186,11 @@ public sealed partial class SipDialog
     /// <summary>
     /// Completes with the ACK for our 2xx to the initial INVITE (UAS dialogs), or null when the call
     /// ended without one. When the INVITE carried no offer, our 2xx carried it and this ACK's body
-    /// is the caller's answer (RFC 3261 §13.2.1, RFC 3264). The same ACK is on <see cref="SipDialogConfirmed.Ack"/>.
+    /// is the caller's answer (RFC 3261 §13.2.1, RFC 3264); that ACK is kept for whoever asks, at
+    /// any time. When the INVITE carried the offer the ACK says nothing more about the session, and
+    /// the dialog does not keep it (every live call would hold it for nothing): it reaches readers
+    /// that asked before it arrived and <see cref="SipDialogConfirmed.Ack"/>; a later read
+    /// completes with null. A UAC dialog completes with null.
     /// </summary>
     public Task<SipRequest?> InitialAck
     {
@@ -191,11 +198,12 @@ public sealed partial class SipDialog
         {
             lock (_ua.Core.Gate)
             {
-                // Made on first use: most calls never ask, and the ACK is kept for those that ask late.
+                // Made on first use: most calls never ask.
                 _initialAck ??= new TaskCompletionSource<SipRequest?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (_initialAckRequest is not null || State == SipDialogState.Terminated || Role == SipDialogRole.Uac)
+                if (AckReceived || State == SipDialogState.Terminated || Role == SipDialogRole.Uac)
                 {
                     _initialAck.TrySetResult(_initialAckRequest);
+                    _initialAckRequest = null;
                 }
 
                 return _initialAck.Task;
@@ -203,14 +211,24 @@ public sealed partial class SipDialog
         }
     }
 
+    private bool AckReceived => _answered?.Task is { IsCompletedSuccessfully: true, Result: true };
+
     /// <summary>The ACK for our 2xx to the initial INVITE (and its copies, when our 2xx was resent).</summary>
     internal void OnInitialAck(SipRequest ack)
     {
         _inviteTransaction?.OnAckFor2xx();
         if (_answered?.TrySetResult(true) == true)
         {
-            _initialAckRequest = ack;
-            _initialAck?.TrySetResult(ack);
+            // Only the first copy counts; the later ones are recognised by the completed task above.
+            if (_initialAck is not null)
+            {
+                _initialAck.TrySetResult(ack);
+            }
+            else if (InitialInvite.Body.IsEmpty)
+            {
+                _initialAckRequest = ack;
+            }
+
             Emit(new SipDialogConfirmed { Ack = ack });
         }
     }

@@ -13,7 +13,7 @@ namespace OpenSma.Sip.Dialogs;
 /// </summary>
 public sealed partial class SipDialog
 {
-    private readonly Channel<SipDialogEvent> _events = Channel.CreateUnbounded<SipDialogEvent>(new() { SingleReader = true });
+    private readonly SipDialogEventQueue _events = new();
     private readonly SipUserAgent _ua;
     private readonly List<SipNameAddress> _routeSet;
     private long _localSeq;
@@ -71,13 +71,13 @@ public sealed partial class SipDialog
     public SipRequest InitialInvite { get; }
 
     /// <summary>Events in the order they happened; completes when the dialog terminates.</summary>
-    public ChannelReader<SipDialogEvent> Events => _events.Reader;
+    public ChannelReader<SipDialogEvent> Events => _events;
 
     internal SipRemote Flow { get; }
 
     internal string Key => SipUserAgent.DialogKey(CallId, LocalTag, RemoteTag);
 
-    internal void Emit(SipDialogEvent e) => _events.Writer.TryWrite(e);
+    internal void Emit(SipDialogEvent e) => _events.TryWrite(e);
 
     internal void Confirm()
     {
@@ -96,8 +96,8 @@ public sealed partial class SipDialog
 
         State = SipDialogState.Terminated;
         _ua.Forget(this);
-        _events.Writer.TryWrite(new SipDialogTerminated(reason, statusCode));
-        _events.Writer.TryComplete();
+        _events.TryWrite(new SipDialogTerminated(reason, statusCode));
+        _events.TryComplete();
         OnTerminated();
     }
 
@@ -146,12 +146,12 @@ public sealed partial class SipDialog
         return _ua.Core.Route(hop, Flow.Transport.Protocol) ?? Flow;
     }
 
-    /// <summary>Methods the peer listed in Allow (its INVITE, or its 2xx when we called); null when it sent none.</summary>
-    private List<string>? _peerAllow;
+    /// <summary>Methods the peer listed in Allow (its INVITE, or its 2xx when we called); None when it sent none.</summary>
+    private SipMethodSet _peerAllow;
 
     internal void LearnPeerAllow(SipMessage message)
     {
-        if (message.Headers.GetValues(SipHeaderNames.Allow) is { Count: > 0 } allow)
+        if (SipMethodSets.FromAllow(message) is var allow and not SipMethodSet.None)
         {
             _peerAllow = allow;
         }

@@ -51,6 +51,45 @@ public sealed class UasAckBodyTests
     }
 
     [Fact]
+    public async Task InitialAck_InviteWithOffer_AskedBeforeGetsTheAck_ButTheDialogDoesNotKeepIt()
+    {
+        var h = new EndpointHarness();
+        h.AttachApplication();
+        h.Receive(EndpointHarness.Invite(body: "v=0 offer\r\n"));
+        var dialog = Assert.Single(h.Calls);
+        var early = Pending(dialog.InitialAck);
+        _ = dialog.AnswerAsync(Encoding.UTF8.GetBytes("v=0 answer\r\n"), "application/sdp");
+        var tag = h.SentResponse(200).To!.Tag!;
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        var received = await early.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("ACK", received!.Method);
+        Assert.Same(received, Assert.IsType<SipDialogConfirmed>(Assert.Single(EndpointHarness.Drain(dialog))).Ack);
+
+        // Another dialog, read only after its ACK: the ACK answered nothing, so it was not kept.
+        h.Receive(EndpointHarness.Invite(branch: "z9hG4bK-inv2", callId: "call-2", body: "v=0 offer\r\n"));
+        var late = h.Calls[1];
+        _ = late.AnswerAsync(Encoding.UTF8.GetBytes("v=0 answer\r\n"), "application/sdp");
+        var lateTag = h.SentResponse(200).To!.Tag!;
+        h.Receive(EndpointHarness.InDialog("ACK", lateTag, 1, "z9hG4bK-ack2", callId: "call-2"));
+        Assert.Equal(SipDialogState.Confirmed, late.State);
+        Assert.NotNull(Assert.IsType<SipDialogConfirmed>(Assert.Single(EndpointHarness.Drain(late))).Ack);
+        Assert.Null(await late.InitialAck.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task InitialAck_OfferlessInvite_ReadLateTwice_StillHasIt()
+    {
+        var (h, dialog, tag) = OfferlessCallAnswered();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1", contentType: "application/sdp", body: "answer"));
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1", contentType: "application/sdp", body: "answer"));
+        var first = await dialog.InitialAck.WaitAsync(TimeSpan.FromSeconds(10));
+        var second = await dialog.InitialAck.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Same(first, second);
+        Assert.Equal("answer", Encoding.UTF8.GetString(second!.Body.Span));
+        Assert.Single(EndpointHarness.Drain(dialog));
+    }
+
+    [Fact]
     public async Task InitialAck_NeverArrives_CompletesNullAndByeIsSent()
     {
         var (h, dialog, _) = OfferlessCallAnswered();
