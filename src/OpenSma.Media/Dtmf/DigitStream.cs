@@ -15,7 +15,7 @@ public sealed class DigitStream
     public static readonly TimeSpan CrossSourceWindow = TimeSpan.FromMilliseconds(300);
 
     private readonly TimeProvider _time;
-    private readonly Channel<DtmfDigit> _channel = Channel.CreateUnbounded<DtmfDigit>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly DigitReader _reader = new();
     private readonly Lock _gate = new();
     private DtmfDigit? _last;
     private long _lastTimestamp;
@@ -28,7 +28,12 @@ public sealed class DigitStream
         _time = time;
     }
 
-    public ChannelReader<DtmfDigit> Reader => _channel.Reader;
+    /// <summary>
+    /// The merged digits, for any number of readers (each digit goes to one of them, in order).
+    /// Behaves as an unbounded channel's reader; it is a lighter one (<see cref="DigitReader"/>),
+    /// since every live leg has a stream and most never receive a digit.
+    /// </summary>
+    public ChannelReader<DtmfDigit> Reader => _reader;
 
     /// <summary>True once the peer has used RFC 4733; in-band digits are then ignored.</summary>
     public bool InBandSuppressed => _rfc4733Seen;
@@ -75,7 +80,7 @@ public sealed class DigitStream
     }
 
     /// <summary>Ends the stream (the leg hung up); readers drain what is left.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete() => _reader.TryComplete();
 
     private void Publish(char digit, DtmfSource source)
     {
@@ -93,7 +98,7 @@ public sealed class DigitStream
             value = new DtmfDigit(digit, source, _time.GetUtcNow());
             _last = value;
             _lastTimestamp = now;
-            _channel.Writer.TryWrite(value);
+            _reader.TryWrite(value);
             observers = _observers;
         }
 

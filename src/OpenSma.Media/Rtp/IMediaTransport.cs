@@ -30,6 +30,10 @@ public interface IMediaTransport : IDisposable
 
     void Start(IMediaTransportReceiver receiver);
 
-    /// <summary>Sends without blocking the media clock; false when the datagram could not be sent.</summary>
+    /// <summary>
+    /// Sends without blocking the media clock; false when the datagram could not be sent. The
+    /// datagram is valid only during the call (it is the calling thread's scratch, reused by the
+    /// next leg): a transport that sends it later must copy it first.
+    /// </summary>
     bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination, bool rtcp);
 }

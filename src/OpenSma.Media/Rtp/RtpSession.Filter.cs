@@ -1,4 +1,3 @@
-using OpenSma.Media.Audio;
 using OpenSma.Media.Filters;
 using OpenSma.Media.Mixing;
 
@@ -6,7 +5,6 @@ namespace OpenSma.Media.Rtp;
 
 public sealed partial class RtpSession
 {
-    private readonly short[] _filteredFrame = new short[PcmAudio.SamplesPerFrame];
     private IAudioFilter? _inboundFilter;
     private FrameBuffer? _filterInput;
 
@@ -80,19 +78,19 @@ public sealed partial class RtpSession
     }
 
     // On each tick: the next frame in playout order, filtered, to every inbound sink.
-    private void DeliverFiltered()
+    private void DeliverFiltered(short[] frame)
     {
         var filter = Volatile.Read(ref _inboundFilter);
         var input = _filterInput;
-        if (filter is null || input is null || !input.TryReadFrame(_filteredFrame))
+        if (filter is null || input is null || !input.TryReadFrame(frame))
         {
             return;
         }
 
-        filter.Process(_filteredFrame);
+        filter.Process(frame);
         foreach (var sink in Volatile.Read(ref _inboundSinks))
         {
-            sink.OnFrame(_filteredFrame);
+            sink.OnFrame(frame);
         }
     }
 }

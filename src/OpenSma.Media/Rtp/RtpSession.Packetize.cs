@@ -8,16 +8,20 @@ public sealed partial class RtpSession
 
     // Packets of the negotiated ptime other than 20 ms: the clock's 20 ms frames are gathered and
     // cut into packets of ptime x 8 samples, each stamped with its first sample's timestamp.
-    private void SendPacketized(ReadOnlySpan<short> frame, long tick, uint timestamp, SocketAddress destination, RtpSessionOptions options)
+    // Only the pending samples are the leg's own; the packet being cut, encoded and sent is in the
+    // thread's scratch.
+    private void SendPacketized(ReadOnlySpan<short> frame, long tick, uint timestamp, SocketAddress destination, RtpSessionOptions options, PacketScratch scratch)
     {
         var packetizer = _packetizer ??= new Packetizer();
         var samples = Math.Clamp(options.PacketTimeMilliseconds, RtpSessionOptions.MinPacketTime, RtpSessionOptions.MaxPacketTime) * 8;
         packetizer.Add(frame, tick, timestamp);
-        while (packetizer.TryTake(samples, out var packet, out var packetTimestamp, out var marker))
+        var packet = scratch.PacketSamples.AsSpan(0, samples);
+        var payload = scratch.PacketPayload.AsSpan(0, samples);
+        while (packetizer.TryTake(packet, out var packetTimestamp, out var marker))
         {
-            options.Codec.Encode(packet, packetizer.Payload);
-            var length = _send.WritePacketAt(packetizer.Datagram, options.AudioPayloadType, tick, packetizer.Payload.AsSpan(0, samples), packetTimestamp, marker);
-            _transport.Send(packetizer.Datagram.AsSpan(0, length), destination, rtcp: false);
+            options.Codec.Encode(packet, payload);
+            var length = _send.WritePacketAt(scratch.PacketDatagram, options.AudioPayloadType, tick, payload, packetTimestamp, marker);
+            _transport.Send(scratch.PacketDatagram.AsSpan(0, length), destination, rtcp: false);
         }
     }
 
@@ -27,15 +31,10 @@ public sealed partial class RtpSession
         private const int MaxSamples = RtpSessionOptions.MaxPacketTime * 8;
 
         private readonly short[] _pending = new short[MaxSamples + Audio.PcmAudio.SamplesPerFrame];
-        private readonly short[] _taken = new short[MaxSamples];
         private int _count;
         private uint _timestamp;
         private long _lastTick = long.MinValue;
         private bool _marker = true;
-
-        public byte[] Payload { get; } = new byte[MaxSamples];
-
-        public byte[] Datagram { get; } = new byte[RtpPacket.HeaderBytes + MaxSamples];
 
         public void Add(ReadOnlySpan<short> frame, long tick, uint timestamp)
         {
@@ -55,19 +54,18 @@ public sealed partial class RtpSession
             _lastTick = tick;
         }
 
-        public bool TryTake(int samples, out ReadOnlySpan<short> packet, out uint timestamp, out bool marker)
+        /// <summary>Moves the next packet's samples (as many as <paramref name="packet"/> holds) into it, once that many are pending.</summary>
+        public bool TryTake(Span<short> packet, out uint timestamp, out bool marker)
         {
+            var samples = packet.Length;
             if (_count < samples)
             {
-                packet = default;
                 timestamp = 0;
                 marker = false;
                 return false;
             }
 
-            // Copy out before shifting: the caller encodes the packet before the next take.
-            _pending.AsSpan(0, samples).CopyTo(_taken);
-            packet = _taken.AsSpan(0, samples);
+            _pending.AsSpan(0, samples).CopyTo(packet);
             timestamp = _timestamp;
             marker = _marker;
             _marker = false;

@@ -85,7 +85,7 @@ public sealed partial class RtpSession
 
             if (isEvent)
             {
-                if (TelephoneEvent.TryRead(payload, out var value) && _eventReceiver.Process(header.Timestamp, value) is { } digit)
+                if (TelephoneEvent.TryRead(payload, out var value) && (_eventReceiver ??= new()).Process(header.Timestamp, value) is { } digit)
                 {
                     Digits.OnTelephoneEvent(digit);
                 }
@@ -104,13 +104,33 @@ public sealed partial class RtpSession
 
     private void OnAudio(ReadOnlySpan<byte> payload, uint timestamp, RtpSessionOptions options)
     {
-        var frame = _inFrame.AsSpan(0, payload.Length);
+        var scratch = PacketScratch.Rent();
+        try
+        {
+            OnAudio(payload, timestamp, options, scratch.InFrame.AsSpan(0, payload.Length));
+        }
+        finally
+        {
+            PacketScratch.Return(scratch);
+        }
+    }
+
+    private void OnAudio(ReadOnlySpan<byte> payload, uint timestamp, RtpSessionOptions options, Span<short> frame)
+    {
         options.Codec.Decode(payload, frame);
 
         // Digits are detected in the audio as received, before VoiceFocus can change it.
-        if (options.DetectInBandDtmf && !Digits.InBandSuppressed && _inBand.Process(frame) is { } tone)
+        if (options.DetectInBandDtmf && !Digits.InBandSuppressed)
         {
-            Digits.OnInBand(tone);
+            if ((_inBand ??= new()).Process(frame) is { } tone)
+            {
+                Digits.OnInBand(tone);
+            }
+        }
+        else
+        {
+            // Off, or the peer uses RFC 4733 (then for good): the detector's state is not needed.
+            _inBand = null;
         }
 
         if (BufferForFilter(frame, timestamp))
@@ -146,7 +166,7 @@ public sealed partial class RtpSession
         {
             if (block.PayloadType == options.TelephoneEventPayloadType)
             {
-                if (TelephoneEvent.TryRead(block.Data, out var value) && _eventReceiver.Process(block.Timestamp, value) is { } digit)
+                if (TelephoneEvent.TryRead(block.Data, out var value) && (_eventReceiver ??= new()).Process(block.Timestamp, value) is { } digit)
                 {
                     Digits.OnTelephoneEvent(digit);
                 }

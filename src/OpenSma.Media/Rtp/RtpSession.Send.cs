@@ -15,10 +15,26 @@ public sealed partial class RtpSession
 
         var options = _options;
         CheckInactivity(options);
-        DeliverFiltered();
+        var scratch = PacketScratch.Rent();
+        try
+        {
+            Tick(tick, options, scratch);
+        }
+        finally
+        {
+            PacketScratch.Return(scratch);
+        }
+    }
+
+    private void Tick(long tick, RtpSessionOptions options, PacketScratch scratch)
+    {
+        DeliverFiltered(scratch.FilteredFrame);
 
         // The player and bridge advance even when we may not send (hold), so timing stays true.
-        var frame = _outFrame.AsSpan();
+        // The frame is cleared first: it is the thread's, and a source that wrote only part of it
+        // must not send another leg's audio.
+        var frame = scratch.OutFrame.AsSpan();
+        frame.Clear();
         var timestamp = _send.TimestampForTick(tick);
         var destination = _latch.Destination;
         var sends = options.Direction.Sends() && destination is not null;
@@ -30,8 +46,8 @@ public sealed partial class RtpSession
             {
                 Span<byte> payload = stackalloc byte[TelephoneEvent.PayloadBytes];
                 value.Write(payload);
-                var length = _send.WritePacket(_sendBuffer, eventType, tick, payload, marker, eventTimestamp);
-                _transport.Send(_sendBuffer.AsSpan(0, length), destination!, rtcp: false);
+                var length = _send.WritePacket(scratch.Datagram, eventType, tick, payload, marker, eventTimestamp);
+                _transport.Send(scratch.Datagram.AsSpan(0, length), destination!, rtcp: false);
             }
 
             // The player is not read while an event is on the wire: the prompt pauses under the digit.
@@ -55,13 +71,13 @@ public sealed partial class RtpSession
 
             if (sends && options.PacketTimeMilliseconds == 20)
             {
-                options.Codec.Encode(frame, _outPayload);
-                var length = _send.WritePacket(_sendBuffer, options.AudioPayloadType, tick, _outPayload);
-                _transport.Send(_sendBuffer.AsSpan(0, length), destination!, rtcp: false);
+                options.Codec.Encode(frame, scratch.OutPayload);
+                var length = _send.WritePacket(scratch.Datagram, options.AudioPayloadType, tick, scratch.OutPayload);
+                _transport.Send(scratch.Datagram.AsSpan(0, length), destination!, rtcp: false);
             }
             else if (sends)
             {
-                SendPacketized(frame, tick, timestamp, destination!, options);
+                SendPacketized(frame, tick, timestamp, destination!, options, scratch);
             }
             else
             {
@@ -72,7 +88,7 @@ public sealed partial class RtpSession
         if (--_ticksUntilRtcp <= 0)
         {
             _ticksUntilRtcp = _ticksPerRtcp;
-            SendRtcp(tick);
+            SendRtcp(tick, scratch.Rtcp);
         }
     }
 
@@ -95,7 +111,7 @@ public sealed partial class RtpSession
         }
     }
 
-    private void SendRtcp(long tick)
+    private void SendRtcp(long tick, byte[] buffer)
     {
         int length;
         System.Net.SocketAddress destination;
@@ -130,10 +146,10 @@ public sealed partial class RtpSession
                     delay);
             }
 
-            length = RtcpPacket.WriteCompound(_rtcpBuffer, _send.Ssrc, info, block, _options.Cname);
+            length = RtcpPacket.WriteCompound(buffer, _send.Ssrc, info, block, _options.Cname);
         }
 
         // With rtcp-mux the reports leave from the RTP socket, so the peer sees one port for both.
-        _transport.Send(_rtcpBuffer.AsSpan(0, length), destination, rtcp: !_options.RtcpMux);
+        _transport.Send(buffer.AsSpan(0, length), destination, rtcp: !_options.RtcpMux);
     }
 }

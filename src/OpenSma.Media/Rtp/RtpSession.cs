@@ -11,22 +11,21 @@ namespace OpenSma.Media.Rtp;
 /// One leg's media: sends a G.711 frame (or an RFC 4733 event packet) on every media clock tick,
 /// receives RTP and RTCP from the transport, latches to the peer's real address, reports received
 /// audio to sinks, turns telephone-events and in-band tones into digits, sends RTCP reports and
-/// notices a dead peer. Packet paths reuse per-session buffers and allocate nothing.
+/// notices a dead peer. Packet paths allocate nothing: the buffers one packet or tick works in
+/// belong to the thread doing the work (<see cref="PacketScratch"/>), not to the leg, so a live
+/// leg keeps only its state.
 /// </summary>
 public sealed partial class RtpSession : IMediaClockListener, IMediaTransportReceiver, IDisposable
 {
     private readonly IMediaTransport _transport;
     private readonly TimeProvider _time;
     private readonly Lock _receiveGate = new();
-    private readonly byte[] _sendBuffer = new byte[RtpPacket.HeaderBytes + 320];
-    private readonly byte[] _rtcpBuffer = new byte[512];
-    private readonly short[] _outFrame = new short[PcmAudio.SamplesPerFrame];
-    private readonly byte[] _outPayload = new byte[PcmAudio.SamplesPerFrame];
-    private readonly short[] _inFrame = new short[RtpPacket.MaxDatagramBytes];
     private readonly RtpSendStream _send = RtpSendStream.CreateRandom();
     private readonly RtpReceiveStatistics _receive = new();
-    private readonly TelephoneEventReceiver _eventReceiver = new();
-    private readonly InBandDtmfDetector _inBand = new();
+    // Created with the first telephone-event, and the first audio that in-band detection is on
+    // for: most legs never need one or the other. Used under _receiveGate only.
+    private TelephoneEventReceiver? _eventReceiver;
+    private InBandDtmfDetector? _inBand;
     private readonly SymmetricLatch _latch;
     private readonly TaskCompletionSource _peerInactive = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _ticksPerRtcp;

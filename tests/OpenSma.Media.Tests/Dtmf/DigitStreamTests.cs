@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 using OpenSma.Media.Dtmf;
 
@@ -82,5 +83,162 @@ public sealed class DigitStreamTests
         Assert.False(stream.OnSipInfo('x'));
         Assert.True(stream.OnSipInfo('a'));
         Assert.Equal('A', Drain(stream).Single().Digit);
+    }
+
+    // The reader behaves as an unbounded channel's reader did: order, waiting readers, completion, cancellation.
+
+    [Fact]
+    public async Task Reader_WaitingBeforeTheFirstDigit_GetsEveryDigitInOrder()
+    {
+        var time = new FakeTimeProvider();
+        var stream = new DigitStream(time);
+        var read = ReadAllAsync(stream);
+        await Task.Yield();
+        Assert.False(read.IsCompleted);
+
+        foreach (var digit in "19#*")
+        {
+            stream.OnSipInfo(digit);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        stream.Complete();
+
+        Assert.Equal("19#*", await read.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Complete_WithDigitsQueued_ReadersDrainThenSeeTheEnd()
+    {
+        var stream = new DigitStream(new FakeTimeProvider());
+        stream.OnTelephoneEvent('1');
+        stream.OnTelephoneEvent('2');
+        stream.Complete();
+        stream.OnTelephoneEvent('3'); // after the end: dropped
+
+        Assert.False(stream.Reader.Completion.IsCompleted);
+        Assert.Equal(2, stream.Reader.Count);
+        Assert.True(stream.Reader.TryPeek(out var peeked));
+        Assert.Equal('1', peeked.Digit);
+        Assert.Equal('1', (await stream.Reader.ReadAsync()).Digit);
+        Assert.True(await stream.Reader.WaitToReadAsync());
+        Assert.Equal('2', (await stream.Reader.ReadAsync()).Digit);
+        Assert.False(await stream.Reader.WaitToReadAsync());
+        await Assert.ThrowsAsync<ChannelClosedException>(async () => await stream.Reader.ReadAsync());
+        await stream.Reader.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(stream.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Complete_WhileReadersWait_EndsEveryWait()
+    {
+        var stream = new DigitStream(new FakeTimeProvider());
+        var first = stream.Reader.WaitToReadAsync().AsTask();
+        var second = stream.Reader.ReadAsync().AsTask();
+        var completion = stream.Reader.Completion;
+        Assert.False(first.IsCompleted);
+        Assert.False(completion.IsCompleted);
+
+        stream.Complete();
+
+        Assert.False(await first.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAsync<ChannelClosedException>(() => second.WaitAsync(TimeSpan.FromSeconds(10)));
+        await completion.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task ManyReaders_EachDigitIsReadOnce()
+    {
+        var stream = new DigitStream(new FakeTimeProvider());
+        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() => ReadAllAsync(stream))).ToArray();
+        await Task.Delay(50);
+
+        // Repeats from one source all count, so 200 presses of four digits are 200 digits.
+        var sent = new string([.. Enumerable.Range(0, 200).Select(i => "1234"[i % 4])]);
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            for (var i = w; i < sent.Length; i += 4)
+            {
+                stream.OnTelephoneEvent(sent[i]);
+            }
+        })).ToArray();
+        await Task.WhenAll(writers);
+        stream.Complete();
+
+        var received = string.Concat(await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(200, received.Length);
+        Assert.Equal(sent.Order(), received.Order());
+    }
+
+    [Fact]
+    public async Task CancelledWait_EndsOnlyThatWait_AndTakesNoDigit()
+    {
+        var stream = new DigitStream(new FakeTimeProvider());
+        using var cancel = new CancellationTokenSource();
+        var cancelled = stream.Reader.ReadAsync(cancel.Token).AsTask();
+        var other = stream.Reader.ReadAsync().AsTask();
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(other.IsCompleted);
+
+        stream.OnSipInfo('5');
+        Assert.Equal('5', (await other.WaitAsync(TimeSpan.FromSeconds(10))).Digit);
+        Assert.False(stream.Reader.TryRead(out _));
+
+        // Already cancelled: fails at once and leaves the queue alone.
+        stream.OnSipInfo('6');
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stream.Reader.WaitToReadAsync(cancel.Token));
+        Assert.Equal('6', (await stream.Reader.ReadAsync()).Digit);
+    }
+
+    [Fact]
+    public async Task ManyCancelledWaits_LeaveNoWaiterBehind()
+    {
+        // A collector that times out every wait for the whole call must not pile up waiters.
+        var stream = new DigitStream(new FakeTimeProvider());
+        var reader = Assert.IsType<DigitReader>(stream.Reader);
+        var pending = stream.Reader.WaitToReadAsync().AsTask();
+        for (var i = 0; i < 1000; i++)
+        {
+            using var cancel = new CancellationTokenSource();
+            var wait = stream.Reader.WaitToReadAsync(cancel.Token).AsTask();
+            Assert.Equal(2, reader.WaitingReaders);
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        }
+
+        Assert.Equal(1, reader.WaitingReaders);
+        stream.OnSipInfo('7');
+        Assert.True(await pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, reader.WaitingReaders);
+        Assert.Equal('7', (await stream.Reader.ReadAsync()).Digit);
+    }
+
+    [Fact]
+    public void NewStream_WithoutDigits_StaysSmall()
+    {
+        // An unbounded channel per leg cost about 0.7 KB even if no digit ever came.
+        var time = new FakeTimeProvider();
+        _ = new DigitStream(time);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var stream = new DigitStream(time);
+        var waiting = stream.Reader.WaitToReadAsync();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.False(waiting.IsCompleted);
+        Assert.True(allocated < 400, $"a stream and one waiting reader allocated {allocated} bytes");
+        stream.Complete();
+    }
+
+    private static async Task<string> ReadAllAsync(DigitStream stream)
+    {
+        var digits = new List<char>();
+        await foreach (var digit in stream.Reader.ReadAllAsync())
+        {
+            digits.Add(digit.Digit);
+        }
+
+        return new string([.. digits]);
     }
 }
