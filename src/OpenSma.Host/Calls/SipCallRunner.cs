@@ -49,9 +49,8 @@ internal static class SipCallRunner
         // the SIP caller; any other leg is dialled over SIP. A --callee for the number wins.
         using var network = new VirtualNetwork(time);
         var phones = options.ConfiguredPhonesNotOnCommandLine();
-        ICallLegFactory legs = phones.Count > 0
-            ? new VirtualPhoneLegFactory(network, phones, telephony.LegFactory, NullLogger.Instance)
-            : telephony.LegFactory;
+        var virtualPhones = new VirtualPhoneLegFactory(network, time, phones, telephony.LegFactory, NullLogger.Instance);
+        ICallLegFactory legs = phones.Count > 0 ? virtualPhones : telephony.LegFactory;
         using var http = new HttpHandlerResolver();
         try
         {
@@ -96,7 +95,7 @@ internal static class SipCallRunner
             }
 
             // Callee phones end when their legs are released (they are by now, or within a BYE's round trip).
-            await WriteRecordingsAsync(options, report, await callees.ReportsAsync().ConfigureAwait(false), network.Legs, cancellationToken).ConfigureAwait(false);
+            await WriteRecordingsAsync(options, report, await callees.ReportsAsync().ConfigureAwait(false), virtualPhones.PhoneLegs, cancellationToken).ConfigureAwait(false);
             if (!ended || hungUpForMaxDuration)
             {
                 return VirtualCallRunner.StillUp;

@@ -36,7 +36,8 @@ internal static class VirtualCallRunner
 
         // The configuration's VirtualPhones ring as in serve with SIP off; a --callee for the number wins.
         var phones = options.ConfiguredPhonesNotOnCommandLine();
-        ICallLegFactory legs = phones.Count > 0 ? new VirtualPhoneLegFactory(network, phones, sip: null, NullLogger.Instance) : network;
+        var virtualPhones = new VirtualPhoneLegFactory(network, time, phones, sip: null, NullLogger.Instance);
+        ICallLegFactory legs = phones.Count > 0 ? virtualPhones : network;
 
         var store = options.OpenObjects();
         // On virtual time the clock waits while a handler works in real time, so the engine's own
@@ -66,7 +67,7 @@ internal static class VirtualCallRunner
         if (options.RecordDirectory is { } dir)
         {
             Directory.CreateDirectory(dir);
-            foreach (var leg in network.Legs)
+            foreach (var leg in network.Legs.Concat(virtualPhones.PhoneLegs))
             {
                 var name = leg == caller ? "caller-heard.wav" : $"{SipCallRunner.FileName(leg.To)}-heard.wav";
                 await File.WriteAllBytesAsync(Path.Combine(dir, name), WavWriter.WriteMono(leg.Heard().Samples.Span), cancellationToken).ConfigureAwait(false);

@@ -209,6 +209,7 @@ internal static class ServeCommand
         services.AddSingleton(sp => new VirtualNetwork(time) { RetainLegs = false });
         services.AddSingleton(sp => new VirtualPhoneLegFactory(
             sp.GetRequiredService<VirtualNetwork>(),
+            time,
             phones,
             sip?.Invoke(sp),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("OpenSma.Host.VirtualPhones")));

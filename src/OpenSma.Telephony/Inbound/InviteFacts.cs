@@ -32,31 +32,8 @@ internal sealed record InviteFacts(
             CustomHeaders(invite.Headers));
     }
 
-    /// <summary>"+15551230000", "15551230000" and "+1 (555) 123-0000" all read as +15551230000; anything else is not a number.</summary>
-    public static string? ToE164(string? user)
-    {
-        if (string.IsNullOrEmpty(user))
-        {
-            return null;
-        }
-
-        var semicolon = user.IndexOf(';', StringComparison.Ordinal);
-        var text = semicolon >= 0 ? user[..semicolon] : user;
-        var digits = new System.Text.StringBuilder("+");
-        foreach (var c in text.TrimStart('+'))
-        {
-            if (char.IsAsciiDigit(c))
-            {
-                digits.Append(c);
-            }
-            else if (c is not ('-' or '.' or ' ' or '(' or ')'))
-            {
-                return null;
-            }
-        }
-
-        return digits.Length is >= 3 and <= 16 && digits[1] != '0' ? digits.ToString() : null;
-    }
+    /// <summary>"+15551230000", "15551230000" and "+1 (555) 123-0000" all read as +15551230000; anything else is not a number (<see cref="PhoneNumberText.FromUser"/>).</summary>
+    public static string? ToE164(string? user) => PhoneNumberText.FromUser(user);
 
     /// <summary>X- headers, User-to-User and Diversion, with the spelling they arrived with (spec §12).</summary>
     public static IReadOnlyDictionary<string, string>? CustomHeaders(SipHeaders headers)

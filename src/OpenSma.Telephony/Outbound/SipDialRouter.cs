@@ -56,7 +56,7 @@ public sealed class SipDialRouter : ISipDialRouter
             return new SipDialPlan([new SipDialTarget(uri, FromAddress(request.From), new SipNameAddress(uri), "sip-uri")]);
         }
 
-        var number = InviteFacts.ToE164(request.To) ?? request.To;
+        var number = PhoneNumberText.ToE164(request.To) ?? request.To;
         if (await _store.FindByKeyAsync<SipRule>(SipRule.TriggerKey("ToPhoneNumber", number), cancellationToken).ConfigureAwait(false) is not null
             && OwnAddress() is { } own)
         {

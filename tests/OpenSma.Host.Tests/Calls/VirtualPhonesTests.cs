@@ -67,6 +67,68 @@ public sealed class VirtualPhonesTests : IDisposable
     }
 
     [Fact]
+    public void Read_KeysReadAsNumberRoutingReadsThem_AndDialledTargetsToo()
+    {
+        var file = Path.Combine(_root, "numbers.json");
+        // A key with ':' (tel:, sip:) is split into nested sections by the configuration; it still reads as one number.
+        File.WriteAllText(file, """
+            { "VirtualPhones": {
+                "tel:+1-555-010-0003": "busy",
+                "+1 555 010 0004": "reject:486",
+                "15550100005": "noanswer",
+                "sip:+15550100006;user=phone@pbx.example.com:5060": "answer@1s" } }
+            """);
+
+        var phones = VirtualPhones.Read(ServeConfiguration.Load(file));
+
+        Assert.Equal(["+15550100003", "+15550100004", "+15550100005", "+15550100006"], phones.Phones.Select(p => p.Number).Order(StringComparer.Ordinal));
+        Assert.Equal("tel:+1-555-010-0003", phones.Find("+15550100003")!.Key);
+        Assert.Equal("sip:+15550100006;user=phone@pbx.example.com:5060", phones.Find("+15550100006")!.Key);
+        Assert.Equal(VirtualAnswer.Busy, phones.Find("tel:+15550100003")!.Party.Answer);
+        Assert.Equal(486, phones.Find("+1 (555) 010-0004")!.Party.RejectCode);
+        Assert.Equal(VirtualAnswer.NoAnswer, phones.Find("sip:+15550100005@127.0.0.1:5060")!.Party.Answer);
+        Assert.Equal(VirtualAnswer.Answer, phones.Find("<sip:15550100006@pbx.example.com>")!.Party.Answer);
+        Assert.Null(phones.Find("+15550100007"));
+        Assert.Null(phones.Find("sip:alice@pbx.example.com"));
+    }
+
+    [Theory]
+    [InlineData("+15550100001", "tel:+15550100001")]
+    [InlineData("+15550100001", "+1 555 010 0001")]
+    [InlineData("15550100001", "sip:+15550100001@pbx.example.com")]
+    public void Read_TwoKeysForOneNumber_FailsNamingBoth(string first, string second)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => VirtualPhones.Read(Configuration(new()
+        {
+            ["VirtualPhones:" + first] = "answer",
+            ["VirtualPhones:" + second] = "busy",
+        })));
+
+        Assert.Contains("+15550100001, which '", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{first}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{second}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("keep one of them", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LegFactory_TargetsThatReadAsTheNumber_RingThePhone_AndKeepTheTargetAsDialled()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using var network = new VirtualNetwork(time);
+        using var fallback = new VirtualNetwork(time);
+        var phones = VirtualPhones.Read(Configuration(new() { ["VirtualPhones:tel:+1-555-010-0001"] = "answer@1s" }));
+        var factory = new VirtualPhoneLegFactory(network, time, phones, fallback, NullLogger.Instance);
+
+        var dialled = new[] { "+15550100001", "15550100001", "sip:+15550100001@127.0.0.1", "tel:+15550100001" };
+        var legs = dialled.Select(to => factory.CreateOutbound(new OutboundLegRequest("+15559870000", to, null))).ToList();
+
+        Assert.Equal(legs, factory.PhoneLegs);
+        Assert.Equal(dialled, legs.Select(l => l.To));
+        Assert.Empty(fallback.Legs);
+        Assert.Equal(4, factory.ConfiguredPhoneLegs);
+    }
+
+    [Fact]
     public void Read_AbsentOrEmpty_IsNoPhones()
     {
         Assert.Equal(0, VirtualPhones.Read(null).Count);
@@ -75,8 +137,10 @@ public sealed class VirtualPhonesTests : IDisposable
     }
 
     [Theory]
-    [InlineData("15550100001", "answer", "'15550100001' is not an E.164 number")]
-    [InlineData("+1", "answer", "'+1' is not an E.164 number")]
+    [InlineData("+1", "answer", "VirtualPhones:+1: '+1' is not a phone number")]
+    [InlineData("+0155501000", "answer", "VirtualPhones:+0155501000: '+0155501000' is not a phone number")]
+    [InlineData("agent", "answer", "VirtualPhones:agent: 'agent' is not a phone number")]
+    [InlineData("sip:agent@pbx.example.com", "answer", "VirtualPhones:sip:agent@pbx.example.com: 'sip:agent@pbx.example.com' is not a phone number")]
     [InlineData("+15550100001", "pickup@2s", "VirtualPhones:+15550100001: 'pickup' is not answer, busy, noanswer or reject")]
     [InlineData("+15550100001", "answer@soon", "VirtualPhones:+15550100001: 'soon' is not a duration")]
     [InlineData("+15550100001", "answer;hangup=later", "VirtualPhones:+15550100001 hangup: 'later' is not a duration")]
@@ -156,7 +220,7 @@ public sealed class VirtualPhonesTests : IDisposable
 
         var factory = Assert.IsType<VirtualPhoneLegFactory>(app.Services.GetRequiredService<ICallLegFactory>());
         Assert.False(factory.SipFallback);
-        Assert.True(app.Services.GetRequiredService<VirtualNetwork>().IsRegistered("+15550100001"));
+        Assert.Equal(VirtualAnswer.Busy, factory.Phones.Find("+15550100001")!.Party.Answer);
     }
 
     [Fact]
@@ -167,16 +231,18 @@ public sealed class VirtualPhonesTests : IDisposable
         // The fallback stands where serve puts the SIP leg factory: a real factory whose legs we can tell apart.
         using var fallback = new VirtualNetwork(time);
         var phones = VirtualPhones.Read(Configuration(new() { ["VirtualPhones:+15550100001"] = "answer@1s" }));
-        var factory = new VirtualPhoneLegFactory(network, phones, fallback, NullLogger.Instance);
+        var factory = new VirtualPhoneLegFactory(network, time, phones, fallback, NullLogger.Instance);
 
         var toPhone = factory.CreateOutbound(new OutboundLegRequest("+15559870000", "+15550100001", null));
         var toOther = factory.CreateOutbound(new OutboundLegRequest("+15559870000", "+15550100002", null));
-        // Keys match the dialled Uri exactly: a SIP URI naming the number is a SIP route.
-        var toUri = factory.CreateOutbound(new OutboundLegRequest("+15559870000", "sip:+15550100001@127.0.0.1", null));
+        var toOtherUri = factory.CreateOutbound(new OutboundLegRequest("+15559870000", "sip:+15550100002@127.0.0.1", null));
+        var toAlice = factory.CreateOutbound(new OutboundLegRequest("+15559870000", "sip:alice@127.0.0.1", null));
 
         Assert.True(factory.SipFallback);
-        Assert.Same(toPhone, Assert.Single(network.Legs));
-        Assert.Equal([toOther, toUri], fallback.Legs);
+        Assert.Same(toPhone, Assert.Single(factory.PhoneLegs));
+        Assert.Equal("+15550100001", toPhone.To);
+        Assert.Empty(network.Legs);
+        Assert.Equal([toOther, toOtherUri, toAlice], fallback.Legs);
         Assert.Equal(1, factory.ConfiguredPhoneLegs);
         Assert.Equal(1, factory.VirtualLegs);
     }
@@ -187,12 +253,13 @@ public sealed class VirtualPhonesTests : IDisposable
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         using var network = new VirtualNetwork(time);
         var phones = VirtualPhones.Read(Configuration(new() { ["VirtualPhones:+15550100001"] = "busy" }));
-        var factory = new VirtualPhoneLegFactory(network, phones, sip: null, NullLogger.Instance);
+        var factory = new VirtualPhoneLegFactory(network, time, phones, sip: null, NullLogger.Instance);
 
-        factory.CreateOutbound(new OutboundLegRequest("+15559870000", "+15550100001", null));
-        factory.CreateOutbound(new OutboundLegRequest("+15559870000", "+15550100002", null));
+        var busy = factory.CreateOutbound(new OutboundLegRequest("+15559870000", "+15550100001", null));
+        var other = factory.CreateOutbound(new OutboundLegRequest("+15559870000", "+15550100002", null));
 
-        Assert.Equal(2, network.Legs.Count);
+        Assert.Same(busy, Assert.Single(factory.PhoneLegs));
+        Assert.Same(other, Assert.Single(network.Legs));
         Assert.Equal(1, factory.ConfiguredPhoneLegs);
         Assert.Equal(2, factory.VirtualLegs);
     }
@@ -204,7 +271,7 @@ public sealed class VirtualPhonesTests : IDisposable
         using var network = new VirtualNetwork(time);
         var wav = WriteTone("agent.wav", TimeSpan.FromSeconds(2));
         var phones = VirtualPhones.Read(Configuration(new() { ["VirtualPhones:+15550100001"] = $"answer@1s;say={wav}@0.5s;digits=7@3s;hangup=5s" }));
-        var factory = new VirtualPhoneLegFactory(network, phones, sip: null, NullLogger.Instance);
+        var factory = new VirtualPhoneLegFactory(network, time, phones, sip: null, NullLogger.Instance);
         var events = new ConcurrentQueue<JsonElement>();
         var handlers = new DelegateHandlerResolver();
         handlers.Register("h", (json, _) =>
@@ -240,7 +307,7 @@ public sealed class VirtualPhonesTests : IDisposable
         // So did its digit: the engine relays a bridged leg's DTMF to the other leg.
         Assert.Equal("7", caller.DigitsHeard());
         Assert.Equal(LegState.Ended, caller.State);
-        Assert.All(network.Legs, leg => Assert.Equal(LegState.Ended, leg.State));
+        Assert.All(network.Legs.Concat(factory.PhoneLegs), leg => Assert.Equal(LegState.Ended, leg.State));
         Assert.Equal(1, after["opensma_virtual_phone_legs_total"]);
         Assert.Equal(1, after["opensma_virtual_legs_total"]);
         Assert.Equal(0, after["opensma_virtual_legs"]);

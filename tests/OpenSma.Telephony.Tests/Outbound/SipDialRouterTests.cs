@@ -32,6 +32,22 @@ public sealed class SipDialRouterTests
         Assert.Equal(rig.SipAddress.Port, target.Target.Port);
     }
 
+    [Theory]
+    [InlineData("tel:{0}")]
+    [InlineData("tel:{0};phone-context=example.com")]
+    public async Task PlanAsync_OwnedNumberAsTelUri_ReadsAsTheNumber(string format)
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+
+        var plan = await rig.Telephony.Router.PlanAsync(new OutboundLegRequest("+15550001111", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Rig.Number), null), CancellationToken.None);
+
+        var target = Assert.Single(plan.Attempts);
+        Assert.Equal("own-number", target.Route);
+        Assert.Equal(Rig.Number, target.Target.User);
+    }
+
     [Fact]
     public async Task PlanAsync_UnownedNumber_UsesTrunkRoutesByPriorityWithCredentialsAndDefaultCallerId()
     {
