@@ -17,19 +17,31 @@ var pauses = new List<Pause>();
 double? suspendStart = null, suspendStop = null;
 var generation = -1;
 var reason = string.Empty;
+var marked = new double[16];
+(double Promoted0, double Promoted1, long Pinned, long Handles) heap = default;
 using (var source = new EventPipeEventSource(args[0]))
 {
     source.Clr.GCSuspendEEStart += e => (suspendStart, suspendStop) = (e.TimeStampRelativeMSec, null);
     source.Clr.GCSuspendEEStop += e => suspendStop = e.TimeStampRelativeMSec;
     source.Clr.GCStart += e => (generation, reason) = (e.Depth, $"{e.Reason}/{e.Type}");
+    source.Clr.GCMarkWithType += e =>
+    {
+        if (e.Type is >= 0 and < 16)
+        {
+            marked[e.Type] += e.Promoted;
+        }
+    };
+    source.Clr.GCHeapStats += e => heap = (e.TotalPromotedSize0, e.TotalPromotedSize1, e.PinnedObjectCount, e.GCHandleCount);
     source.Clr.GCRestartEEStop += e =>
     {
         if (suspendStart is { } start && suspendStop is { } stopped)
         {
-            pauses.Add(new Pause(start, generation, stopped - start, e.TimeStampRelativeMSec - stopped, reason));
+            pauses.Add(new Pause(start, generation, stopped - start, e.TimeStampRelativeMSec - stopped, reason, (double[])marked.Clone(), heap.Promoted0, heap.Promoted1, heap.Pinned, heap.Handles));
         }
 
         (suspendStart, suspendStop, generation, reason) = (null, null, -1, string.Empty);
+        Array.Clear(marked);
+        heap = default;
     };
     source.Process();
 }
@@ -43,6 +55,7 @@ if (pauses.Count == 0)
 foreach (var p in pauses.Where(p => p.Total >= listAbove))
 {
     Console.WriteLine(FormattableString.Invariant($"{p.At,10:F0} ms  gen{p.Generation}  suspend {p.Suspension,7:F2} ms  rest {p.Rest,7:F2} ms  total {p.Total,7:F2} ms  {p.Reason}"));
+    Console.WriteLine(FormattableString.Invariant($"            promoted gen0 {p.Promoted0 / 1e6:F2} MB, gen1 {p.Promoted1 / 1e6:F2} MB; pinned objects {p.Pinned}, handles {p.Handles}; marked {Marks(p.Marked)}"));
 }
 
 var totals = pauses.Select(p => p.Total).Order().ToArray();
@@ -55,9 +68,28 @@ foreach (var group in pauses.Where(p => p.Generation >= 0).GroupBy(p => p.Genera
 
 return 0;
 
+// Root kinds of the runtime's GCMarkWithType event (bytes marked from each kind of root).
+static string Marks(double[] bytes) => string.Join(", ", bytes
+    .Select((b, kind) => (b, kind))
+    .Where(x => x.b > 0)
+    .Select(x => FormattableString.Invariant($"{RootKind(x.kind)} {x.b / 1e6:F2} MB")));
+
+static string RootKind(int kind) => kind switch
+{
+    0 => "stacks",
+    1 => "finalize queue",
+    2 => "handles",
+    3 => "older generation (cards)",
+    4 => "sized refs",
+    5 => "overflow",
+    6 => "dependent handles",
+    7 => "new finalize queue",
+    _ => $"kind {kind}",
+};
+
 double Quantile(double q) => totals[Math.Min(totals.Length - 1, (int)Math.Ceiling(q * totals.Length) - 1)];
 
-internal readonly record struct Pause(double At, int Generation, double Suspension, double Rest, string Reason)
+internal readonly record struct Pause(double At, int Generation, double Suspension, double Rest, string Reason, double[] Marked, double Promoted0, double Promoted1, long Pinned, long Handles)
 {
     public double Total => Suspension + Rest;
 }

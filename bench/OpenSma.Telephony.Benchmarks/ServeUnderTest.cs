@@ -96,7 +96,7 @@ internal sealed class ServeUnderTest : IAsyncDisposable
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var text = await http.GetStringAsync(ApiUrl + "/metrics");
-            var lines = text.Split('\n').Where(l => l.StartsWith("opensma_rtp_send", StringComparison.Ordinal) || l.StartsWith("opensma_media_clock", StringComparison.Ordinal) || l.StartsWith("dotnet_gc_", StringComparison.Ordinal)).ToList();
+            var lines = text.Split('\n').Where(l => l.StartsWith("opensma_rtp_send", StringComparison.Ordinal) || l.StartsWith("opensma_media_clock", StringComparison.Ordinal) || l.StartsWith("opensma_media_timed", StringComparison.Ordinal) || l.StartsWith("dotnet_gc_", StringComparison.Ordinal)).ToList();
             return lines.Count > 0 ? lines : ["(serve's /metrics has no opensma_rtp_send_* lines)"];
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)

@@ -1,3 +1,5 @@
+using OpenSma.Media.Clock;
+
 namespace OpenSma.Telephony;
 
 /// <summary>Settings of the telephony layer that joins SIP, media and the engine.</summary>
@@ -31,6 +33,15 @@ public sealed record TelephonyOptions
     /// One per core by default: on 2 cores a single clock thread fell behind at 2,000 streams, two kept up.
     /// </summary>
     public int MediaClocks { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// How far ahead of their 20 ms grid the media clocks tick (0-200 ms, <see cref="MediaClockOptions.SendLead"/>).
+    /// With a lead, each tick's RTP is handed to the kernel with an io_uring timeout and leaves at
+    /// its grid time even if this process is paused for less than the lead (a garbage collection),
+    /// at the price of that much more delay on every stream (prompts and bridged audio alike).
+    /// Zero (no lead) by default; serve asks for <c>Telephony:MediaSendLeadMs</c>.
+    /// </summary>
+    public TimeSpan MediaSendLead { get; init; }
 
     /// <summary>
     /// SCHED_FIFO priority for the media threads (see <c>OpenSma.Media.MediaThreads</c>): receive

@@ -115,6 +115,9 @@ internal static class ServeConfiguration
             MediaRealTimePriority = Int(section, "MediaRealTimePriority") is { } priority
                 ? priority is >= 0 and <= 98 ? priority : throw new InvalidOperationException($"Telephony:MediaRealTimePriority {priority} must be 0 (off) to 98.")
                 : ServeMediaRealTimePriority,
+            MediaSendLead = Int(section, "MediaSendLeadMs") is { } lead
+                ? lead is >= 0 and <= 200 ? TimeSpan.FromMilliseconds(lead) : throw new InvalidOperationException($"Telephony:MediaSendLeadMs {lead} must be 0 (off) to 200.")
+                : TimeSpan.FromMilliseconds(ServeMediaSendLeadMs),
             TrunkDigestAlgorithms = section?.GetSection("TrunkDigestAlgorithms").Get<string[]>() is { Length: > 0 } algorithms
                 ? algorithms.All(a => a is "MD5" or "SHA-256") ? algorithms : throw new InvalidOperationException($"Telephony:TrunkDigestAlgorithms may hold only MD5 and SHA-256, not {string.Join(", ", algorithms)}.")
                 : null,
@@ -150,6 +153,9 @@ internal static class ServeConfiguration
 
     /// <summary>serve runs its media threads under SCHED_FIFO 10/11 unless told otherwise (0 turns it off).</summary>
     public const int ServeMediaRealTimePriority = 10;
+
+    /// <summary>The media send lead serve asks for unless <c>Telephony:MediaSendLeadMs</c> says otherwise (see docs/telephony.md).</summary>
+    public const int ServeMediaSendLeadMs = 60;
 
     private static int? Int(IConfigurationSection? section, string key) =>
         section?[key] is not { } text ? null

@@ -70,9 +70,13 @@ internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, S
             text.Counter("opensma_media_kernel_timestamped_datagrams_total", "Of those, datagrams whose arrival time is the kernel's receive timestamp (jitter and RTCP timing use it).", sockets.KernelTimestampedDatagrams);
         }
 
+        text.Counter("opensma_media_timed_sends_total", "RTP and RTCP datagrams handed to the kernel ahead of time and sent at their grid time (Telephony:MediaSendLeadMs, io_uring).", MediaSocketEngine.TimedSends);
+        text.Counter("opensma_media_timed_send_fallbacks_total", "Datagrams sent at once because a media clock's timed-send ring was full or the datagram too big for it.", MediaSocketEngine.TimedSendFallbacks);
+        text.Counter("opensma_media_timed_send_failures_total", "Timed sends the kernel reported as failed (for example a full socket buffer).", MediaSocketEngine.TimedSendFailures);
+
         var timing = now.SendTiming;
         text.Counter("opensma_rtp_send_timed_packets_total", "RTP sends timed against the media clock's 20 ms grid.", timing.Packets);
-        text.Family("opensma_rtp_send_lateness_seconds", "gauge", "How long after its 20 ms grid point an RTP send returned, since start (quantile 1 is the maximum; 0.1 ms buckets).",
+        text.Family("opensma_rtp_send_lateness_seconds", "gauge", "How long after its 20 ms grid point an RTP send returned (with a send lead: reached the wire), since start (quantile 1 is the maximum; 0.1 ms buckets).",
             [(Label("quantile", "0.5"), timing.LatenessP50Ms / 1000), (Label("quantile", "0.99"), timing.LatenessP99Ms / 1000), (Label("quantile", "1"), timing.LatenessMaxMs / 1000)]);
         text.Counter("opensma_rtp_send_jitter_streams_total", "Ended RTP streams whose send jitter was recorded.", timing.Streams);
         text.Family("opensma_rtp_send_jitter_seconds", "gauge", "RFC 3550 jitter of each ended stream's send times (what an ideal receiver would report), across streams.",

@@ -8,13 +8,16 @@ namespace OpenSma.Media.Clock;
 internal sealed class ClockThread
 {
     private readonly Func<long?> _runDue;
+    private readonly Action _onExit;
     private readonly ManualResetEventSlim _stop = new();
     private readonly Thread _thread;
 
     /// <param name="runDue">Runs what is due and returns the Stopwatch timestamp of the next deadline, or null to stop.</param>
-    public ClockThread(Func<long?> runDue)
+    /// <param name="onExit">Runs on the thread as it ends (to release what only the thread may use).</param>
+    public ClockThread(Func<long?> runDue, Action onExit)
     {
         _runDue = runDue;
+        _onExit = onExit;
         _thread = new Thread(Run) { IsBackground = true, Name = "OpenSMA media clock", Priority = ThreadPriority.Highest };
     }
 
@@ -39,6 +42,7 @@ internal sealed class ClockThread
         }
         finally
         {
+            _onExit();
             MediaThreads.LeaveCurrentThread();
         }
     }

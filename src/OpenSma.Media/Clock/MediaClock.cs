@@ -1,3 +1,5 @@
+using OpenSma.Media.Rtp;
+
 namespace OpenSma.Media.Clock;
 
 /// <summary>
@@ -10,7 +12,10 @@ namespace OpenSma.Media.Clock;
 /// <see cref="MaxCatchUpTicks"/> it skips the oldest ones (the tick numbers still say how much
 /// time passed). Listeners that throw are isolated from each other and from the clock.
 /// With <see cref="TimeProvider.System"/> the ticks run on a dedicated thread
-/// (<see cref="ClockThread"/>); with any other provider, on its timer.
+/// (<see cref="ClockThread"/>); with any other provider, on its timer. With a
+/// <see cref="MediaClockOptions.SendLead"/> every tick is delivered that much before it is due, and
+/// on a dedicated thread its packets are queued in a <see cref="TimedSendRing"/> that the kernel
+/// sends at the due time.
 /// </summary>
 public sealed class MediaClock : IDisposable
 {
@@ -24,6 +29,8 @@ public sealed class MediaClock : IDisposable
     private readonly Lock _gate = new();
     private readonly Action<Exception>? _onListenerError;
     private readonly int _slotCount;
+    private readonly long _leadTicks;
+    private readonly int _timedSendSlots;
     private readonly ITimer? _timer;
     private readonly ClockThread? _thread;
     private IMediaClockListener[][] _slots;
@@ -31,6 +38,8 @@ public sealed class MediaClock : IDisposable
     private int _nextSlot;
     private long _listenerFaults;
     private bool _disposed;
+    private TimedSendRing? _ring;
+    private bool _ringTried;
 
     public MediaClock(TimeProvider time)
         : this(time, new MediaClockOptions())
@@ -49,6 +58,10 @@ public sealed class MediaClock : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Slots, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Slots, MediaClockOptions.MaxSlots);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SendLead, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SendLead, MediaClockOptions.MaxSendLead);
+        _leadTicks = options.SendLead.Ticks;
+        _timedSendSlots = options.TimedSendSlots;
         _time = time;
         _onListenerError = options.OnListenerError;
         _slotCount = options.Slots;
@@ -61,13 +74,14 @@ public sealed class MediaClock : IDisposable
         _startTimestamp = time.GetTimestamp();
         if (options.DedicatedThread && ReferenceEquals(time, TimeProvider.System))
         {
-            _thread = new ClockThread(RunOnThread);
+            _thread = new ClockThread(RunOnThread, () => _ring?.Dispose());
             _thread.Start();
         }
         else
         {
             _timer = time.CreateTimer(static state => ((MediaClock)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _timer.Change(FrameInterval, Timeout.InfiniteTimeSpan);
+            var first = FrameInterval - options.SendLead;
+            _timer.Change(first < TimeSpan.Zero ? TimeSpan.Zero : first, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -100,6 +114,18 @@ public sealed class MediaClock : IDisposable
     }
 
     public int SlotCount => _slotCount;
+
+    /// <summary>How far ahead of its due time each tick is delivered (<see cref="MediaClockOptions.SendLead"/>).</summary>
+    public TimeSpan SendLead => TimeSpan.FromTicks(_leadTicks);
+
+    /// <summary>True when this clock's packets leave at their due time from the kernel (a lead, a dedicated thread, io_uring available).</summary>
+    public bool SendsTimed => Volatile.Read(ref _ring) is not null;
+
+    /// <summary>Why timed sends are off although a lead was asked for; null otherwise.</summary>
+    public string? TimedSendError { get; private set; }
+
+    /// <summary>True where <see cref="System.Diagnostics.Stopwatch"/> timestamps are CLOCK_MONOTONIC nanoseconds (Linux), the clock io_uring timeouts use.</summary>
+    internal static bool TimestampIsMonotonicNanoseconds => PreciseSleep.IsPrecise;
 
     /// <summary>The clock's start (a <see cref="TimeProvider.GetTimestamp"/> value); tick n is due at start + n x 20 ms plus the listener's slot offset.</summary>
     public long StartTimestamp => _startTimestamp;
@@ -194,13 +220,21 @@ public sealed class MediaClock : IDisposable
             }
 
             // Arm for the absolute time of the next slot, measured after the work above.
-            var nextDue = TimeSpan.FromTicks(NextDueTicks()) - _time.GetElapsedTime(_startTimestamp);
+            var nextDue = TimeSpan.FromTicks(NextDueTicks() - _leadTicks) - _time.GetElapsedTime(_startTimestamp);
             _timer!.Change(nextDue < TimeSpan.Zero ? TimeSpan.Zero : nextDue, Timeout.InfiniteTimeSpan);
         }
     }
 
     private long? RunOnThread()
     {
+        if (!_ringTried && _leadTicks > 0)
+        {
+            // Created on the clock thread itself: only this thread submits to it.
+            _ringTried = true;
+            Volatile.Write(ref _ring, TimedSendRing.TryCreate(_timedSendSlots, out var error));
+            TimedSendError = error;
+        }
+
         RunDue();
         lock (_gate)
         {
@@ -209,17 +243,21 @@ public sealed class MediaClock : IDisposable
                 return null;
             }
 
-            return _startTimestamp + (long)((decimal)NextDueTicks() * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
+            return ToTimestamp(NextDueTicks() - _leadTicks);
         }
     }
 
     private long NextDueTicks() => (_nextTick * FrameTicks) + SlotOffsetTicks(_nextSlot);
 
+    private long ToTimestamp(long ticksFromStart) =>
+        _startTimestamp + (long)((decimal)ticksFromStart * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
+
     // Delivers every (tick, slot) whose time has come, in order. Only one caller runs at a time:
     // the timer is re-armed, and the thread loops, only after the previous run returned.
     private void RunDue()
     {
-        var elapsed = _time.GetElapsedTime(_startTimestamp).Ticks;
+        // With a lead, what is due is what falls due within the lead from now.
+        var elapsed = _time.GetElapsedTime(_startTimestamp).Ticks + _leadTicks;
         var dueTick = elapsed / FrameTicks;
         var remainder = elapsed - (dueTick * FrameTicks);
         var dueSlot = (int)Math.Min(_slotCount - 1, remainder * _slotCount / FrameTicks);
@@ -233,7 +271,7 @@ public sealed class MediaClock : IDisposable
 
         while (tick < dueTick || (tick == dueTick && slot <= dueSlot))
         {
-            Deliver(Volatile.Read(ref _slots)[slot], tick);
+            Deliver(Volatile.Read(ref _slots)[slot], tick, slot);
             if (++slot == _slotCount)
             {
                 slot = 0;
@@ -241,6 +279,7 @@ public sealed class MediaClock : IDisposable
             }
         }
 
+        _ring?.Submit();
         lock (_gate)
         {
             if (tick > _nextTick || (tick == _nextTick && slot > _nextSlot))
@@ -251,19 +290,28 @@ public sealed class MediaClock : IDisposable
         }
     }
 
-    private void Deliver(IMediaClockListener[] listeners, long tick)
+    private void Deliver(IMediaClockListener[] listeners, long tick, int slot)
     {
-        foreach (var listener in listeners)
+        var ring = _ring;
+        ring?.BeginChain(ToTimestamp((tick * FrameTicks) + SlotOffsetTicks(slot)));
+        try
         {
-            try
+            foreach (var listener in listeners)
             {
-                listener.OnTick(tick);
+                try
+                {
+                    listener.OnTick(tick);
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.Increment(ref _listenerFaults);
+                    ReportListenerError(ex);
+                }
             }
-            catch (Exception ex)
-            {
-                Interlocked.Increment(ref _listenerFaults);
-                ReportListenerError(ex);
-            }
+        }
+        finally
+        {
+            ring?.EndChain();
         }
     }
 

@@ -22,6 +22,24 @@ public sealed record MediaClockOptions
     /// </summary>
     public bool DedicatedThread { get; init; } = true;
 
+    /// <summary>The longest <see cref="SendLead"/>.</summary>
+    public static readonly TimeSpan MaxSendLead = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How far ahead of its grid the clock ticks its listeners (0 to <see cref="MaxSendLead"/>,
+    /// zero by default). On a dedicated clock thread on Linux, the packets of each due time are
+    /// handed to the kernel with an absolute timeout (io_uring, <see cref="Rtp.TimedSendRing"/>) and
+    /// leave when they are due, so a pause of this process shorter than the lead (a garbage
+    /// collection, a scheduling delay) does not delay them. Everything the clock drives happens
+    /// this much earlier: a prompt starts and stops, and bridged audio is relayed, with this much
+    /// more delay on the wire. Where io_uring is not available the packets leave when ticked (as
+    /// with no lead) and only the schedule moves.
+    /// </summary>
+    public TimeSpan SendLead { get; init; }
+
+    /// <summary>Datagrams one clock thread can have queued for timed sends at once (the arena is 640 bytes a datagram); more go out at once.</summary>
+    public int TimedSendSlots { get; init; } = 8192;
+
     /// <summary>Told about exceptions thrown by listeners (for logging).</summary>
     public Action<Exception>? OnListenerError { get; init; }
 }

@@ -90,6 +90,15 @@ public sealed class MediaSocketEngine : IDisposable
 
     public long SendErrors => Interlocked.Read(ref _sendErrors);
 
+    /// <summary>Datagrams media clocks handed to the kernel ahead of time, to leave at their due time (<see cref="TimedSendRing"/>), in the whole process.</summary>
+    public static long TimedSends => TimedSendRing.QueuedTotal;
+
+    /// <summary>Datagrams a media clock with a send lead sent at once instead (its ring full, or the datagram too big).</summary>
+    public static long TimedSendFallbacks => TimedSendRing.ImmediateTotal;
+
+    /// <summary>Timed sends the kernel reported as failed.</summary>
+    public static long TimedSendFailures => TimedSendRing.FailedTotal;
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -113,14 +122,26 @@ public sealed class MediaSocketEngine : IDisposable
 
     internal static void Unregister(MediaSocketRegistration? registration) => registration?.Worker.Remove(registration);
 
-    /// <summary>One sendto, never blocking: a full socket buffer drops the datagram (false), as a late packet would be useless.</summary>
-    internal unsafe bool Send(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress destination)
+    /// <summary>
+    /// One sendto, never blocking: a full socket buffer drops the datagram (false), as a late packet
+    /// would be useless. Called by a media clock that delivers ahead of time
+    /// (<see cref="Clock.MediaClockOptions.SendLead"/>), the datagram is queued instead on the
+    /// clock's <see cref="TimedSendRing"/>, which is returned in <paramref name="queuedOn"/>: the
+    /// socket must then stay open until that ring's <see cref="TimedSendRing.AfterQueuedSends"/>.
+    /// </summary>
+    internal unsafe bool Send(Socket socket, ReadOnlySpan<byte> datagram, SocketAddress destination, ref TimedSendRing? queuedOn)
     {
         var handle = socket.SafeHandle;
         var added = false;
         try
         {
             handle.DangerousAddRef(ref added);
+            if (TimedSendRing.OpenOnThisThread is { } ring && ring.TryAdd((int)handle.DangerousGetHandle(), datagram, destination))
+            {
+                queuedOn ??= ring;
+                return true;
+            }
+
             nint sent;
             fixed (byte* data = datagram)
             fixed (byte* address = destination.Buffer.Span)

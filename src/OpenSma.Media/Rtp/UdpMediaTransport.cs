@@ -19,6 +19,7 @@ public sealed class UdpMediaTransport : IMediaTransport
     private readonly CancellationTokenSource _stop = new();
     private MediaSocketRegistration? _rtpRegistration;
     private MediaSocketRegistration? _rtcpRegistration;
+    private TimedSendRing? _timedSends;
     private long _sendErrors;
     private long _receiveErrors;
 
@@ -64,7 +65,7 @@ public sealed class UdpMediaTransport : IMediaTransport
         var socket = rtcp ? _lease.RtcpSocket : _lease.RtpSocket;
         if (_engine is not null)
         {
-            if (_engine.Send(socket, datagram, destination))
+            if (_engine.Send(socket, datagram, destination, ref _timedSends))
             {
                 return true;
             }
@@ -90,8 +91,17 @@ public sealed class UdpMediaTransport : IMediaTransport
         _stop.Cancel();
         MediaSocketEngine.Unregister(_rtpRegistration);
         MediaSocketEngine.Unregister(_rtcpRegistration);
-        _lease.Dispose();
         _stop.Dispose();
+        if (Volatile.Read(ref _timedSends) is { } ring)
+        {
+            // Sends queued for a due time still name these sockets: close them (and free the
+            // ports) only after those have left, so a reused descriptor never receives them.
+            ring.AfterQueuedSends(_lease.Dispose);
+        }
+        else
+        {
+            _lease.Dispose();
+        }
     }
 
     private async Task ReceiveLoopAsync(Socket socket, IMediaTransportReceiver receiver, bool rtcp)

@@ -27,7 +27,7 @@ public sealed class MediaPlane : IDisposable
         Time = time;
         Ports = new RtpPortAllocator(options.RtpPortMin, options.RtpPortMax);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MediaClocks, 1);
-        var clockOptions = new MediaClockOptions { Slots = options.MediaClockSlots };
+        var clockOptions = new MediaClockOptions { Slots = options.MediaClockSlots, SendLead = options.MediaSendLead };
         _clocks = [.. Enumerable.Range(0, options.MediaClocks).Select(_ => new MediaClock(time, clockOptions))];
         VoiceConnectorQuotas = new VoiceConnectorQuotas(options.VoiceConnectorCallsPerSecond, options.MaxVoiceConnectorConcurrentCalls, time);
         _bindAddress = IPAddress.Parse(options.RtpBindAddress);

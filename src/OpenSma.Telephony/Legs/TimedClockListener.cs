@@ -4,7 +4,8 @@ namespace OpenSma.Telephony.Legs;
 
 /// <summary>
 /// Stands between the media clock and one leg's RTP session: runs the session's tick, then notes
-/// how late against the ideal grid (tick x 20 ms plus its slot's offset) the packet left and keeps the RFC 3550 jitter estimate of those
+/// how late against the ideal grid (tick x 20 ms plus its slot's offset) the packet left (with a
+/// send lead, how late it reached the wire: never before its due time) and keeps the RFC 3550 jitter estimate of those
 /// send times for the stream (<see cref="MediaSendTiming"/>).
 /// </summary>
 internal sealed class TimedClockListener(IMediaClockListener inner, MediaSendTiming timing, TimeProvider time, long gridStart) : IMediaClockListener
@@ -17,7 +18,9 @@ internal sealed class TimedClockListener(IMediaClockListener inner, MediaSendTim
     public void OnTick(long tick)
     {
         inner.OnTick(tick);
-        var lateness = LatenessTicks(time.GetElapsedTime(gridStart).Ticks - Volatile.Read(ref _offsetTicks), tick);
+        // A clock with a send lead hands packets to the kernel before they are due, and the kernel
+        // sends them at the due time: what is on the wire is late only if the hand-over was.
+        var lateness = Math.Max(0, LatenessTicks(time.GetElapsedTime(gridStart).Ticks - Volatile.Read(ref _offsetTicks), tick));
         timing.RecordLateness(lateness);
         if (_ticks++ > 0)
         {
