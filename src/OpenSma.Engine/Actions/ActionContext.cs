@@ -87,14 +87,16 @@ internal sealed class ActionContext(CallTransaction transaction, ActionRequest r
         _ = error;
         string? callId = null;
         string? tag = null;
-        if (Request.Parameters.ValueKind == System.Text.Json.JsonValueKind.Object)
+        // Parsed once: the request keeps only the parameters' text.
+        var parameters = Request.Parameters;
+        if (parameters.ValueKind == System.Text.Json.JsonValueKind.Object)
         {
-            if (Request.Parameters.TryGetProperty("CallId", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String)
+            if (parameters.TryGetProperty("CallId", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String)
             {
                 callId = c.GetString();
             }
 
-            if (Request.Parameters.TryGetProperty("ParticipantTag", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String)
+            if (parameters.TryGetProperty("ParticipantTag", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String)
             {
                 tag = t.GetString();
             }

@@ -3,9 +3,50 @@ using System.Text.Json;
 namespace OpenSma.Engine.Contracts;
 
 /// <summary>One action of a reply: its canonical type and its raw parameters.</summary>
-public sealed record ActionRequest(string Type, JsonElement Parameters)
+/// <remarks>
+/// The parameters are kept as the exact UTF-8 text the handler sent for them, not as an element of
+/// the reply's document: a parsed reply keeps no document alive (about 0.5 KB per live call when
+/// every action held a clone of the whole reply). <see cref="Parameters"/> parses that text each
+/// time it is read, so read it once where it is needed; <see cref="Bind{T}"/> reads the text
+/// directly.
+/// </remarks>
+public sealed record ActionRequest
 {
+    // The parameters' JSON text as received; null when the action had no Parameters.
+    private readonly byte[]? _parametersUtf8;
     private HashSet<string>? _misshapen;
+
+    public ActionRequest(string Type, JsonElement Parameters)
+    {
+        ArgumentNullException.ThrowIfNull(Type);
+        this.Type = Type;
+        _parametersUtf8 = Parameters.ValueKind == JsonValueKind.Undefined
+            ? null
+            : System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(Parameters).ToArray();
+    }
+
+    public string Type { get; }
+
+    /// <summary>
+    /// The parameters as the handler sent them (<see cref="JsonValueKind.Undefined"/> when absent),
+    /// parsed from the kept text on each read into an element that owns its memory.
+    /// </summary>
+    public JsonElement Parameters
+    {
+        get
+        {
+            if (_parametersUtf8 is null)
+            {
+                return default;
+            }
+
+            var reader = new Utf8JsonReader(_parametersUtf8);
+            return JsonElement.ParseValue(ref reader);
+        }
+    }
+
+    /// <summary>Whether the parameters are a JSON object (what every action's parameters must be).</summary>
+    internal bool HasObjectParameters => _parametersUtf8 is [(byte)'{', ..];
 
     /// <summary>True when the parameter was present but of the wrong JSON shape, and was read as absent.</summary>
     public bool WasMisshapen(string name) => _misshapen?.Contains(name) == true;
@@ -18,14 +59,14 @@ public sealed record ActionRequest(string Type, JsonElement Parameters)
     public T? Bind<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : class
     {
-        if (Parameters.ValueKind != JsonValueKind.Object)
+        if (!HasObjectParameters)
         {
             return null;
         }
 
         try
         {
-            return Parameters.Deserialize(typeInfo);
+            return JsonSerializer.Deserialize(_parametersUtf8, typeInfo);
         }
         catch (JsonException)
         {
@@ -36,7 +77,7 @@ public sealed record ActionRequest(string Type, JsonElement Parameters)
     private T? BindDroppingMisshapen<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : class
     {
-        var copy = System.Text.Json.Nodes.JsonNode.Parse(Parameters.GetRawText())!.AsObject();
+        var copy = System.Text.Json.Nodes.JsonNode.Parse(_parametersUtf8)!.AsObject();
         for (var attempt = 0; attempt < 16; attempt++)
         {
             try

@@ -31,18 +31,26 @@ public static class ResponseParser
             return ResponseParseResult.Unreadable("Response is blank or empty");
         }
 
-        JsonElement root;
+        JsonDocument document;
         try
         {
-            // Parse into pooled buffers, keep an exact-size copy (actions outlive this call), return the buffers.
-            using var document = JsonDocument.Parse(utf8, DocumentOptions);
-            root = document.RootElement.Clone();
+            // Parsed into pooled buffers and returned at the end: nothing of the document outlives
+            // this call (each action keeps its own parameters' text, attributes are strings).
+            document = JsonDocument.Parse(utf8, DocumentOptions);
         }
         catch (JsonException ex)
         {
             return ResponseParseResult.Unreadable($"Response is not valid JSON: {ex.Message}");
         }
 
+        using (document)
+        {
+            return Read(document.RootElement);
+        }
+    }
+
+    private static ResponseParseResult Read(JsonElement root)
+    {
         if (root.ValueKind == JsonValueKind.Null)
         {
             return ResponseParseResult.Unreadable("Response is blank or empty");
@@ -66,7 +74,7 @@ public static class ResponseParser
                 "The schema version in the invocation request does not match the schema version in the response.");
         }
 
-        List<ActionRequest>? actions = null;
+        ActionRequest[]? actions = null;
         if (root.TryGetProperty("Actions", out var actionsElement) && actionsElement.ValueKind != JsonValueKind.Null)
         {
             if (actionsElement.ValueKind != JsonValueKind.Array)
@@ -80,7 +88,9 @@ public static class ResponseParser
                 return ResponseParseResult.Invalid(TooManyActions, "Too many actions specified in a response.");
             }
 
-            actions = new List<ActionRequest>(count);
+            // Exact size: the transaction keeps this array as its pending list.
+            actions = count == 0 ? [] : new ActionRequest[count];
+            var index = 0;
             foreach (var item in actionsElement.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.Object
@@ -96,7 +106,7 @@ public static class ResponseParser
                 }
 
                 item.TryGetProperty("Parameters", out var parameters);
-                actions.Add(new ActionRequest(type, parameters));
+                actions[index++] = new ActionRequest(type, parameters);
             }
         }
 

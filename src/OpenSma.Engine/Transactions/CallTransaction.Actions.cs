@@ -11,11 +11,7 @@ public sealed partial class CallTransaction
     /// <param name="byUpdate">The reply answers CALL_UPDATE_REQUESTED: an interrupted action is reported.</param>
     private void ReplaceList(IReadOnlyList<ActionRequest> actions, LegSlot? defaultLeg, bool byUpdate)
     {
-        _pending.Clear();
-        for (var i = 0; i < actions.Count; i++)
-        {
-            _pending.Enqueue(new PendingAction(actions[i], defaultLeg));
-        }
+        _pending.Replace(actions, defaultLeg);
 
         // The action in progress: stopped now if interruptible, else it finishes first (§5.4).
         if (_running is { } running && (running.Executor.Traits & ActionTraits.Interruptible) != 0)

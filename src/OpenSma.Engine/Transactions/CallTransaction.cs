@@ -12,14 +12,14 @@ namespace OpenSma.Engine.Transactions;
 /// this file holds state and start-up, the partial files the event pipeline, the action list and
 /// leg reports.
 /// </summary>
-public sealed partial class CallTransaction
+public sealed partial class CallTransaction : IMailboxOwner
 {
     private readonly EngineServices _services;
     private readonly Mailbox _mailbox;
     private readonly ITransactionTrace _trace;
     private readonly List<LegSlot> _legs = [];
     private readonly Queue<PendingEvent> _events = new();
-    private readonly Queue<PendingAction> _pending = new();
+    private PendingActions _pending;
     private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // The SIP rule's targets in priority order; the transaction runs under one of them at a time.
     private readonly IReadOnlyList<SipMediaApplicationRef> _targets;
@@ -54,7 +54,7 @@ public sealed partial class CallTransaction
         _application = targets[firstTarget];
         SipRuleId = sipRuleId;
         _trace = trace ?? NoTrace.Instance;
-        _mailbox = new Mailbox(services.Activity, OnMailboxError);
+        _mailbox = new Mailbox(services.Activity, this);
     }
 
     public string TransactionId { get; }
@@ -159,6 +159,8 @@ public sealed partial class CallTransaction
 
         return obj;
     }
+
+    void IMailboxOwner.OnMailboxError(Exception exception) => OnMailboxError(exception);
 
     private void OnMailboxError(Exception ex)
     {

@@ -10,7 +10,12 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
     public const string LegA = "LEG-A";
     public const string LegB = "LEG-B";
 
-    private readonly List<IDigitSink> _digitSinks = [];
+    // Shared by every leg of that tag: the echo only ever writes them (never attaches them to a parent).
+    private static readonly JsonValue LegATagJson = JsonValue.Create(LegA);
+    private static readonly JsonValue LegBTagJson = JsonValue.Create(LegB);
+
+    // Created when an action first listens for digits on this leg.
+    private List<IDigitSink>? _digitSinks;
     private string? _startTime;
     private JsonValue? _callIdJson;
     private JsonValue? _tagJson;
@@ -26,7 +31,12 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
     // a parent node, so one instance per leg serves them all.
     public JsonValue CallIdJson => _callIdJson ??= JsonValue.Create(CallId);
 
-    public JsonValue TagJson => _tagJson ??= JsonValue.Create(Tag);
+    public JsonValue TagJson => Tag switch
+    {
+        LegA => LegATagJson,
+        LegB => LegBTagJson,
+        _ => _tagJson ??= JsonValue.Create(Tag),
+    };
 
     /// <summary>The leg has ended (locally or remotely); it stays listed until its HANGUP is sent.</summary>
     public bool Ended { get; set; }
@@ -54,16 +64,19 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
 
     public IDisposable AddDigitSink(IDigitSink sink)
     {
-        _digitSinks.Add(sink);
+        (_digitSinks ??= []).Add(sink);
         return new Removal(this, sink);
     }
 
     public void DeliverDigit(char digit)
     {
         // Copy: a sink may finish and remove itself when it sees the digit.
-        foreach (var sink in _digitSinks.ToArray())
+        if (_digitSinks is { Count: > 0 } sinks)
         {
-            sink.OnDigit(digit);
+            foreach (var sink in sinks.ToArray())
+            {
+                sink.OnDigit(digit);
+            }
         }
 
         DigitListener?.OnDigit(digit);
@@ -96,7 +109,7 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
 
     private sealed class Removal(LegSlot slot, IDigitSink sink) : IDisposable
     {
-        public void Dispose() => slot._digitSinks.Remove(sink);
+        public void Dispose() => slot._digitSinks?.Remove(sink);
     }
 }
 
