@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OpenSma.Engine;
 using OpenSma.Media;
+using OpenSma.Media.Clock;
 using OpenSma.Sip;
 using OpenSma.Storage.Resources;
 using OpenSma.Telephony.Inbound;
@@ -39,6 +40,14 @@ public sealed class SipTelephony : IDisposable
             loggerFactory?.CreateLogger<SipTelephony>().LogWarning("Media threads keep normal scheduling: {Reason}", refused);
         }
 
+        if (options.MediaSendLead > TimeSpan.Zero && ReferenceEquals(time, TimeProvider.System) && !MediaClock.TimedSendsAvailable(out var unavailable))
+        {
+            // Without timed sends a lead would only make every stream later.
+            loggerFactory?.CreateLogger<SipTelephony>().LogWarning("Telephony:MediaSendLeadMs ignored, RTP leaves from the clock threads: {Reason}", unavailable);
+            options = options with { MediaSendLead = TimeSpan.Zero };
+            _options = options;
+        }
+
         Media = new MediaPlane(options, time, sipAdvertisedHost);
         Router = new SipDialRouter(store, endpoint, options, time, Media.AdvertisedAddress);
         LegFactory = new SipCallLegFactory(endpoint, Router, Media, loggerFactory);
@@ -52,10 +61,11 @@ public sealed class SipTelephony : IDisposable
 
     public SipInboundRouter? Inbound { get; private set; }
 
-    /// <summary>Starts routing incoming INVITEs to <paramref name="engine"/>.</summary>
+    /// <summary>Starts routing incoming INVITEs to <paramref name="engine"/>, with the route cache of <see cref="TelephonyOptions.RouteCacheFreshness"/>.</summary>
     public SipInboundRouter Attach(CallEngine engine)
     {
         Inbound = new SipInboundRouter(_store, engine, Media, _endpoint.Registrar, _loggers);
+        Inbound.UseRouteCache(_options.RouteCacheFreshness);
         if (_options.TrunkDigestAlgorithms is { } algorithms)
         {
             Inbound.TrunkDigestAlgorithms = algorithms;

@@ -29,7 +29,7 @@ public sealed class MediaClock : IDisposable
     private readonly Lock _gate = new();
     private readonly Action<Exception>? _onListenerError;
     private readonly int _slotCount;
-    private readonly long _leadTicks;
+    private long _leadTicks;
     private readonly int _timedSendSlots;
     private readonly ITimer? _timer;
     private readonly ClockThread? _thread;
@@ -123,6 +123,13 @@ public sealed class MediaClock : IDisposable
 
     /// <summary>Why timed sends are off although a lead was asked for; null otherwise.</summary>
     public string? TimedSendError { get; private set; }
+
+    /// <summary>Whether timed sends (io_uring) work in this process; <paramref name="error"/> says why not.</summary>
+    public static bool TimedSendsAvailable(out string? error)
+    {
+        using var ring = TimedSendRing.TryCreate(64, out error);
+        return ring is not null;
+    }
 
     /// <summary>True where <see cref="System.Diagnostics.Stopwatch"/> timestamps are CLOCK_MONOTONIC nanoseconds (Linux), the clock io_uring timeouts use.</summary>
     internal static bool TimestampIsMonotonicNanoseconds => PreciseSleep.IsPrecise;
@@ -233,6 +240,11 @@ public sealed class MediaClock : IDisposable
             _ringTried = true;
             Volatile.Write(ref _ring, TimedSendRing.TryCreate(_timedSendSlots, out var error));
             TimedSendError = error;
+            if (error is not null)
+            {
+                // Without the kernel sending at the due time, a lead would only delay every stream.
+                _leadTicks = 0;
+            }
         }
 
         RunDue();

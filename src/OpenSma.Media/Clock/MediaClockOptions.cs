@@ -32,8 +32,9 @@ public sealed record MediaClockOptions
     /// leave when they are due, so a pause of this process shorter than the lead (a garbage
     /// collection, a scheduling delay) does not delay them. Everything the clock drives happens
     /// this much earlier: a prompt starts and stops, and bridged audio is relayed, with this much
-    /// more delay on the wire. Where io_uring is not available the packets leave when ticked (as
-    /// with no lead) and only the schedule moves.
+    /// more delay on the wire. Where io_uring is not available (or with a time provider other than
+    /// the system's, whose timers tick the listeners) a dedicated clock thread drops the lead; a
+    /// timer-driven clock keeps the schedule moved by the lead, which tests use.
     /// </summary>
     public TimeSpan SendLead { get; init; }
 
