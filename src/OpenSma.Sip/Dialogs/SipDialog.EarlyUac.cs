@@ -10,7 +10,8 @@ namespace OpenSma.Sip.Dialogs;
 /// response. The one the 2xx names becomes the confirmed dialog; the others end. Inside one the
 /// callee may send UPDATE (RFC 3311): a target refresh, or a new offer once the first offer/answer
 /// exchange has completed, answered by <see cref="SipInviteOptions.AnswerEarlyOffer"/> as a new
-/// offer in a later reliable provisional is.
+/// offer in a later reliable provisional is; and INFO (RFC 6086 §3.2 allows it in an early
+/// dialog), whose DTMF digits are queued on the dialog's events as in a confirmed dialog.
 /// </summary>
 public sealed partial class SipDialog
 {
@@ -44,12 +45,12 @@ public sealed partial class SipDialog
     }
 
     /// <summary>
-    /// A request the callee sends in our early dialog. UPDATE and OPTIONS are answered; anything
-    /// else still gets 481 (the dialog is not one the callee may use for them before the 2xx).
+    /// A request the callee sends in our early dialog. UPDATE, INFO and OPTIONS are answered;
+    /// anything else still gets 481 (the dialog is not one the callee may use for them before the 2xx).
     /// </summary>
     private void OnUacEarlyRequest(SipRequest request, ServerTransaction tx)
     {
-        if (request.Method is not (SipMethods.Update or SipMethods.Options))
+        if (request.Method is not (SipMethods.Update or SipMethods.Options or SipMethods.Info))
         {
             tx.Respond(SipResponses.Create(request, 481));
             return;
@@ -66,6 +67,12 @@ public sealed partial class SipDialog
             var ok = SipResponses.Create(request, 200);
             ok.Headers.Add(SipHeaderNames.Allow, Core.SipCapabilities.Allow);
             tx.Respond(ok);
+            return;
+        }
+
+        if (request.Method == SipMethods.Info)
+        {
+            OnUacEarlyInfo(request, tx);
             return;
         }
 
@@ -103,5 +110,42 @@ public sealed partial class SipDialog
 
         RemoteBody = request.Body;
         RespondInDialog(tx, 200, answer.Content, answer.ContentType, null);
+    }
+
+    /// <summary>
+    /// INFO from the callee in our early dialog (RFC 6086 §3.2: allowed once the dialog exists,
+    /// before the 2xx). The application holds no early dialog, so the stack answers it: DTMF
+    /// (<c>application/dtmf-relay</c>, <c>application/dtmf</c>) gets 200 and a
+    /// <see cref="SipDtmfReceived"/> queued on this dialog's events, which the application reads
+    /// from the confirmed dialog (the same object) in order, before <see cref="SipDialogConfirmed"/>;
+    /// an unreadable DTMF body gets 400; an INFO naming an Info Package gets 469 (we announce none
+    /// in Recv-Info, §4.2.2: the 469 carries an empty Recv-Info); any other body 415 with Accept
+    /// (§4.2.2 legacy INFO); a body-less INFO (a keep-alive) 200.
+    /// </summary>
+    private void OnUacEarlyInfo(SipRequest request, ServerTransaction tx)
+    {
+        if (SipDtmfInfo.IsDtmf(request.ContentType))
+        {
+            OnDtmfInfo(request, tx);
+            return;
+        }
+
+        if (request.Headers.Get(SipHeaderNames.InfoPackage) is not null)
+        {
+            var bad = SipResponses.Create(request, 469);
+            bad.Headers.Add(SipHeaderNames.RecvInfo, string.Empty);
+            tx.Respond(bad);
+            return;
+        }
+
+        if (!request.Body.IsEmpty)
+        {
+            var unsupported = SipResponses.Create(request, 415);
+            unsupported.Headers.Add(SipHeaderNames.Accept, SipDtmfInfo.AcceptedTypes);
+            tx.Respond(unsupported);
+            return;
+        }
+
+        tx.Respond(SipResponses.Create(request, 200));
     }
 }

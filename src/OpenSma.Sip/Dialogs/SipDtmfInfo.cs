@@ -11,6 +11,9 @@ internal static class SipDtmfInfo
 {
     public const int DefaultDurationMs = 250;
 
+    /// <summary>The INFO bodies read here, for an Accept header.</summary>
+    public const string AcceptedTypes = "application/dtmf-relay, application/dtmf";
+
     public static bool IsDtmf(string? contentType) =>
         contentType is not null && (MediaType(contentType) is "application/dtmf-relay" or "application/dtmf");
 

@@ -41,6 +41,8 @@ public static class SipHeaderNames
     public const string AllowEvents = "Allow-Events";
     public const string SubscriptionState = "Subscription-State";
     public const string Replaces = "Replaces";
+    public const string InfoPackage = "Info-Package";
+    public const string RecvInfo = "Recv-Info";
 
     private static readonly Dictionary<string, string> Canonical = BuildCanonical();
 
@@ -59,6 +61,7 @@ public static class SipHeaderNames
             Route, RecordRoute, Expires, Allow, Supported, Require, Unsupported, UserAgent, Server, Subject,
             Event, ReferTo, ReferredBy, SessionExpires, MinSE, RSeq, RAck, WwwAuthenticate, ProxyAuthenticate,
             Authorization, ProxyAuthorization, RetryAfter, Accept, MinExpires, Date, AllowEvents, SubscriptionState, Replaces,
+            InfoPackage, RecvInfo,
         })
         {
             map[name] = name;

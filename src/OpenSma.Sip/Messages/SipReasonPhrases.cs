@@ -13,7 +13,7 @@ public static class SipReasonPhrases
         [415] = "Unsupported Media Type", [416] = "Unsupported URI Scheme", [420] = "Bad Extension",
         [421] = "Extension Required", [422] = "Session Interval Too Small", [423] = "Interval Too Brief",
         [480] = "Temporarily Unavailable", [481] = "Call/Transaction Does Not Exist", [482] = "Loop Detected",
-        [483] = "Too Many Hops", [486] = "Busy Here", [487] = "Request Terminated", [488] = "Not Acceptable Here",
+        [469] = "Bad Info Package", [483] = "Too Many Hops", [486] = "Busy Here", [487] = "Request Terminated", [488] = "Not Acceptable Here",
         [489] = "Bad Event", [491] = "Request Pending", [500] = "Server Internal Error", [501] = "Not Implemented",
         [503] = "Service Unavailable", [504] = "Server Time-out", [505] = "Version Not Supported",
         [513] = "Message Too Large", [603] = "Decline",

@@ -264,7 +264,7 @@ public sealed class UacEarlyUpdateTests
         Assert.Equal(0, asked);
 
         // Other requests in the early dialog are still not ours to take.
-        h.Receive(Update(invite, 6, "z9hG4bK-info").Replace("UPDATE", "INFO", StringComparison.Ordinal));
+        h.Receive(Update(invite, 6, "z9hG4bK-msg").Replace("UPDATE", "MESSAGE", StringComparison.Ordinal));
         Assert.Equal(481, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
 
         // A 2xx without Contact leaves the target the UPDATE set: the BYE goes there.
