@@ -126,7 +126,7 @@ public sealed partial class RtpSession
             RtcpSenderInfo? info = _send.PacketCount == 0
                 ? null
                 : new RtcpSenderInfo(
-                    RtcpSenderInfo.ToNtp(_time.GetUtcNow()),
+                    RtcpSenderInfo.ToNtp(_time.GetUtcNow() + TimedSendRing.AheadOfNow()),
                     _send.TimestampForTick(tick),
                     unchecked((uint)_send.PacketCount),
                     unchecked((uint)_send.OctetCount));

@@ -68,7 +68,7 @@ internal sealed unsafe class TimedSendRing : IDisposable
     private long _slotTail;       // first slot still in use
     private long _begun;          // chains begun (the open one included)
     private long _completed;      // chains completed, in order
-    private long _dueNanoseconds;
+    private long _dueTimestamp;
     private bool _chainOpen;
     private SubmissionEntry* _lastSend;
     private bool _disposed;
@@ -112,6 +112,15 @@ internal sealed unsafe class TimedSendRing : IDisposable
 
     /// <summary>The ring whose chain is open on the calling thread (a media clock delivering a due time), or null.</summary>
     public static TimedSendRing? OpenOnThisThread => t_open;
+
+    /// <summary>
+    /// How long before it leaves a datagram queued now on this thread's open chain will wait (zero
+    /// with no open chain): a sender report stamps its NTP time for when it reaches the wire.
+    /// </summary>
+    public static TimeSpan AheadOfNow() =>
+        t_open is { } ring && ring._dueTimestamp > System.Diagnostics.Stopwatch.GetTimestamp()
+            ? System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), ring._dueTimestamp)
+            : TimeSpan.Zero;
 
     /// <summary>Chains begun, for tests.</summary>
     public long ChainsBegun => _begun;
@@ -179,7 +188,7 @@ internal sealed unsafe class TimedSendRing : IDisposable
     /// <summary>Opens a chain: the datagrams added until <see cref="EndChain"/> leave at <paramref name="dueTimestamp"/> (a Stopwatch timestamp).</summary>
     public void BeginChain(long dueTimestamp)
     {
-        _dueNanoseconds = dueTimestamp;
+        _dueTimestamp = dueTimestamp;
         _chainOpen = false;
         t_open = this;
     }
@@ -365,8 +374,8 @@ internal sealed unsafe class TimedSendRing : IDisposable
         _begun++;
         _chains[(int)((_begun - 1) % _chains.Length)] = default;
         var time = (LinuxSocketCalls.TimeSpec*)(slot + TimeOffset);
-        time->Seconds = _dueNanoseconds / 1_000_000_000;
-        time->Nanoseconds = _dueNanoseconds % 1_000_000_000;
+        time->Seconds = _dueTimestamp / 1_000_000_000;
+        time->Nanoseconds = _dueTimestamp % 1_000_000_000;
         var sqe = NextEntry();
         sqe->Opcode = OpTimeout;
         sqe->Flags = SqeHardLink | SqeSkipSuccess;

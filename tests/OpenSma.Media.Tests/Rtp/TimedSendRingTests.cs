@@ -194,6 +194,19 @@ public sealed class TimedSendRingTests
     }
 
     [Fact]
+    public void AheadOfNow_IsTheOpenChainsWait_ForSenderReportTimes()
+    {
+        using var ring = CreateRing();
+        Assert.Equal(TimeSpan.Zero, TimedSendRing.AheadOfNow());
+        ring.BeginChain(Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency));
+        var ahead = TimedSendRing.AheadOfNow();
+        ring.EndChain();
+
+        Assert.InRange(ahead, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.Zero, TimedSendRing.AheadOfNow());
+    }
+
+    [Fact]
     public void MediaClock_WithALead_SendsItsListenersPacketsThroughTheRing()
     {
         var (receiver, sender, destination) = Sockets();
