@@ -14,13 +14,15 @@ namespace OpenSma.Media.Benchmarks;
 /// playing. Reports the bytes allocated per leg on this thread (set-up and traffic included) and
 /// the bytes still reachable per leg after a full collection (the state a live call carries from
 /// gen0 to gen2). The transport is an in-memory one that drops what is sent, so sockets and port
-/// leases (not media-plane state) are left out. Options: --legs N (default 2000).
+/// leases (not media-plane state) are left out. Options: --legs N (default 2000), --hold S (keep
+/// the legs S seconds after measuring, for a heap census with bench/OpenSma.HeapStats).
 /// </summary>
 internal static class LegMemory
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var legs = args.Length >= 2 && args[0] == "--legs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
+        var legs = Option(args, "--legs", 2000);
+        var hold = Option(args, "--hold", 0);
         // The clock's timer never fires: this thread drives the ticks, so they do not race the set-up.
         using var clock = new MediaClock(new StoppedTime(), new MediaClockOptions { Slots = 10 });
 
@@ -46,6 +48,12 @@ internal static class LegMemory
         Console.WriteLine($"legs: {legs}");
         Console.WriteLine($"allocated per leg (set-up and traffic, this thread): {allocated / legs:N0} bytes");
         Console.WriteLine($"retained per leg after a full collection: {retained / legs:N0} bytes");
+        if (hold > 0)
+        {
+            // Time for a heap census of this process (bench/OpenSma.HeapStats).
+            Console.WriteLine($"holding the legs for {hold} s (pid {Environment.ProcessId})");
+            await Task.Delay(TimeSpan.FromSeconds(hold));
+        }
         foreach (var leg in kept)
         {
             leg.Dispose();
@@ -53,6 +61,12 @@ internal static class LegMemory
 
         GC.KeepAlive(kept);
         return 0;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     private static Leg SetUp(MediaClock clock, int index)

@@ -1,23 +1,27 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 
 namespace OpenSma.Media.Dtmf;
 
 /// <summary>
 /// The reading side of a <see cref="DigitStream"/>: an unbounded, multi-reader, multi-writer queue
-/// with the semantics of an unbounded channel's reader (each digit goes to one reader, in order;
-/// <see cref="WaitToReadAsync"/> wakes every waiting reader; after completion readers drain what
-/// is queued and then see the end; a cancelled wait ends only that wait). It costs a live leg a
-/// few dozen bytes where a <see cref="Channel"/> costs about 0.7 KB: most legs never receive a
-/// digit, so the queue is created with the first one, and a waiting reader is one small object.
-/// Continuations of waiting readers never run on the thread that publishes (the media receive
-/// thread); they are queued to the thread pool.
+/// with the semantics of an unbounded channel's reader. Each digit goes to one reader, in order; a
+/// digit written while a <see cref="ReadAllAsync"/> loop waits is handed to the longest-waiting
+/// loop, else queued and every <see cref="WaitToReadAsync"/> waiter is woken; after completion
+/// readers drain what is queued and then see the end; a cancelled wait ends only that wait and
+/// takes no digit. It costs a live leg about a fifth of what a <see cref="Channel"/> and the
+/// reading loop on it did: most legs never receive a digit, so the queue is created with the
+/// first one, and a leg's reading loop (the telephony layer keeps one per leg for the call's
+/// life) is one small object that is also what it waits on. Continuations of waiting readers never
+/// run on the thread that writes (the media receive thread): they are queued to the thread pool.
 /// </summary>
 internal sealed class DigitReader : ChannelReader<DtmfDigit>
 {
     private readonly Lock _gate = new();
     private Queue<DtmfDigit>? _queue;
-    private Waiter? _waiters;
+    private PendingList _waiters;
+    private PendingList _loops;
     private TaskCompletionSource? _completion;
     private bool _completed;
 
@@ -32,24 +36,6 @@ internal sealed class DigitReader : ChannelReader<DtmfDigit>
             lock (_gate)
             {
                 return _queue?.Count ?? 0;
-            }
-        }
-    }
-
-    /// <summary>Readers waiting in <see cref="WaitToReadAsync"/> now (for tests).</summary>
-    internal int WaitingReaders
-    {
-        get
-        {
-            lock (_gate)
-            {
-                var count = 0;
-                for (var w = _waiters; w is not null; w = w.Next)
-                {
-                    count++;
-                }
-
-                return count;
             }
         }
     }
@@ -75,38 +61,39 @@ internal sealed class DigitReader : ChannelReader<DtmfDigit>
         }
     }
 
+    /// <summary>The stream's lock too: one per leg instead of two.</summary>
+    internal Lock Gate => _gate;
+
+    /// <summary>Readers waiting now, in <see cref="WaitToReadAsync"/> or in a <see cref="ReadAllAsync"/> loop (for tests).</summary>
+    internal int WaitingReaders
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiters.Count + _loops.Count;
+            }
+        }
+    }
+
     public override bool TryRead([MaybeNullWhen(false)] out DtmfDigit item)
     {
-        TaskCompletionSource? drained = null;
+        TaskCompletionSource? drained;
         lock (_gate)
         {
-            if (_queue is null || !_queue.TryDequeue(out item))
-            {
-                item = null;
-                return false;
-            }
-
-            if (_completed && _queue.Count == 0)
-            {
-                drained = _completion;
-            }
+            item = TakeLocked(out drained);
         }
 
         drained?.TrySetResult();
-        return true;
+        return item is not null;
     }
 
     public override bool TryPeek([MaybeNullWhen(false)] out DtmfDigit item)
     {
         lock (_gate)
         {
-            if (_queue is null)
-            {
-                item = null;
-                return false;
-            }
-
-            return _queue.TryPeek(out item);
+            item = null;
+            return _queue is not null && _queue.TryPeek(out item);
         }
     }
 
@@ -118,7 +105,6 @@ internal sealed class DigitReader : ChannelReader<DtmfDigit>
             return ValueTask.FromCanceled<bool>(cancellationToken);
         }
 
-        Waiter waiter;
         lock (_gate)
         {
             if (_queue is { Count: > 0 })
@@ -131,29 +117,19 @@ internal sealed class DigitReader : ChannelReader<DtmfDigit>
                 return new ValueTask<bool>(false);
             }
 
-            waiter = new Waiter(this);
-            waiter.Next = _waiters;
-            if (_waiters is not null)
-            {
-                _waiters.Previous = waiter;
-            }
-
-            _waiters = waiter;
-            if (cancellationToken.CanBeCanceled)
-            {
-                // Inside the lock, so a wake-up always finds the registration to undo. A token
-                // cancelled meanwhile runs the callback here, which re-enters the lock to unlist.
-                waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Cancel(token), waiter);
-            }
+            var waiter = new Waiter(this);
+            waiter.Enlist(ref _waiters, cancellationToken);
+            return waiter.AsValueTask();
         }
-
-        return new ValueTask<bool>(waiter.Task);
     }
 
-    /// <summary>Queues a digit and wakes the waiting readers; false (the digit is dropped) once completed.</summary>
+    /// <summary>Every digit until the stream is completed and drained; waits without allocating per digit.</summary>
+    public override IAsyncEnumerable<DtmfDigit> ReadAllAsync(CancellationToken cancellationToken = default) => new Loop(this, cancellationToken);
+
+    /// <summary>Hands a digit to a waiting loop, else queues it and wakes the waiters; false (dropped) once completed.</summary>
     internal bool TryWrite(DtmfDigit digit)
     {
-        Waiter? woken;
+        Pending? woken;
         lock (_gate)
         {
             if (_completed)
@@ -161,18 +137,27 @@ internal sealed class DigitReader : ChannelReader<DtmfDigit>
                 return false;
             }
 
-            (_queue ??= new Queue<DtmfDigit>(4)).Enqueue(digit);
-            woken = TakeWaiters();
+            if (_loops.TakeFirst() is Loop loop)
+            {
+                loop.Current = digit;
+                woken = loop;
+            }
+            else
+            {
+                (_queue ??= new Queue<DtmfDigit>(4)).Enqueue(digit);
+                woken = _waiters.TakeAll();
+            }
         }
 
-        Wake(woken, true);
+        Pending.CompleteAll(woken, true);
         return true;
     }
 
-    /// <summary>Ends the stream: waiting readers are told there is nothing more once the queue is drained.</summary>
+    /// <summary>Ends the stream: waiting readers are told there is nothing more (they only wait on an empty queue).</summary>
     internal bool TryComplete()
     {
-        Waiter? woken;
+        Pending? waiters;
+        Pending? loops;
         TaskCompletionSource? drained = null;
         lock (_gate)
         {
@@ -182,89 +167,284 @@ internal sealed class DigitReader : ChannelReader<DtmfDigit>
             }
 
             _completed = true;
-            woken = TakeWaiters();
+            waiters = _waiters.TakeAll();
+            loops = _loops.TakeAll();
             if ((_queue?.Count ?? 0) == 0)
             {
                 drained = _completion;
             }
         }
 
-        // A waiter is only ever waiting on an empty queue, so completion tells it the end.
-        Wake(woken, false);
+        Pending.CompleteAll(waiters, false);
+        Pending.CompleteAll(loops, false);
         drained?.TrySetResult();
         return true;
     }
 
-    private static void Wake(Waiter? waiter, bool result)
+    private DtmfDigit? TakeLocked(out TaskCompletionSource? drained)
     {
-        while (waiter is not null)
+        drained = null;
+        if (_queue is null || !_queue.TryDequeue(out var item))
         {
-            var next = waiter.Next;
-            waiter.Next = null;
-            // Unregister, not Dispose: never wait here (the media receive thread) for a running callback.
-            waiter.Registration.Unregister();
-            waiter.TrySetResult(result);
-            waiter = next;
-        }
-    }
-
-    private Waiter? TakeWaiters()
-    {
-        var waiters = _waiters;
-        _waiters = null;
-        for (var w = waiters; w is not null; w = w.Next)
-        {
-            w.Previous = null;
-            w.Listed = false;
+            return null;
         }
 
-        return waiters;
+        if (_completed && _queue.Count == 0)
+        {
+            drained = _completion;
+        }
+
+        return item;
     }
 
-    private void Remove(Waiter waiter)
+    /// <summary>An intrusive doubly linked list of pending reads, oldest first; used under the reader's lock.</summary>
+    private struct PendingList
     {
-        lock (_gate)
-        {
-            if (!waiter.Listed)
-            {
-                return;
-            }
+        private Pending? _head;
+        private Pending? _tail;
 
-            waiter.Listed = false;
-            if (waiter.Previous is { } previous)
+        public int Count { get; private set; }
+
+        public void Add(Pending item)
+        {
+            item.Previous = _tail;
+            item.Next = null;
+            if (_tail is null)
             {
-                previous.Next = waiter.Next;
+                _head = item;
             }
             else
             {
-                _waiters = waiter.Next;
+                _tail.Next = item;
             }
 
-            if (waiter.Next is { } next)
+            _tail = item;
+            item.Listed = true;
+            Count++;
+        }
+
+        public void Remove(Pending item)
+        {
+            if (item.Previous is null)
             {
-                next.Previous = waiter.Previous;
+                _head = item.Next;
+            }
+            else
+            {
+                item.Previous.Next = item.Next;
             }
 
-            waiter.Next = null;
-            waiter.Previous = null;
+            if (item.Next is null)
+            {
+                _tail = item.Previous;
+            }
+            else
+            {
+                item.Next.Previous = item.Previous;
+            }
+
+            item.Next = null;
+            item.Previous = null;
+            item.Listed = false;
+            Count--;
+        }
+
+        public Pending? TakeFirst()
+        {
+            var first = _head;
+            if (first is not null)
+            {
+                Remove(first);
+            }
+
+            return first;
+        }
+
+        /// <summary>Unlists every item; the result is chained through <see cref="Pending.Next"/>.</summary>
+        public Pending? TakeAll()
+        {
+            var head = _head;
+            for (var item = head; item is not null; item = item.Next)
+            {
+                item.Listed = false;
+                item.Previous = null;
+            }
+
+            _head = null;
+            _tail = null;
+            Count = 0;
+            return head;
         }
     }
 
-    /// <summary>One pending <see cref="WaitToReadAsync"/>, in a doubly linked list so a cancelled one leaves at once.</summary>
-    private sealed class Waiter(DigitReader reader) : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)
+    /// <summary>
+    /// A read waiting for a digit. Whoever unlists it under the lock (a write, completion,
+    /// cancellation) completes it, once, after leaving the lock.
+    /// </summary>
+    private abstract class Pending(DigitReader reader) : IValueTaskSource<bool>
     {
-        public Waiter? Next { get; set; }
+        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+        private CancellationTokenRegistration _registration;
 
-        public Waiter? Previous { get; set; }
+        public Pending? Next { get; set; }
 
-        public bool Listed { get; set; } = true;
+        public Pending? Previous { get; set; }
 
-        public CancellationTokenRegistration Registration { get; set; }
+        public bool Listed { get; set; }
 
-        public void Cancel(CancellationToken token)
+        protected DigitReader Reader { get; } = reader;
+
+        public static void CompleteAll(Pending? item, bool result)
         {
-            reader.Remove(this);
-            TrySetCanceled(token);
+            while (item is not null)
+            {
+                var next = item.Next;
+                item.Next = null;
+                item.Complete(result);
+                item = next;
+            }
         }
+
+        public bool GetResult(short token) => _core.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+
+        public ValueTask<bool> AsValueTask() => new(this, _core.Version);
+
+        /// <summary>Under the reader's lock: starts a wait in <paramref name="list"/>.</summary>
+        public void Enlist(ref PendingList list, CancellationToken cancellationToken)
+        {
+            _core.Reset();
+            list.Add(this);
+            if (cancellationToken.CanBeCanceled)
+            {
+                // Inside the lock, so a wake-up always finds the registration to undo. A token
+                // cancelled meanwhile runs the callback here, which re-enters the lock to unlist.
+                _registration = cancellationToken.UnsafeRegister(static (state, token) => ((Pending)state!).Cancel(token), this);
+            }
+        }
+
+        protected abstract void Unlist();
+
+        /// <summary>Leaves the list without a result (a loop disposed while it waits).</summary>
+        protected void Withdraw()
+        {
+            lock (Reader._gate)
+            {
+                if (!Listed)
+                {
+                    return;
+                }
+
+                Unlist();
+            }
+
+            _registration.Unregister();
+            _registration = default;
+        }
+
+        private void Complete(bool result)
+        {
+            // Unregister, not Dispose: never wait here (the media receive thread) for a running callback.
+            _registration.Unregister();
+            _registration = default;
+            _core.SetResult(result);
+        }
+
+        private void Cancel(CancellationToken token)
+        {
+            lock (Reader._gate)
+            {
+                if (!Listed)
+                {
+                    return; // already given a digit or the end: that result stands
+                }
+
+                Unlist();
+            }
+
+            _registration = default;
+            _core.SetException(new OperationCanceledException(token));
+        }
+    }
+
+    /// <summary>One <see cref="WaitToReadAsync"/> call.</summary>
+    private sealed class Waiter(DigitReader reader) : Pending(reader)
+    {
+        protected override void Unlist() => Reader._waiters.Remove(this);
+    }
+
+    /// <summary>
+    /// A <see cref="ReadAllAsync"/> loop: the enumerable, its enumerator and what it waits on, in
+    /// one object (a second enumeration of the same enumerable gets its own).
+    /// </summary>
+    private sealed class Loop(DigitReader reader, CancellationToken cancellationToken)
+        : Pending(reader), IAsyncEnumerable<DtmfDigit>, IAsyncEnumerator<DtmfDigit>
+    {
+        private CancellationToken _token = cancellationToken;
+        private CancellationTokenSource? _linked;
+        private int _enumerating;
+
+        public DtmfDigit Current { get; set; } = null!;
+
+        public IAsyncEnumerator<DtmfDigit> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+        {
+            var loop = Interlocked.Exchange(ref _enumerating, 1) == 0 ? this : new Loop(Reader, _token);
+            if (cancellationToken.CanBeCanceled && cancellationToken != loop._token)
+            {
+                if (loop._token.CanBeCanceled)
+                {
+                    loop._linked = CancellationTokenSource.CreateLinkedTokenSource(loop._token, cancellationToken);
+                    loop._token = loop._linked.Token;
+                }
+                else
+                {
+                    loop._token = cancellationToken;
+                }
+            }
+
+            return loop;
+        }
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_token.IsCancellationRequested)
+            {
+                return ValueTask.FromCanceled<bool>(_token);
+            }
+
+            TaskCompletionSource? drained;
+            lock (Reader._gate)
+            {
+                if (Reader.TakeLocked(out drained) is { } digit)
+                {
+                    Current = digit;
+                }
+                else if (Reader._completed)
+                {
+                    return new ValueTask<bool>(false);
+                }
+                else
+                {
+                    Enlist(ref Reader._loops, _token);
+                    return AsValueTask();
+                }
+            }
+
+            drained?.TrySetResult();
+            return new ValueTask<bool>(true);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Withdraw();
+            _linked?.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        protected override void Unlist() => Reader._loops.Remove(this);
     }
 }

@@ -16,7 +16,6 @@ public sealed class DigitStream
 
     private readonly TimeProvider _time;
     private readonly DigitReader _reader = new();
-    private readonly Lock _gate = new();
     private DtmfDigit? _last;
     private long _lastTimestamp;
     private volatile bool _rfc4733Seen;
@@ -34,6 +33,9 @@ public sealed class DigitStream
     /// since every live leg has a stream and most never receive a digit.
     /// </summary>
     public ChannelReader<DtmfDigit> Reader => _reader;
+
+    // The reader's lock guards this stream's state too (one lock per leg, not two).
+    private Lock Gate => _reader.Gate;
 
     /// <summary>True once the peer has used RFC 4733; in-band digits are then ignored.</summary>
     public bool InBandSuppressed => _rfc4733Seen;
@@ -71,7 +73,7 @@ public sealed class DigitStream
     public IDisposable AddObserver(IDigitObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        lock (_gate)
+        lock (Gate)
         {
             _observers = [.. _observers, observer];
         }
@@ -86,7 +88,7 @@ public sealed class DigitStream
     {
         DtmfDigit value;
         IDigitObserver[] observers;
-        lock (_gate)
+        lock (Gate)
         {
             var now = _time.GetTimestamp();
             if (_last is { } last && last.Digit == digit && last.Source != source
@@ -111,7 +113,7 @@ public sealed class DigitStream
 
     private void RemoveObserver(IDigitObserver observer)
     {
-        lock (_gate)
+        lock (Gate)
         {
             _observers = [.. _observers.Where(o => !ReferenceEquals(o, observer))];
         }

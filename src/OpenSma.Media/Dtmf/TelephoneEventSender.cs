@@ -14,7 +14,7 @@ public sealed class TelephoneEventSender
     private const int SamplesPerTick = 160;
 
     private readonly Lock _gate = new();
-    private readonly Queue<Request> _queue = new();
+    private Queue<Request>? _queue; // created when a second item is queued: most legs never queue one
     private Request? _current;
     private int _index;
     private Phase _phase;
@@ -73,7 +73,7 @@ public sealed class TelephoneEventSender
             }
             else
             {
-                _queue.Enqueue(request);
+                (_queue ??= new()).Enqueue(request);
             }
         }
 
@@ -86,8 +86,8 @@ public sealed class TelephoneEventSender
         Request[] dropped;
         lock (_gate)
         {
-            dropped = [.. _queue];
-            _queue.Clear();
+            dropped = _queue is { Count: > 0 } waiting ? [.. waiting] : [];
+            _queue?.Clear();
             if (_current is { } current)
             {
                 _cancelled = true;
@@ -161,7 +161,7 @@ public sealed class TelephoneEventSender
                 finished = request;
                 request.Cancelled = _cancelled;
                 _current = null;
-                if (_queue.TryDequeue(out var next))
+                if (_queue is not null && _queue.TryDequeue(out var next))
                 {
                     Begin(next);
                     return Step(tickTimestamp, ref value, ref eventTimestamp, ref marker, ref finished);

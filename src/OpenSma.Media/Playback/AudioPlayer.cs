@@ -11,7 +11,7 @@ namespace OpenSma.Media.Playback;
 public sealed class AudioPlayer : IAudioSource
 {
     private readonly Lock _gate = new();
-    private readonly Queue<Item> _queue = new();
+    private Queue<Item>? _queue; // created when a second item is queued: most legs never queue one
     private Item? _current;
     private int _position;
     private int _remainingRepeats;
@@ -41,7 +41,7 @@ public sealed class AudioPlayer : IAudioSource
             }
             else
             {
-                _queue.Enqueue(item);
+                (_queue ??= new()).Enqueue(item);
             }
         }
 
@@ -56,8 +56,8 @@ public sealed class AudioPlayer : IAudioSource
         {
             current = _current;
             _current = null;
-            queued = [.. _queue];
-            _queue.Clear();
+            queued = _queue is { Count: > 0 } waiting ? [.. waiting] : [];
+            _queue?.Clear();
         }
 
         current?.Completion.TrySetResult(PlaybackOutcome.Stopped);
@@ -103,7 +103,7 @@ public sealed class AudioPlayer : IAudioSource
                 }
 
                 _current = null;
-                if (_queue.TryDequeue(out var next))
+                if (_queue is not null && _queue.TryDequeue(out var next))
                 {
                     Start(next);
                 }
