@@ -71,6 +71,16 @@ public sealed record TelephonyOptions
     /// </summary>
     public IReadOnlyList<string>? TrunkDigestAlgorithms { get; init; }
 
+    /// <summary>
+    /// How long the inbound router keeps what it read from the resource store (rules, SMAs, numbers,
+    /// voice connectors) before reading it again, applied by <see cref="SipTelephony.Attach"/>
+    /// (<see cref="Inbound.SipInboundRouter.UseRouteCache"/>): writes through this process are seen at
+    /// once whatever the value, writes by another process after at most this long. Zero turns the
+    /// route cache off (every call reads the store). Default 1 s; serve reads
+    /// <c>Telephony:RouteCacheFreshnessMs</c>.
+    /// </summary>
+    public TimeSpan RouteCacheFreshness { get; init; } = Inbound.SipInboundRouter.DefaultRouteCacheFreshness;
+
     /// <summary>Voice connector (id or name) used for outbound calls to numbers nobody here owns; null takes the first with origination routes.</summary>
     public string? DefaultVoiceConnector { get; init; }
 

@@ -115,7 +115,7 @@ internal static class CallCommand
         {
             var configuration = ServeConfiguration.Load(path);
             return (
-                ObjectStoreFactory.Create(StorageConfiguration.Read(configuration?.GetSection("Storage")), dataDirectory),
+                ObjectStoreFactory.Create(ServeConfiguration.Storage(configuration), dataDirectory),
                 ServeConfiguration.Speech(configuration, Http, TimeProvider.System),
                 VirtualPhones.Read(configuration));
         }

@@ -108,7 +108,10 @@ internal static class ServeCommand
         var time = TimeProvider.System;
         services.AddSingleton(time);
         // Buckets: folders under the data directory by default, S3 backends and access rules by configuration.
-        services.AddOpenSmaStorage(configuration?.GetSection("Storage"), dataDirectory);
+        // (ServeConfiguration.Storage adds Storage:PromptHeadFreshnessMs to what AddOpenSmaStorage reads.)
+        var objects = ObjectStoreFactory.Create(ServeConfiguration.Storage(configuration), dataDirectory);
+        services.AddSingleton(objects);
+        services.AddSingleton<IObjectStore>(objects);
         var controlPlane = ServeConfiguration.ControlPlane(configuration, dataDirectory);
         // Checked (and their WAV files loaded) now, so a bad script stops start-up naming its key.
         var virtualPhones = VirtualPhones.Read(configuration);

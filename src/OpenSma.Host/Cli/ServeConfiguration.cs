@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using OpenSma.ControlPlane;
 using OpenSma.Engine.Speech;
 using OpenSma.Sip;
+using OpenSma.ControlPlane.S3;
 using OpenSma.Speech;
+using OpenSma.Storage.Objects;
 using OpenSma.Storage.Resources;
 using OpenSma.Telephony;
 
@@ -14,12 +16,13 @@ namespace OpenSma.Host.Cli;
 /// { "ControlPlane": { "AwsAccountId": "...", "AwsRegion": "...",
 ///                     "SigV4": { "Mode": "Strict", "Credentials": { "AKID...": "secret" } } },
 ///   "Store": { "Provider": "postgresql", "ConnectionString": "Host=...;Username=...;Database=..." },
-///   "Storage": { "Buckets": { ... } },   (bucket backends and SMA access rules: docs/storage.md)
+///   "Storage": { "Buckets": { ... }, "PromptHeadFreshnessMs": 1000 },   (bucket backends and SMA access rules: docs/storage.md)
 ///   "Speech": { "Backend": "espeak-ng" },   (or polly: docs/speech.md)
 ///   "Functions": { "Functions": [ ... ] },
 ///   "Telephony": { "RtpPortMin": 20000, "RtpPortMax": 29999, "AdvertisedAddress": "203.0.113.7",
 ///                  "RtpInactivityTimeoutSeconds": 30, "OutboundRingTimeoutSeconds": 120,
-///                  "RequireTrunkAuthorization": false, "DefaultVoiceConnector": "my-trunk" } }
+///                  "RequireTrunkAuthorization": false, "DefaultVoiceConnector": "my-trunk",
+///                  "RouteCacheFreshnessMs": 1000 } }
 /// </code>
 /// Anything absent keeps its embedded default (SigV4 dev mode, SQLite in the data directory).
 /// </summary>
@@ -118,11 +121,33 @@ internal static class ServeConfiguration
             MediaSendLead = Int(section, "MediaSendLeadMs") is { } lead
                 ? lead is >= 0 and <= 200 ? TimeSpan.FromMilliseconds(lead) : throw new InvalidOperationException($"Telephony:MediaSendLeadMs {lead} must be 0 (off) to 200.")
                 : TimeSpan.FromMilliseconds(ServeMediaSendLeadMs),
+            RouteCacheFreshness = Milliseconds(configuration, "Telephony:RouteCacheFreshnessMs") ?? defaults.RouteCacheFreshness,
             TrunkDigestAlgorithms = section?.GetSection("TrunkDigestAlgorithms").Get<string[]>() is { Length: > 0 } algorithms
                 ? algorithms.All(a => a is "MD5" or "SHA-256") ? algorithms : throw new InvalidOperationException($"Telephony:TrunkDigestAlgorithms may hold only MD5 and SHA-256, not {string.Join(", ", algorithms)}.")
                 : null,
         };
     }
+
+    /// <summary>
+    /// The Storage section (docs/storage.md): bucket backends, S3 services and SMA access rules, and
+    /// <c>PromptHeadFreshnessMs</c>, how long a prompt's HEAD is reused between plays (default 1000;
+    /// 0 makes a HEAD per play).
+    /// </summary>
+    public static StorageOptions Storage(IConfiguration? configuration)
+    {
+        var options = StorageConfiguration.Read(configuration?.GetSection("Storage"));
+        return Milliseconds(configuration, "Storage:PromptHeadFreshnessMs") is { } freshness ? options with { PromptHeadFreshness = freshness } : options;
+    }
+
+    /// <summary>
+    /// A duration in whole milliseconds, 0 or more, at <paramref name="key"/> (a full path such as
+    /// <c>Storage:PromptHeadFreshnessMs</c>); null when absent. Anything else is an error naming the key.
+    /// </summary>
+    public static TimeSpan? Milliseconds(IConfiguration? configuration, string key) =>
+        configuration?[key] is not { } text ? null
+        : long.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms <= (long)TimeSpan.MaxValue.TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(ms)
+            : throw new InvalidOperationException($"{key} '{text}' is not a whole number of milliseconds, 0 or more (0 turns it off).");
 
     /// <summary>
     /// The Sip section applied to <paramref name="options"/>: TCP/TLS connection bounds

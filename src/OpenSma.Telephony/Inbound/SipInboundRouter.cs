@@ -87,11 +87,15 @@ public sealed partial class SipInboundRouter
     /// <paramref name="freshness"/>, and drops it at once when a document of the same kind (SIP rule,
     /// SIP media application, phone number, voice connector) is written through the same store
     /// instance in this process, as the control plane does. Writes by another process sharing a
-    /// PostgreSQL database are seen after at most <paramref name="freshness"/>. Zero turns the cache
-    /// off. A store that cannot signal its writes (<see cref="IResourceChangeSignal"/>) is read on
-    /// every call whatever the setting, since only the signal makes in-process writes visible at
-    /// once. A store that is itself a <see cref="CachedResourceStore"/> is used as it is. The default
-    /// is <see cref="DefaultRouteCacheFreshness"/>. Set it while setting up.
+    /// PostgreSQL database are seen after at most <paramref name="freshness"/> (at once when the
+    /// store relays other processes' writes through its signal, as the PostgreSQL store does with
+    /// LISTEN/NOTIFY). Zero turns the cache off: every call reads the store, and a store that is itself
+    /// a <see cref="CachedResourceStore"/> (serve's SQLite store) is read past that cache, at its
+    /// <see cref="CachedResourceStore.Inner"/>. A store that cannot signal its writes
+    /// (<see cref="IResourceChangeSignal"/>) is read on every call whatever the setting, since only
+    /// the signal makes in-process writes visible at once. Otherwise a store that is itself a
+    /// <see cref="CachedResourceStore"/> is used as it is. The default is
+    /// <see cref="DefaultRouteCacheFreshness"/>. Set it while setting up.
     /// </summary>
     /// <param name="time">The clock for the freshness bound; null: the media plane's.</param>
     public void UseRouteCache(TimeSpan freshness, TimeProvider? time = null)
@@ -101,9 +105,11 @@ public sealed partial class SipInboundRouter
         // A store that is already a cache (serve's SQLite store) already serves these reads from
         // memory and drops them on every write; a second cache over it would only hold the same
         // documents twice.
-        _reads = freshness > TimeSpan.Zero && _store is IResourceChangeSignal and not CachedResourceStore
-            ? new CachedResourceStore(_store, RouteCacheEntries, freshness, time ?? _time)
-            : _store;
+        _reads = freshness == TimeSpan.Zero
+            ? _store is CachedResourceStore cached ? cached.Inner : _store
+            : _store is IResourceChangeSignal and not CachedResourceStore
+                ? new CachedResourceStore(_store, RouteCacheEntries, freshness, time ?? _time)
+                : _store;
         _admission.Store = _reads;
     }
 

@@ -170,6 +170,52 @@ public sealed class SipInboundRouterCacheTests
         Assert.Equal(2 * afterFirst, counting.Reads);
     }
 
+    [Fact]
+    public async Task RouteCacheFreshnessOption_IsAppliedWhenTheRouterIsAttached()
+    {
+        await using var rig = await Rig.StartAsync(configure: o => o with { RouteCacheFreshness = TimeSpan.FromMilliseconds(250) });
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), rig.Telephony.Inbound!.RouteCacheFreshness);
+    }
+
+    [Fact]
+    public async Task RouteCacheOff_OverAStoreThatIsAlreadyACache_ReadsPastThatCacheOnEveryCall()
+    {
+        // serve's SQLite store is the control plane's CachedResourceStore; zero must still mean "read the database".
+        CountingResourceStore? counting = null;
+        await using var rig = await Rig.StartAsync(
+            configure: o => o with { RouteCacheFreshness = TimeSpan.Zero },
+            wrapStore: s => new CachedResourceStore(counting = new CountingResourceStore(s)));
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        rig.Handler.Script = _ => Decline;
+        await using var phone = await rig.NewPhoneAsync();
+
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        var afterFirst = counting!.Reads;
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        Assert.True(afterFirst > 0);
+        Assert.Equal(2 * afterFirst, counting.Reads);
+    }
+
+    [Fact]
+    public async Task RouteCacheOn_OverAStoreThatIsAlreadyACache_ReadsNothingOnTheSecondCall()
+    {
+        CountingResourceStore? counting = null;
+        await using var rig = await Rig.StartAsync(wrapStore: s => new CachedResourceStore(counting = new CountingResourceStore(s)));
+        await rig.AddSmaAsync();
+        await rig.AddRuleAsync(Rig.Number, false, "sma-1");
+        rig.Handler.Script = _ => Decline;
+        await using var phone = await rig.NewPhoneAsync();
+
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+        var afterFirst = counting!.Reads;
+        Assert.Equal(603, (await phone.CallAsync(rig.SipAddress, Rig.Number)).FinalStatus);
+
+        Assert.Equal(afterFirst, counting.Reads);
+    }
+
     /// <summary>A second handler ("other") that answers busy; with <paramref name="smaId"/>, an SMA that invokes it.</summary>
     private static async Task<ScriptedHandler> AddOtherHandlerAsync(Rig rig, string? smaId)
     {
