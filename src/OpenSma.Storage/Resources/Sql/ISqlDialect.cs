@@ -16,6 +16,9 @@ internal interface ISqlDialect
     IReadOnlyList<SchemaMigration> Migrations { get; }
 
     bool IsUniqueViolation(DbException exception);
+
+    /// <summary>How writes by other processes sharing the database reach this one; null when only one process uses it (SQLite).</summary>
+    PostgresChangeFeed? ChangeFeed { get; }
 }
 
 /// <param name="Version">Applied in ascending order; each is recorded in <c>schema_migrations</c>.</param>

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace OpenSma.Storage.Resources.Sql;
 
-/// <summary>PostgreSQL for deployments that share one store between nodes.</summary>
+/// <summary>PostgreSQL for deployments that share one store between nodes; their writes reach each other through <see cref="PostgresChangeFeed"/>.</summary>
 internal sealed class PostgresDialect : ISqlDialect, IDisposable
 {
     private const string UniqueViolation = "23505";
@@ -12,9 +12,15 @@ internal sealed class PostgresDialect : ISqlDialect, IDisposable
     public PostgresDialect(string connectionString)
     {
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        ChangeFeed = new PostgresChangeFeed(connectionString);
     }
 
     public string Name => "postgresql";
+
+    /// <summary>Writes announced with NOTIFY and other servers' writes heard with LISTEN.</summary>
+    public PostgresChangeFeed ChangeFeed { get; }
+
+    PostgresChangeFeed? ISqlDialect.ChangeFeed => ChangeFeed;
 
     public DbConnection CreateConnection() => _dataSource.CreateConnection();
 
@@ -49,5 +55,9 @@ internal sealed class PostgresDialect : ISqlDialect, IDisposable
     public bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: UniqueViolation };
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        ChangeFeed.Dispose();
+        _dataSource.Dispose();
+    }
 }

@@ -9,9 +9,11 @@ namespace OpenSma.Storage.Resources.Sql;
 /// The one query layer for every SQL engine. Writes are single conditional statements
 /// (insert-if-absent, update-if-version), so they need no explicit transaction and can never
 /// lose an update that raced with another. Every document write bumps its kind's
-/// <see cref="IResourceChangeSignal.ChangeVersion"/> once it has returned from the database.
+/// <see cref="IResourceChangeSignal.ChangeVersion"/> once it has returned from the database. With
+/// PostgreSQL a write that changed a row is also announced to the other processes on the database,
+/// and theirs bump this store's versions as they arrive (<see cref="PostgresChangeFeed"/>).
 /// </summary>
-internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, IDisposable
+internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, IResourceChangeFeedSource, IDisposable
 {
     private readonly ISqlDialect _dialect;
     private readonly ResourceChangeCounters _changes = new();
@@ -22,6 +24,9 @@ internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, 
     }
 
     public string DialectName => _dialect.Name;
+
+    /// <summary>The PostgreSQL change feed; null for SQLite.</summary>
+    public IResourceChangeFeed? ChangeFeed => _dialect.ChangeFeed;
 
     public static async Task<SqlResourceStore> OpenAsync(ISqlDialect dialect, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
@@ -34,6 +39,7 @@ internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, 
             await SchemaMigrator.MigrateAsync(connection, dialect.Migrations, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
+        dialect.ChangeFeed?.Start(store._changes);
         return store;
     }
 
@@ -124,7 +130,13 @@ internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, 
                 "INSERT INTO resources (kind, id, unique_key, body, version) VALUES (@Kind, @Id, @UniqueKey, @Body, 1) ON CONFLICT DO NOTHING",
                 new { T.Kind, document.Id, document.UniqueKey, Body = JsonSerializer.Serialize(document, T.JsonTypeInfo) },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return inserted == 1 ? new WriteResult(WriteStatus.Ok, 1) : new WriteResult(WriteStatus.Conflict, 0);
+            if (inserted != 1)
+            {
+                return new WriteResult(WriteStatus.Conflict, 0);
+            }
+
+            await AnnounceAsync(connection, T.Kind).ConfigureAwait(false);
+            return new WriteResult(WriteStatus.Ok, 1);
         }
         catch (DbException ex) when (_dialect.IsUniqueViolation(ex))
         {
@@ -151,6 +163,7 @@ internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, 
 
         if (updated == 1)
         {
+            await AnnounceAsync(connection, T.Kind).ConfigureAwait(false);
             return new WriteResult(WriteStatus.Ok, expectedVersion + 1);
         }
 
@@ -171,6 +184,7 @@ internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, 
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (deleted == 1)
         {
+            await AnnounceAsync(connection, T.Kind).ConfigureAwait(false);
             return new WriteResult(WriteStatus.Ok, 0);
         }
 
@@ -257,6 +271,10 @@ internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, 
             throw;
         }
     }
+
+    /// <summary>Tells the other processes on the database that <paramref name="kind"/> changed (PostgreSQL only).</summary>
+    private ValueTask AnnounceAsync(DbConnection connection, string kind) =>
+        _dialect.ChangeFeed is { } feed ? feed.AnnounceAsync(connection, kind) : ValueTask.CompletedTask;
 
     private static async Task<bool> ExistsAsync(DbConnection connection, string kind, string id, CancellationToken cancellationToken)
     {

@@ -24,6 +24,9 @@ internal sealed class SqliteDialect : ISqlDialect
 
     public string Name => "sqlite";
 
+    /// <summary>One process owns the file: no feed.</summary>
+    public PostgresChangeFeed? ChangeFeed => null;
+
     public DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
     public async ValueTask PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
