@@ -44,13 +44,18 @@ public sealed partial class CallTransaction
         _running = running;
         ReapFinishedRuns();
         var run = RunActionAsync(running);
-        if (!run.IsCompleted)
+        if (run.IsCompleted)
         {
-            _runs.Add(run);
+            ConsumeRun(run);
+        }
+        else if (!_hasRun)
+        {
+            _run = run;
+            _hasRun = true;
         }
         else
         {
-            ConsumeRun(run);
+            (_olderRuns ??= []).Add(run);
         }
     }
 
@@ -61,14 +66,32 @@ public sealed partial class CallTransaction
     /// </summary>
     private void ReapFinishedRuns()
     {
-        for (var i = _runs.Count - 1; i >= 0; i--)
+        if (_hasRun && _run.IsCompleted)
         {
-            if (_runs[i].IsCompleted)
+            var run = _run;
+            _run = default;
+            _hasRun = false;
+            ConsumeRun(run);
+        }
+
+        if (_olderRuns is not { } older)
+        {
+            return;
+        }
+
+        for (var i = older.Count - 1; i >= 0; i--)
+        {
+            if (older[i].IsCompleted)
             {
-                var run = _runs[i];
-                _runs.RemoveAt(i);
+                var run = older[i];
+                older.RemoveAt(i);
                 ConsumeRun(run);
             }
+        }
+
+        if (older.Count == 0)
+        {
+            _olderRuns = null;
         }
     }
 

@@ -34,6 +34,10 @@ public sealed partial class CallTransaction
         finally
         {
             _invoking = false;
+            // Between events a call keeps no attempt timer: the source and its timer go with the burst
+            // of events they served (reused within it while they never fired).
+            _attemptTimeout?.Dispose();
+            _attemptTimeout = null;
         }
 
         if (!_ended)
@@ -275,7 +279,7 @@ public sealed partial class CallTransaction
             }
 
             var attemptTimeout = remaining < options.AttemptTimeout ? remaining : options.AttemptTimeout;
-            // One timer source per transaction, reused while it has never fired.
+            // One timer source per burst of events, reused while it has never fired.
             _attemptTimeout ??= new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
             var token = _attemptTimeout.Token;
             var attemptStart = time.GetTimestamp();

@@ -27,7 +27,7 @@ public sealed partial class CallTransaction
         }
 
         var from = _application;
-        for (var next = _targetIndex + 1; next < _targets.Count; next++)
+        for (var next = _targetIndex + 1; next < _targets.Length; next++)
         {
             var to = _targets[next];
             if (!_services.Registry.TryMove(from, to))

@@ -19,7 +19,7 @@ public sealed partial class CallTransaction
         }
     }
 
-    private void OnLegRinging(LegSlot slot)
+    internal void OnLegRinging(LegSlot slot)
     {
         if (_ended || slot.Ended || slot.RingingSeen)
         {
@@ -35,7 +35,7 @@ public sealed partial class CallTransaction
         }
     }
 
-    private void OnLegAnswered(LegSlot slot)
+    internal void OnLegAnswered(LegSlot slot)
     {
         if (_ended || slot.Ended)
         {
@@ -55,7 +55,7 @@ public sealed partial class CallTransaction
         }
     }
 
-    private void OnLegDigit(LegSlot slot, char digit)
+    internal void OnLegDigit(LegSlot slot, char digit)
     {
         if (_ended || slot.Ended)
         {
@@ -66,7 +66,7 @@ public sealed partial class CallTransaction
         slot.DeliverDigit(digit);
     }
 
-    private void OnLegEnded(LegSlot slot, int sipCode)
+    internal void OnLegEnded(LegSlot slot, int sipCode)
     {
         if (_ended || slot.Ended)
         {
@@ -99,18 +99,5 @@ public sealed partial class CallTransaction
         {
             CheckEnded();
         }
-    }
-
-    /// <summary>Marshals a leg's reports onto the transaction's mailbox.</summary>
-    private sealed class LegReports(CallTransaction transaction, LegSlot slot) : ILegObserver
-    {
-        public void OnRinging(ICallLeg leg) => transaction._mailbox.Post(() => transaction.OnLegRinging(slot));
-
-        public void OnAnswered(ICallLeg leg) => transaction._mailbox.Post(() => transaction.OnLegAnswered(slot));
-
-        public void OnDigit(ICallLeg leg, char digit) => transaction._mailbox.Post(() => transaction.OnLegDigit(slot, digit));
-
-        public void OnEnded(ICallLeg leg, int sipResponseCode) =>
-            transaction._mailbox.Post(() => transaction.OnLegEnded(slot, sipResponseCode));
     }
 }

@@ -18,11 +18,12 @@ public sealed partial class CallTransaction : IMailboxOwner
     private readonly Mailbox _mailbox;
     private readonly ITransactionTrace _trace;
     private readonly List<LegSlot> _legs = [];
-    private readonly Queue<PendingEvent> _events = new();
+    private InlineQueue<PendingEvent> _events;
     private PendingActions _pending;
     private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // The SIP rule's targets in priority order; the transaction runs under one of them at a time.
-    private readonly IReadOnlyList<SipMediaApplicationRef> _targets;
+    // Exact-size copy of the caller's list (an array: no read-only wrapper per call).
+    private readonly SipMediaApplicationRef[] _targets;
     private SipMediaApplicationRef _application;
     private int _targetIndex;
     // Never changed in place: a reply replaces the map whole, so events can share it.
@@ -33,7 +34,10 @@ public sealed partial class CallTransaction : IMailboxOwner
     private CancellationTokenSource? _spareActionCts;
     private CallDetails? _lastCallDetails;
     private ReusableDelay? _delay;
-    private readonly List<ValueTask> _runs = [];
+    // Action runs not yet consumed: the latest in a field, older ones (rare) in a list made on demand.
+    private ValueTask _run;
+    private bool _hasRun;
+    private List<ValueTask>? _olderRuns;
     private PendingEvent? _pausedBy;
     private bool _invoking;
     private bool _ended;
@@ -42,7 +46,7 @@ public sealed partial class CallTransaction : IMailboxOwner
     internal CallTransaction(
         EngineServices services,
         string transactionId,
-        IReadOnlyList<SipMediaApplicationRef> targets,
+        SipMediaApplicationRef[] targets,
         int firstTarget,
         string? sipRuleId,
         ITransactionTrace? trace)
@@ -128,9 +132,9 @@ public sealed partial class CallTransaction : IMailboxOwner
 
     internal LegSlot AddLeg(ICallLeg leg, string tag, bool listed)
     {
-        var slot = new LegSlot(leg, tag) { Listed = listed };
+        var slot = new LegSlot(this, leg, tag) { Listed = listed };
         _legs.Add(slot);
-        leg.Attach(new LegReports(this, slot));
+        leg.Attach(slot);
         _trace.LegChanged(TransactionId, leg.CallId, tag, "created");
         return slot;
     }

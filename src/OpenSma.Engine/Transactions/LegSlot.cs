@@ -4,8 +4,12 @@ using OpenSma.Engine.Legs;
 
 namespace OpenSma.Engine.Transactions;
 
-/// <summary>A participant of a transaction: the leg, its tag and what the transaction tracks for it.</summary>
-internal sealed class LegSlot(ICallLeg leg, string tag)
+/// <summary>
+/// A participant of a transaction: the leg, its tag and what the transaction tracks for it. It is
+/// also the leg's observer, marshalling the leg's reports onto the transaction's mailbox (one object
+/// per leg instead of two).
+/// </summary>
+internal sealed class LegSlot(CallTransaction transaction, ICallLeg leg, string tag) : ILegObserver
 {
     public const string LegA = "LEG-A";
     public const string LegB = "LEG-B";
@@ -106,6 +110,14 @@ internal sealed class LegSlot(ICallLeg leg, string tag)
         Status = status,
         SipHeaders = headers,
     };
+
+    void ILegObserver.OnRinging(ICallLeg leg) => transaction.Post(() => transaction.OnLegRinging(this));
+
+    void ILegObserver.OnAnswered(ICallLeg leg) => transaction.Post(() => transaction.OnLegAnswered(this));
+
+    void ILegObserver.OnDigit(ICallLeg leg, char digit) => transaction.Post(() => transaction.OnLegDigit(this, digit));
+
+    void ILegObserver.OnEnded(ICallLeg leg, int sipResponseCode) => transaction.Post(() => transaction.OnLegEnded(this, sipResponseCode));
 
     private sealed class Removal(LegSlot slot, IDigitSink sink) : IDisposable
     {

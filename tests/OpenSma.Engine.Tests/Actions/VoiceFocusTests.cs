@@ -66,11 +66,13 @@ public sealed class VoiceFocusTests
     public async Task VoiceFocus_EnableThenDisable_StatePersistsOnTheLeg_AndEndsAListWithSuccess()
     {
         await using var h = new EngineHarness();
-        VirtualLeg? leg = null;
+        // The leg exists before the call starts: the mailbox may run the first events before
+        // StartInbound has even returned to this thread.
+        var leg = h.Network.CreateInbound(EngineHarness.Caller, EngineHarness.Called, VirtualParty.Answering());
         var states = new List<bool>();
         h.Handler.Reply = e =>
         {
-            states.Add(leg?.VoiceFocusEnabled ?? false);
+            states.Add(leg.VoiceFocusEnabled);
             return h.Handler.Events.Count switch
             {
                 1 => ActionList(GoldenScenarios.Fill(VoiceFocus(true), e)),
@@ -79,7 +81,7 @@ public sealed class VoiceFocusTests
                 _ => ActionList(A.Hangup()),
             };
         };
-        (var tx, leg) = h.StartInbound();
+        var tx = h.Engine.StartInboundCall(h.Application, leg, "rule-1");
         await h.RunToEndAsync(tx);
 
         // State seen by each invocation: before enabling, enabled, still enabled after a Pause, disabled.
