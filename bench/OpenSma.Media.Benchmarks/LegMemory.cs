@@ -111,10 +111,10 @@ internal static class LegMemory
         Console.WriteLine("allocated by one leg's set-up, step by step:");
         foreach (var (name, bytes) in steps)
         {
-            Console.WriteLine($"  {name,-32} {bytes,8:N0} bytes");
+            Console.WriteLine($"  {name,-40} {bytes,8:N0} bytes");
         }
 
-        Console.WriteLine("parts of a session, each on its own:");
+        Console.WriteLine("parts of a leg (and of a bridge), each on its own:");
         Part("AudioPlayer", static () => new OpenSma.Media.Playback.AudioPlayer());
         Part("TelephoneEventSender", static () => new OpenSma.Media.Dtmf.TelephoneEventSender());
         Part("DigitStream", static () => new OpenSma.Media.Dtmf.DigitStream(TimeProvider.System));
@@ -123,6 +123,7 @@ internal static class LegMemory
         Part("RtpReceiveStatistics", static () => new RtpReceiveStatistics());
         Part("SymmetricLatch", static () => new SymmetricLatch(TimeProvider.System));
         Part("RtpSendStream", static () => RtpSendStream.CreateRandom());
+        Part("FrameBuffer (one per bridged direction)", static () => new OpenSma.Media.Mixing.FrameBuffer());
         Part("Lock", static () => new[] { new Lock() });
         Part("TaskCompletionSource", static () => new TaskCompletionSource());
 
@@ -138,7 +139,7 @@ internal static class LegMemory
         var part = create();
         var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
         GC.KeepAlive(part);
-        Console.WriteLine($"  {name,-32} {bytes,8:N0} bytes");
+        Console.WriteLine($"  {name,-40} {bytes,8:N0} bytes");
     }
 
     // The telephony layer reads every leg's digits for the call's life.

@@ -33,7 +33,7 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
 
     private readonly Lock _gate = new();
     private readonly short[] _ring = new short[Capacity];
-    private readonly bool[] _present = new bool[Capacity];
+    private readonly ulong[] _present = new ulong[Capacity / 64]; // one bit per ring sample: 160 bytes, not 1,280
     private readonly LossConcealer _concealer = new();
     private bool _started;
     private bool _primed;
@@ -126,10 +126,10 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
         for (var i = 0; i < frame.Length; i++)
         {
             var index = (_readIndex + i) % Capacity;
-            if (i < take && _present[index])
+            if (i < take && IsPresent(index))
             {
                 frame[i] = _concealer.Real(_ring[index]);
-                _present[index] = false;
+                SetAbsent(index);
                 _played = true;
             }
             else
@@ -218,9 +218,9 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
             for (var i = 0; i < Math.Min(overflow, _end); i++)
             {
                 var index = (_readIndex + i) % Capacity;
-                if (_present[index])
+                if (IsPresent(index))
                 {
-                    _present[index] = false;
+                    SetAbsent(index);
                     DroppedSamples++;
                 }
             }
@@ -232,10 +232,22 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
         var start = (_readIndex + offset) % Capacity;
         var first = Math.Min(frame.Length, Capacity - start);
         frame[..first].CopyTo(_ring.AsSpan(start));
-        _present.AsSpan(start, first).Fill(true);
+        SetPresent(start, first);
         frame[first..].CopyTo(_ring);
-        _present.AsSpan(0, frame.Length - first).Fill(true);
+        SetPresent(0, frame.Length - first);
         _end = Math.Max(_end, offset + frame.Length);
+    }
+
+    private bool IsPresent(int index) => (_present[index >> 6] & (1UL << index)) != 0;
+
+    private void SetAbsent(int index) => _present[index >> 6] &= ~(1UL << index);
+
+    private void SetPresent(int start, int count)
+    {
+        for (var index = start; index < start + count; index++)
+        {
+            _present[index >> 6] |= 1UL << index;
+        }
     }
 
     private void Restart(uint timestamp)

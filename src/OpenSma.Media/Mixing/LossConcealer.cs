@@ -22,8 +22,13 @@ internal sealed class LossConcealer
     private const int TenMilliseconds = 80;
     private const int SilentAfter = 6 * TenMilliseconds;
 
-    private readonly float[] _history = new float[HistorySamples];
-    private readonly float[] _pitch = new float[3 * MaxPeriod];
+    private const int PitchSamples = 3 * MaxPeriod;
+
+    // Both hold output samples, which are whole 16-bit values: shorts, not floats, halve what a
+    // live jitter buffer keeps (the arithmetic reads them as floats, with the same values). The
+    // pitch buffer is only needed once a loss starts.
+    private readonly short[] _history = new short[HistorySamples];
+    private short[]? _pitch;
     private int _historyEnd;
     private int _period;
     private int _periods;
@@ -106,9 +111,10 @@ internal sealed class LossConcealer
     private void StartLoss()
     {
         _period = FindPeriod();
-        for (var i = 0; i < _pitch.Length; i++)
+        var pitch = _pitch ??= new short[PitchSamples];
+        for (var i = 0; i < pitch.Length; i++)
         {
-            _pitch[i] = History(_pitch.Length - i);
+            pitch[i] = (short)History(pitch.Length - i);
         }
 
         _periods = 1;
@@ -179,13 +185,14 @@ internal sealed class LossConcealer
             _phase %= _period;
         }
 
-        var value = _pitch[Start(_periods) + _phase];
+        var pitch = _pitch!;
+        float value = pitch[Start(_periods) + _phase];
         if (_fadeRemaining > 0)
         {
             // Quarter-period overlap-add from the old cycle (continuing as if unchanged) into the new one.
             var weight = (float)_fadeRemaining / (_fadeLength + 1);
             var oldPhase = (_fadeOldPhase + (_fadeLength - _fadeRemaining)) % (_fadeOldPeriods * _period);
-            var old = _pitch[Start(_fadeOldPeriods) + oldPhase];
+            float old = pitch[Start(_fadeOldPeriods) + oldPhase];
             value = (weight * old) + ((1 - weight) * value);
             _fadeRemaining--;
         }
@@ -196,5 +203,5 @@ internal sealed class LossConcealer
     }
 
     // Index in the pitch buffer where a cycle of the last `periods` periods begins.
-    private int Start(int periods) => _pitch.Length - (periods * _period);
+    private int Start(int periods) => PitchSamples - (periods * _period);
 }
