@@ -280,6 +280,21 @@ internal sealed class SipCore : ISipMessageSink
     /// <summary>Sends an ACK for a 2xx: outside any transaction, with its own branch (RFC 3261 §13.2.2.4).</summary>
     public void SendAck(SipRequest ack, SipRemote target) => Transactions.Send(ack, AddVia(ack, target));
 
+    /// <summary>
+    /// Sends again an ACK rebuilt with the Via it first went with: over that Via's transport (an ACK
+    /// moved to TCP for its size, §18.1.1, stays on TCP) to the target's address.
+    /// </summary>
+    public void ResendAck(SipRequest ack, SipRemote target)
+    {
+        if (ack.SharedTopVia is { } via && !string.Equals(via.Transport, target.Transport.Protocol, StringComparison.OrdinalIgnoreCase)
+            && FindTransport(via.Transport, target.EndPoint.AddressFamily) is { } transport)
+        {
+            target = new SipRemote(transport, target.EndPoint);
+        }
+
+        Transactions.Send(ack, target);
+    }
+
     /// <summary>Picks transport and address for a next-hop URI (RFC 3263 without NAPTR/SRV: transport param, then scheme).</summary>
     public SipRemote? Route(SipUri nextHop, string? preferredProtocol = null)
     {

@@ -7,7 +7,23 @@ namespace OpenSma.Sip.Dialogs;
 public sealed partial class SipDialog
 {
     private bool _reInviteOutstanding;
-    private SipRequest? _lastAck;
+
+    // What resending our last ACK for a 2xx needs (each copy of that 2xx gets the same ACK again,
+    // RFC 3261 §13.2.2.4): its CSeq number, body and top Via, not the ACK itself, which a confirmed
+    // call would otherwise hold for its whole life. The ACK is rebuilt from the dialog when needed.
+    // Null until we send one (a UAS dialog never does).
+    private SentAck? _ack;
+
+    private sealed class SentAck(long seq, ReadOnlyMemory<byte> body, string? contentType)
+    {
+        public long Seq { get; } = seq;
+
+        public ReadOnlyMemory<byte> Body { get; } = body;
+
+        public string? ContentType { get; } = contentType;
+
+        public string? Via { get; set; }
+    }
 
     /// <summary>How often a re-INVITE or UPDATE met by 491 (glare) is sent again before the 491 is returned.</summary>
     internal const int GlareRetries = 3;
@@ -166,28 +182,41 @@ public sealed partial class SipDialog
     /// <summary>ACK for a 2xx: a new transaction-less request with the INVITE's CSeq number (RFC 3261 §13.2.2.4).</summary>
     internal void SendAck(SipRequest invite, SipResponse response, SipBody? body = null)
     {
-        var ack = NewRequest(SipMethods.Ack, invite.CSeq!.Value.Number);
+        _ack = new SentAck(invite.CSeq!.Value.Number, body?.Content ?? default, body?.ContentType);
         if (body is { } answer)
         {
             // RFC 3261 §13.2.1: the answer to an offer made in the 2xx travels in the ACK.
-            ack.Headers.Add(SipHeaderNames.ContentType, answer.ContentType);
-            ack.Body = answer.Content;
             RememberLocalBody(answer.Content, answer.ContentType);
         }
 
-        _lastAck = ack;
         if (NextHop() is { } hop)
         {
+            var ack = BuildAck(_ack);
             _ua.Core.SendAck(ack, hop);
+            _ack.Via = ack.Headers.Get(SipHeaderNames.Via);
         }
     }
 
-    /// <summary>A retransmitted 2xx means our ACK was lost: send the same ACK again.</summary>
+    /// <summary>A retransmitted 2xx means our ACK was lost: send the same ACK again (same Via and branch, same body).</summary>
     internal void ResendAck()
     {
-        if (_lastAck is { } ack && NextHop() is { } hop)
+        if (_ack is { Via: { } via } sent && NextHop() is { } hop)
         {
-            _ua.Core.Transactions.Send(ack, hop);
+            var ack = BuildAck(sent);
+            ack.Headers.AddFirst(SipHeaderNames.Via, via);
+            _ua.Core.ResendAck(ack, hop);
         }
+    }
+
+    private SipRequest BuildAck(SentAck sent)
+    {
+        var ack = NewRequest(SipMethods.Ack, sent.Seq);
+        if (sent.ContentType is not null)
+        {
+            ack.Headers.Add(SipHeaderNames.ContentType, sent.ContentType);
+            ack.Body = sent.Body;
+        }
+
+        return ack;
     }
 }

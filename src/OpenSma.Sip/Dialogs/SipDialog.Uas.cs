@@ -7,8 +7,14 @@ namespace OpenSma.Sip.Dialogs;
 /// <summary>The UAS side of the initial INVITE: ring, answer, reject, and CANCEL.</summary>
 public sealed partial class SipDialog
 {
+    // The INVITE's server transaction while the dialog may still answer it or see its ACK; let go
+    // of at the ACK for our 2xx (the transaction layer keeps it for its own timers, then drops it).
     private ServerInviteTransaction? _inviteTransaction;
+    private bool _inviteAnswered;
+
+    // AnswerAsync's task until it completes; then only whether the ACK came is kept.
     private TaskCompletionSource<bool>? _answered;
+    private bool _ackReceived;
     private TaskCompletionSource<SipRequest?>? _initialAck;
 
     // The ACK for our 2xx, kept for a late InitialAck only when it carries the answer (the INVITE
@@ -25,7 +31,7 @@ public sealed partial class SipDialog
     }
 
     /// <summary>True once a final response to the initial INVITE has been sent.</summary>
-    public bool IsAnswered => _inviteTransaction?.LastResponse is { IsFinal: true };
+    public bool IsAnswered => _inviteAnswered;
 
     /// <summary>Sends a provisional response: 180 Ringing, or 183 Session Progress with an early-media body.</summary>
     public void Ring(int statusCode = 180, ReadOnlyMemory<byte> body = default, string? contentType = null)
@@ -167,6 +173,7 @@ public sealed partial class SipDialog
         response.Headers.Add(SipHeaderNames.Server, _ua.Core.UserAgent);
         response.Body = body;
         tx.Respond(response);
+        _inviteAnswered = tx.LastResponse is { IsFinal: true };
     }
 
     /// <summary>The caller's CANCEL matched our pending INVITE: answer it 487 (RFC 3261 §9.2).</summary>
@@ -211,15 +218,23 @@ public sealed partial class SipDialog
         }
     }
 
-    private bool AckReceived => _answered?.Task is { IsCompletedSuccessfully: true, Result: true };
+    private bool AckReceived => _ackReceived;
 
     /// <summary>The ACK for our 2xx to the initial INVITE (and its copies, when our 2xx was resent).</summary>
     internal void OnInitialAck(SipRequest ack)
     {
-        _inviteTransaction?.OnAckFor2xx();
         if (_answered?.TrySetResult(true) == true)
         {
-            // Only the first copy counts; the later ones are recognised by the completed task above.
+            // Only the first copy counts: the later ones find the flag set and nothing left to do.
+            _ackReceived = true;
+            _answered = null;
+            if (_inviteTransaction is { } tx)
+            {
+                tx.OnAckFor2xx();
+                _ua.ReleaseInvite(tx, this);
+                _inviteTransaction = null;
+            }
+
             if (_initialAck is not null)
             {
                 _initialAck.TrySetResult(ack);

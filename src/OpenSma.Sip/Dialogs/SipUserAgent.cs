@@ -339,6 +339,18 @@ internal sealed class SipUserAgent : ISipRequestHandler
         }
     }
 
+    /// <summary>
+    /// The dialog has had the ACK for its 2xx: a CANCEL can no longer concern the INVITE (it is
+    /// answered), so the transaction need not be found from here; the layer keeps it for its timers.
+    /// </summary>
+    internal void ReleaseInvite(ServerInviteTransaction tx, SipDialog dialog)
+    {
+        if (_pendingInvites.TryGetValue(tx, out var pending) && ReferenceEquals(pending, dialog))
+        {
+            _pendingInvites.Remove(tx);
+        }
+    }
+
     /// <summary>Our Contact for a flow: the advertised host and the transport's port, with transport=tcp on streams.</summary>
     internal SipNameAddress ContactFor(SipRemote flow, string? user)
     {

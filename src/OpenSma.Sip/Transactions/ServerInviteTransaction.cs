@@ -9,8 +9,8 @@ namespace OpenSma.Sip.Transactions;
 /// to Accepted: the 2xx is retransmitted on the same schedule until the dialog reports the ACK,
 /// and timer L bounds that; if it expires unacknowledged the user is told so it can send BYE.
 /// Once the ACK came, INVITE copies are absorbed without a response (the peer acknowledged the
-/// final response, so it has it) and only that response's status line is kept, since the dialog
-/// holds this transaction for the call's life (see <see cref="ServerTransaction.LastResponse"/>).
+/// final response, so it has it) and only that response's status line is kept for the rest of
+/// the transaction's life (see <see cref="ServerTransaction.LastResponse"/>).
 /// </summary>
 public sealed class ServerInviteTransaction : ServerTransaction
 {

@@ -15,8 +15,9 @@ public abstract class ServerTransaction : SipTransaction
     /// The last response sent, resent when the request is retransmitted. Once nothing can resend it
     /// any more (the ACK for an INVITE's final response came, or the transaction ended) only its
     /// status line is kept: a response with the same status code and reason phrase and no header
-    /// fields or body. A dialog holds its INVITE transaction for the call's life, so the full
-    /// response (every header value a string, the SDP body) would otherwise live as long.
+    /// fields or body. An INVITE transaction lingers up to 64*T1 after its ACK (and a dialog kept
+    /// it until then), so the full response (every header value a string, the SDP body) would
+    /// otherwise live as long.
     /// </summary>
     public SipResponse? LastResponse { get; private protected set; }
 

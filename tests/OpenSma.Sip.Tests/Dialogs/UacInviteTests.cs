@@ -2,6 +2,7 @@ using System.Text;
 using OpenSma.Sip.Auth;
 using OpenSma.Sip.Dialogs;
 using OpenSma.Sip.Messages;
+using OpenSma.Sip.Parsing;
 
 namespace OpenSma.Sip.Tests.Dialogs;
 
@@ -174,9 +175,15 @@ public sealed class UacInviteTests
         var invite = (SipRequest)Assert.Single(h.Sent());
         h.Receive(Reply(invite, 200));
         await call.WaitAsync(TimeSpan.FromSeconds(10));
-        h.Sent();
+        var first = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
         h.Receive(Reply(invite, 200));
-        Assert.Equal("ACK", Assert.IsType<SipRequest>(Assert.Single(h.Sent())).Method);
+        var again = Assert.IsType<SipRequest>(Assert.Single(h.Sent()));
+        Assert.Equal("ACK", again.Method);
+
+        // The dialog keeps no ACK; the one it rebuilds is the same request, branch included.
+        Assert.Equal(Encoding.UTF8.GetString(SipMessageWriter.ToBytes(first)), Encoding.UTF8.GetString(SipMessageWriter.ToBytes(again)));
+        h.Receive(Reply(invite, 200));
+        Assert.Equal(first.TopVia!.Branch, Assert.IsType<SipRequest>(Assert.Single(h.Sent())).TopVia!.Branch);
     }
 
     [Fact]

@@ -109,6 +109,31 @@ public sealed class UasDialogTests
     }
 
     [Fact]
+    public void AfterTheAck_CancelAndInviteCopiesChangeNothing_AndTheCallStillEndsCleanly()
+    {
+        var (h, dialog, tag, answered) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        Assert.True(Completed(answered));
+        Assert.True(dialog.IsAnswered);
+        EndpointHarness.Drain(dialog);
+        h.Sent();
+
+        // The dialog let go of the INVITE transaction at the ACK; the layer still absorbs copies.
+        h.Receive(EndpointHarness.Invite());
+        h.Receive(EndpointHarness.Invite().Replace("INVITE sip", "CANCEL sip", StringComparison.Ordinal).Replace("1 INVITE", "1 CANCEL", StringComparison.Ordinal));
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        Assert.DoesNotContain(h.Sent().OfType<SipResponse>(), r => r.StatusCode == 487 || r.CSeq!.Value.Method == "INVITE");
+        Assert.Equal(SipDialogState.Confirmed, dialog.State);
+        Assert.Empty(EndpointHarness.Drain(dialog));
+
+        h.Time.Advance(TimeSpan.FromSeconds(40));
+        h.Receive(EndpointHarness.InDialog("BYE", tag, 2, "z9hG4bK-bye1"));
+        Assert.Equal(200, Assert.IsType<SipResponse>(Assert.Single(h.Sent())).StatusCode);
+        Assert.Equal(SipEndReason.RemoteHangUp, Assert.IsType<SipDialogTerminated>(Assert.Single(EndpointHarness.Drain(dialog))).Reason);
+        Assert.Equal(0, h.Endpoint.Statistics.Dialogs);
+    }
+
+    [Fact]
     public void Invite_SameRequestOnSecondBranch_Answered482AndReachesApplicationOnce()
     {
         var h = new EndpointHarness();
