@@ -10,7 +10,10 @@ namespace OpenSma.Media.Filters;
 /// pull it up but a louder steady noise is learned within a few seconds. The gain never goes
 /// below <see cref="MaxAttenuationDb"/>, so the remaining noise keeps its character and the
 /// speech is never gated hard. Delay: 255 samples (about 32 ms), constant. Works on frames of any
-/// length and allocates nothing after construction.
+/// length and allocates nothing after construction. What a leg keeps is its state (input and
+/// overlap history, spectra, noise floor, output queue, about 4 KB); the transform and the buffers
+/// one hop works in are the thread's (<see cref="HopScratch"/>), since a hop never leaves the
+/// thread that started it.
 /// </summary>
 public sealed class NoiseSuppressor : IAudioFilter
 {
@@ -40,11 +43,7 @@ public sealed class NoiseSuppressor : IAudioFilter
     private static readonly float MinGain = (float)Math.Pow(10, -MaxAttenuationDb / 20);
     private static readonly float[] Window = CreateWindow();
 
-    private readonly RealFft _fft = new(FrameSize);
     private readonly float[] _input = new float[FrameSize];
-    private readonly float[] _frame = new float[FrameSize];
-    private readonly float[] _re = new float[Bins];
-    private readonly float[] _im = new float[Bins];
     private readonly float[] _overlap = new float[FrameSize];
     private readonly float[] _smoothed = new float[Bins];
     private readonly float[] _noise = new float[Bins];
@@ -98,18 +97,20 @@ public sealed class NoiseSuppressor : IAudioFilter
 
     private void ProcessHop()
     {
+        var scratch = HopScratch.ForThisThread;
+        var frame = scratch.Frame;
         for (var n = 0; n < FrameSize; n++)
         {
-            _frame[n] = _input[n] * Window[n];
+            frame[n] = _input[n] * Window[n];
         }
 
-        _fft.Forward(_frame, _re, _im);
-        ApplyGains();
-        _fft.Inverse(_re, _im, _frame);
+        scratch.Fft.Forward(frame, scratch.Re, scratch.Im);
+        ApplyGains(scratch.Re, scratch.Im);
+        scratch.Fft.Inverse(scratch.Re, scratch.Im, frame);
 
         for (var n = 0; n < FrameSize; n++)
         {
-            _overlap[n] += _frame[n] * Window[n];
+            _overlap[n] += frame[n] * Window[n];
         }
 
         var end = (_outputStart + _outputCount) % _output.Length;
@@ -126,12 +127,12 @@ public sealed class NoiseSuppressor : IAudioFilter
         _hops++;
     }
 
-    private void ApplyGains()
+    private void ApplyGains(float[] re, float[] im)
     {
         var learning = _hops < LearningHops;
         for (var k = 0; k < Bins; k++)
         {
-            var power = (_re[k] * _re[k]) + (_im[k] * _im[k]);
+            var power = (re[k] * re[k]) + (im[k] * im[k]);
             if (_hops == 0)
             {
                 _smoothed[k] = power;
@@ -160,8 +161,8 @@ public sealed class NoiseSuppressor : IAudioFilter
             var gain = Math.Max(prior / (1 + prior), MinGain);
             _previousClean[k] = gain * gain * power;
 
-            _re[k] *= gain;
-            _im[k] *= gain;
+            re[k] *= gain;
+            im[k] *= gain;
         }
     }
 
@@ -175,5 +176,26 @@ public sealed class NoiseSuppressor : IAudioFilter
         }
 
         return window;
+    }
+
+    /// <summary>
+    /// The transform (its twiddle tables and work arrays) and the windowed frame and spectrum of
+    /// one hop: about 5 KB that every suppressor would otherwise carry, one set per thread instead.
+    /// A hop runs start to end on one thread and calls out to nothing, so no two hops share a set.
+    /// </summary>
+    private sealed class HopScratch
+    {
+        [ThreadStatic]
+        private static HopScratch? t_scratch;
+
+        public static HopScratch ForThisThread => t_scratch ??= new HopScratch();
+
+        public RealFft Fft { get; } = new(FrameSize);
+
+        public float[] Frame { get; } = new float[FrameSize];
+
+        public float[] Re { get; } = new float[Bins];
+
+        public float[] Im { get; } = new float[Bins];
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OpenSma.Media.Codecs;
+using OpenSma.Media.Filters;
 using OpenSma.Media.Mixing;
 using OpenSma.Media.Rtp;
 using OpenSma.Media.Tests.TestSupport;
@@ -41,7 +42,16 @@ public sealed class LegFootprintTests
     {
         var allocated = Allocated(() => new FrameBuffer());
 
-        // 7,1xx bytes with a bool per ring sample and float concealment buffers (a bridge has two).
+        // 7,156 bytes with a bool per ring sample and float concealment buffers (a bridge has two).
         Assert.True(allocated < 4096, $"a new jitter buffer allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void NewNoiseSuppressor_KeepsOnlyItsState()
+    {
+        var allocated = Allocated(() => new NoiseSuppressor());
+
+        // 9,856 bytes when each suppressor had its own transform, twiddle tables and hop buffers.
+        Assert.True(allocated < 5000, $"a new noise suppressor allocated {allocated} bytes");
     }
 }
