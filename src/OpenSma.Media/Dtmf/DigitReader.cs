@@ -419,6 +419,11 @@ internal sealed class DigitReader : ChannelReader<DtmfDigit>
             TaskCompletionSource? drained;
             lock (Reader._gate)
             {
+                if (Listed)
+                {
+                    throw new InvalidOperationException("MoveNextAsync was called again before the previous call completed.");
+                }
+
                 if (Reader.TakeLocked(out drained) is { } digit)
                 {
                     Current = digit;

@@ -247,6 +247,58 @@ public sealed class DigitStreamTests
     }
 
     [Fact]
+    public async Task CancellationRacingWrites_NoDigitIsLostOrReadTwice()
+    {
+        // Loops are cancelled while digits are being written: a digit is either handed to a loop
+        // (which then gets it, cancelled or not) or stays queued for the next reader.
+        var stream = new DigitStream(new FakeTimeProvider());
+        var received = 0;
+        const int Rounds = 200;
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < Rounds; i++)
+            {
+                stream.OnTelephoneEvent('1');
+                Thread.SpinWait(200 * (i % 7));
+            }
+        });
+
+        while (!writer.IsCompleted)
+        {
+            using var cancel = new CancellationTokenSource();
+            var loop = Task.Run(async () =>
+            {
+                var count = 0;
+                try
+                {
+                    await foreach (var digit in stream.Reader.ReadAllAsync(cancel.Token))
+                    {
+                        count++;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                return count;
+            });
+            Thread.SpinWait(500);
+            await cancel.CancelAsync();
+            received += await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        await writer;
+        stream.Complete();
+        while (stream.Reader.TryRead(out _))
+        {
+            received++;
+        }
+
+        Assert.Equal(Rounds, received);
+        Assert.Equal(0, Assert.IsType<DigitReader>(stream.Reader).WaitingReaders);
+    }
+
+    [Fact]
     public async Task ReadAllAsync_SameEnumerableTwice_EachEnumerationReadsOn()
     {
         var stream = new DigitStream(new FakeTimeProvider());
