@@ -75,7 +75,7 @@ public sealed partial class SipDialog
 
     internal SipRemote Flow { get; }
 
-    internal string Key => SipUserAgent.DialogKey(CallId, LocalTag, RemoteTag);
+    internal (string CallId, string LocalTag, string RemoteTag) Key => SipUserAgent.DialogKey(CallId, LocalTag, RemoteTag);
 
     internal void Emit(SipDialogEvent e) => _events.TryWrite(e);
 

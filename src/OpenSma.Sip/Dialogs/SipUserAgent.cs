@@ -15,7 +15,9 @@ namespace OpenSma.Sip.Dialogs;
 /// </summary>
 internal sealed class SipUserAgent : ISipRequestHandler
 {
-    private readonly Dictionary<string, SipDialog> _dialogs = new(StringComparer.Ordinal);
+    // Keyed by (Call-ID, local tag, remote tag) as they are: a concatenated key string would be one
+    // more string per live call and one more allocation per in-dialog request.
+    private readonly Dictionary<(string CallId, string LocalTag, string RemoteTag), SipDialog> _dialogs = [];
     private readonly Dictionary<ServerInviteTransaction, SipDialog> _pendingInvites = [];
 
     public SipUserAgent(SipCore core, SipRegistrar? registrar = null, SipDigestServer? authenticator = null)
@@ -43,7 +45,7 @@ internal sealed class SipUserAgent : ISipRequestHandler
 
     internal int DialogCount => _dialogs.Count;
 
-    public static string DialogKey(string callId, string localTag, string remoteTag) => callId + "|" + localTag + "|" + remoteTag;
+    public static (string CallId, string LocalTag, string RemoteTag) DialogKey(string callId, string localTag, string remoteTag) => (callId, localTag, remoteTag);
 
     public void OnRequest(SipRequest request, ServerTransaction? transaction, SipRemote source)
     {
