@@ -149,8 +149,13 @@ public sealed class CallEngineQuotaTests
         h.AddPrompt("long.wav", TimeSpan.FromSeconds(60));
         h.Handlers.Register("second", second.HandleAsync);
         h.Handler.Reply = _ => "";
+        // The first SMA's handler holds its reply until the count has been read: the mailbox may
+        // otherwise fail the call over before StartInboundCall has returned to this thread.
+        var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Handler.Before = (_, _) => counted.Task;
         var tx = h.Engine.StartInboundCall([h.Application, Second], Inbound(h), "rule-1");
         Assert.Equal(1, h.Engine.ActiveCalls("sma-1"));
+        counted.SetResult();
         Assert.True(await h.RunUntilAsync(() => second.Invocations >= 1));
 
         Assert.Equal(0, h.Engine.ActiveCalls("sma-1"));

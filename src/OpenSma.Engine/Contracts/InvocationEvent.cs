@@ -301,9 +301,20 @@ public static class InvocationEventSerializer
     private static void WriteMap(Utf8JsonWriter writer, IReadOnlyDictionary<string, string> map)
     {
         writer.WriteStartObject();
-        foreach (var (key, value) in map)
+        if (map is AttributeMap compact)
         {
-            writer.WriteString(key, value);
+            // Indexed: the interface's enumerator would be boxed on every event.
+            foreach (var (key, value) in compact.Pairs)
+            {
+                writer.WriteString(key, value);
+            }
+        }
+        else
+        {
+            foreach (var (key, value) in map)
+            {
+                writer.WriteString(key, value);
+            }
         }
 
         writer.WriteEndObject();

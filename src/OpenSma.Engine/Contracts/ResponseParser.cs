@@ -156,9 +156,10 @@ public static class ResponseParser
                 $"Transaction Attributes payload is too large. Maximum size is {MaxAttributeBytes / 1024} KB"));
         }
 
+        // The call keeps the map until the next reply: an exact-size array, not the Dictionary.
         return map.Count == 0
             ? (AttributesChange.Clear, null, null)
-            : (AttributesChange.Replace, map, null);
+            : (AttributesChange.Replace, new AttributeMap(map), null);
     }
 
     private static string? ReadScalar(JsonElement element) => element.ValueKind switch

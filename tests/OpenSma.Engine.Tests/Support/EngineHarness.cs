@@ -168,9 +168,9 @@ internal sealed class RecordingTrace : ITransactionTrace
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
-    public void ActionStarted(string transactionId, Contracts.ActionRequest action, string? callId) => Lines.Enqueue("start " + action.Type);
+    public void ActionStarted(string transactionId, OpenSma.Engine.Contracts.ActionRequest action, string? callId) => Lines.Enqueue("start " + action.Type);
 
-    public void ActionEnded(string transactionId, Contracts.ActionRequest action, string outcome) => Lines.Enqueue($"end {action.Type}: {outcome}");
+    public void ActionEnded(string transactionId, OpenSma.Engine.Contracts.ActionRequest action, string outcome) => Lines.Enqueue($"end {action.Type}: {outcome}");
 
     public void ReplyRejected(string transactionId, int sequence, string reason) => Lines.Enqueue($"rejected {sequence}: {reason}");
 
