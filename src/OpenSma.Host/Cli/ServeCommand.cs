@@ -131,7 +131,7 @@ internal static class ServeCommand
                 sp.GetRequiredService<ILoggerFactory>()));
             services.AddSingleton(sp => new SipTelephony(
                 sp.GetRequiredService<SipEndpoint>(),
-                sp.GetRequiredService<IResourceStore>(),
+                RoutingStore(sp),
                 telephonyOptions,
                 time,
                 sp.GetRequiredService<ILoggerFactory>(),
@@ -174,7 +174,8 @@ internal static class ServeCommand
             DefaultTrace = sp.GetRequiredService<EngineCounters>(),
         });
         services.AddSingleton(sp => new ServeMetrics(
-            sp.GetRequiredService<CallEngine>(), sp.GetRequiredService<EngineCounters>(), sp.GetService<SipTelephony>(), sp.GetService<SipEndpoint>(), sp.GetService<VirtualPhoneLegFactory>()));
+            sp.GetRequiredService<CallEngine>(), sp.GetRequiredService<EngineCounters>(), sp.GetService<SipTelephony>(), sp.GetService<SipEndpoint>(), sp.GetService<VirtualPhoneLegFactory>(),
+            ServeMetrics.ChangeFeedOf(RoutingStore(sp))));
         services.AddSingleton<ICallControl>(sp => sp.GetRequiredService<CallEngine>());
         services.AddOpenSmaControlPlane(controlPlane);
         services.AddOwnedNumbers();
@@ -204,6 +205,19 @@ internal static class ServeCommand
             }
         });
         return app;
+    }
+
+    /// <summary>
+    /// The store telephony reads routes from: the control plane's store beneath the
+    /// <see cref="NumberWatchingStore"/> (telephony only reads, and that wrapper has no change
+    /// signal). With SQLite it is the control plane's read cache, which the router uses as it is;
+    /// with PostgreSQL it is the SQL store itself, whose signal (this process's writes and, through
+    /// LISTEN/NOTIFY, the other servers') lets the router keep its route cache.
+    /// </summary>
+    internal static IResourceStore RoutingStore(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<IResourceStore>();
+        return store is NumberWatchingStore watching ? watching.Inner : store;
     }
 
     /// <summary>The engine's leg factory rings virtual phones first, then <paramref name="sip"/> (or, without SIP, the network's default party).</summary>

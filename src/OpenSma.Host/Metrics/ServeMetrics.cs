@@ -4,6 +4,7 @@ using OpenSma.Host.Calls;
 using OpenSma.Media;
 using OpenSma.Media.Rtp;
 using OpenSma.Sip;
+using OpenSma.Storage.Resources;
 using OpenSma.Telephony;
 
 namespace OpenSma.Host.Metrics;
@@ -14,7 +15,13 @@ namespace OpenSma.Host.Metrics;
 /// transactions, dialogs and registrar bindings, virtual phone legs, and the process. Gauges are read at scrape time
 /// from the components themselves, so a scrape never disagrees with what they hold.
 /// </summary>
-internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, SipTelephony? telephony = null, SipEndpoint? sip = null, VirtualPhoneLegFactory? virtualPhones = null)
+internal sealed class ServeMetrics(
+    CallEngine engine,
+    EngineCounters counters,
+    SipTelephony? telephony = null,
+    SipEndpoint? sip = null,
+    VirtualPhoneLegFactory? virtualPhones = null,
+    IResourceChangeFeed? changeFeed = null)
 {
     public string Render()
     {
@@ -35,8 +42,24 @@ internal sealed class ServeMetrics(CallEngine engine, EngineCounters counters, S
             WriteVirtualPhones(text, virtualPhones);
         }
 
+        if (changeFeed is not null)
+        {
+            WriteChangeFeed(text, changeFeed);
+        }
+
         ProcessMetrics.Write(text);
         return text.ToString();
+    }
+
+    /// <summary>The PostgreSQL store's LISTEN/NOTIFY feed of other servers' writes (absent with SQLite).</summary>
+    internal static IResourceChangeFeed? ChangeFeedOf(IResourceStore store) =>
+        ((store is CachedResourceStore cached ? cached.Inner : store) as IResourceChangeFeedSource)?.ChangeFeed;
+
+    private static void WriteChangeFeed(PrometheusText text, IResourceChangeFeed feed)
+    {
+        text.Gauge("opensma_store_change_feed_listening", "1 while the PostgreSQL connection that hears other servers' writes (LISTEN) is up; 0 while it reconnects, when their writes are seen only after the cache windows.", feed.IsListening ? 1 : 0);
+        text.Counter("opensma_store_change_feed_connects_total", "Times that listening connection was established; more than 1 means it was lost and reconnected.", feed.Connects);
+        text.Counter("opensma_store_change_feed_notifications_total", "Write notifications heard on it (this server's own included).", feed.NotificationsReceived);
     }
 
     private void WriteEngine(PrometheusText text)
