@@ -191,7 +191,7 @@ public sealed partial class RtpSession
             if (!_rtcpLatched && _latch.IsLatched)
             {
                 // Answer RTCP where it comes from, as with RTP.
-                _rtcpDestination = SymmetricLatch.Copy(source);
+                _rtcpDestination = _rtcpDestination is { } current && current.Equals(source) ? current : SymmetricLatch.Copy(source);
                 _rtcpLatched = true;
             }
 

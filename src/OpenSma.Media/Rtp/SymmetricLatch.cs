@@ -59,7 +59,9 @@ public sealed class SymmetricLatch
             Relatches++;
         }
 
-        _latched = Copy(source);
+        // The transport reuses its source address, so it is copied, unless it is where we already
+        // send (the usual case without NAT): that one is kept, saving a copy per leg.
+        _latched = Destination is { } current && current.Equals(source) ? current : Copy(source);
         Destination = _latched;
         _ssrc = ssrc;
         _lastFromLatched = now;

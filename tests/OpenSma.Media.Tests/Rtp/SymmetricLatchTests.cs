@@ -23,6 +23,32 @@ public sealed class SymmetricLatchTests
     }
 
     [Fact]
+    public void Accept_FromTheSignalledAddress_KeepsThatAddressInsteadOfACopy()
+    {
+        var signalled = new IPEndPoint(IPAddress.Parse("10.0.0.5"), 4000).Serialize();
+        var latch = new SymmetricLatch(new FakeTimeProvider(), signalled);
+        var received = new IPEndPoint(IPAddress.Parse("10.0.0.5"), 4000).Serialize();
+
+        Assert.True(latch.Accept(received, 1));
+
+        Assert.Same(signalled, latch.Destination);
+        Assert.NotSame(received, latch.Destination);
+    }
+
+    [Fact]
+    public void Accept_FromElsewhere_CopiesTheSourceTheTransportReuses()
+    {
+        var latch = new SymmetricLatch(new FakeTimeProvider(), Signalled);
+        var received = new IPEndPoint(IPAddress.Parse("203.0.113.9"), 61000).Serialize();
+
+        Assert.True(latch.Accept(received, 1));
+        new IPEndPoint(IPAddress.Parse("198.51.100.1"), 5000).Serialize().Buffer.CopyTo(received.Buffer);
+
+        Assert.Equal(Nat, latch.Destination);
+        Assert.NotSame(Signalled, latch.Destination);
+    }
+
+    [Fact]
     public void Accept_StrangerWhileLatchedSourceIsActive_IsRejected()
     {
         var time = new FakeTimeProvider();
