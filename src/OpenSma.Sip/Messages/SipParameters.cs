@@ -7,13 +7,13 @@ namespace OpenSma.Sip.Messages;
 /// <summary>An ordered parameter list with case-insensitive names (RFC 3261 §7.3.1).</summary>
 public sealed class SipParameters : IEnumerable<SipParameter>
 {
-    private static readonly List<SipParameter> Empty = [];
+    // Exactly as long as the parameters, made on the first Add: most URIs carry no URI headers and
+    // many no parameters, every parsed SIP message holds several URIs and name-addresses, and a
+    // live call keeps some of them (its INVITE, parties, route set, target) for its whole life, so
+    // no list object and no spare slots. Parameters are few (one to three), so each Add copies.
+    private SipParameter[]? _items;
 
-    // Made on the first Add: most URIs carry no URI headers and many no parameters, and every
-    // parsed SIP message holds several URIs and name-addresses.
-    private List<SipParameter>? _items;
-
-    public int Count => _items?.Count ?? 0;
+    public int Count => _items?.Length ?? 0;
 
     /// <summary>The parameter at <paramref name="index"/>, in order (indexed loops allocate no enumerator).</summary>
     internal SipParameter this[int index] => _items is { } items ? items[index] : throw new ArgumentOutOfRangeException(nameof(index));
@@ -50,26 +50,49 @@ public sealed class SipParameters : IEnumerable<SipParameter>
             return false;
         }
 
-        _items!.RemoveAt(i);
+        var items = _items!;
+        if (items.Length == 1)
+        {
+            _items = null;
+            return true;
+        }
+
+        var fewer = new SipParameter[items.Length - 1];
+        Array.Copy(items, 0, fewer, 0, i);
+        Array.Copy(items, i + 1, fewer, i, items.Length - i - 1);
+        _items = fewer;
         return true;
     }
 
     public SipParameters Clone()
     {
         var copy = new SipParameters();
-        if (_items is { Count: > 0 } items)
+        if (_items is { } items)
         {
-            copy._items = new List<SipParameter>(items);
+            copy._items = (SipParameter[])items.Clone();
         }
 
         return copy;
     }
 
-    public IEnumerator<SipParameter> GetEnumerator() => (_items ?? Empty).GetEnumerator();
+    public IEnumerator<SipParameter> GetEnumerator() => ((IEnumerable<SipParameter>)(_items ?? [])).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    internal void Add(string name, string? value) => (_items ??= new List<SipParameter>(4)).Add(new SipParameter(name, value));
+    internal void Add(string name, string? value)
+    {
+        var items = _items;
+        if (items is null)
+        {
+            _items = [new SipParameter(name, value)];
+            return;
+        }
+
+        var more = new SipParameter[items.Length + 1];
+        items.CopyTo(more, 0);
+        more[^1] = new SipParameter(name, value);
+        _items = more;
+    }
 
     private int IndexOf(string name)
     {
@@ -79,7 +102,7 @@ public sealed class SipParameters : IEnumerable<SipParameter>
             return -1;
         }
 
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < items.Length; i++)
         {
             if (string.Equals(items[i].Name, name, StringComparison.OrdinalIgnoreCase))
             {
