@@ -208,12 +208,20 @@ public sealed partial class CallTransaction
             return last;
         }
 
-        var participants = new List<Participant>(_legs.Count);
+        // Exact size, no list wrapper: the call keeps this CallDetails until something in it changes.
+        var listed = 0;
+        foreach (var slot in _legs)
+        {
+            listed += slot.Listed ? 1 : 0;
+        }
+
+        var participants = listed == 0 ? [] : new Participant[listed];
+        var index = 0;
         foreach (var slot in _legs)
         {
             if (slot.Listed)
             {
-                participants.Add(slot.ToParticipant(withStatus));
+                participants[index++] = slot.ToParticipant(withStatus);
             }
         }
 

@@ -17,7 +17,8 @@ public sealed partial class CallTransaction : IMailboxOwner
     private readonly EngineServices _services;
     private readonly Mailbox _mailbox;
     private readonly ITransactionTrace _trace;
-    private readonly List<LegSlot> _legs = [];
+    // Most calls have one leg; a CallAndBridge grows it once.
+    private readonly List<LegSlot> _legs = new(1);
     private InlineQueue<PendingEvent> _events;
     private PendingActions _pending;
     private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
