@@ -23,6 +23,7 @@ public sealed partial class SipDialog
     {
         _ua = ua;
         Role = role;
+        invite.Headers.TrimExcess();
         InitialInvite = invite;
         CallId = invite.CallId!;
         LocalTag = localTag;

@@ -13,6 +13,12 @@ public sealed class SipHeaders : IEnumerable<SipHeader>
 
     public int Count => _items.Count;
 
+    /// <summary>
+    /// Drops the spare slots the list grew with while the message was parsed or built: for a
+    /// message a dialog keeps for the call's life (its INVITE). Changes nothing a reader sees.
+    /// </summary>
+    internal void TrimExcess() => _items.TrimExcess();
+
     /// <summary>Changes with every edit, so a message can keep parsed views of its headers until they change.</summary>
     internal int Version { get; private set; }
 

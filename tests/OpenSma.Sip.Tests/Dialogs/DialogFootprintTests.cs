@@ -83,8 +83,8 @@ public sealed class DialogFootprintTests(ITestOutputHelper output)
     }
 
     // Budgets: the measured figure after the per-dialog trimming (docs/sip.md) plus some margin.
-    private const long UasBudget = 5_100;
-    private const long UacBudget = 4_300;
+    private const long UasBudget = 5_000;
+    private const long UacBudget = 4_200;
 
     /// <summary>Reads every event until the dialog ends; with none waiting it stops at once in a pending wait.</summary>
     private static async Task<int> ReadUntilEndAsync(SipDialog dialog)
