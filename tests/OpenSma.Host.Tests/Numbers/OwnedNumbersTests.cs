@@ -91,6 +91,54 @@ public sealed class OwnedNumbersTests : IDisposable
         Assert.True(owned.Contains("+12065550171"));
     }
 
+    [Fact]
+    public async Task Refresher_AWriteTheStoreSignalsFromElsewhere_IsOwnedAfterOneCheck_AndNoChangeReadsNothing()
+    {
+        // The SQL store's signal counts writes that never pass through serve's NumberWatchingStore:
+        // with PostgreSQL, another server's (LISTEN/NOTIFY). Here one is made on the store directly.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        var sql = await ResourceStoreFactory.OpenAsync(ResourceStoreOptions.ForSqlite(_dataDir), TimeProvider.System, CancellationToken.None);
+        var counting = new OpenSma.Testing.CountingResourceStore(sql);
+        using var disposeSql = (IDisposable)sql;
+        var owned = new OwnedNumbers(counting);
+        using var refresher = new OwnedNumbersRefresher(owned, time);
+        using var stop = new CancellationTokenSource();
+        var loop = refresher.RunAsync(stop.Token);
+        try
+        {
+            // Checks with nothing written read nothing.
+            for (var i = 1; i <= 3; i++)
+            {
+                time.Advance(OwnedNumbersRefresher.CheckInterval);
+                await EventuallyAsync(() => refresher.Checks >= i);
+            }
+
+            Assert.Equal(0, counting.Reads);
+
+            const string number = "+12065550199";
+            Assert.True((await sql.InsertAsync(Number(number, "Unassigned"), CancellationToken.None)).IsOk);
+            Assert.False(owned.Contains(number));
+            time.Advance(OwnedNumbersRefresher.CheckInterval);
+            await EventuallyAsync(() => owned.Contains(number));
+            Assert.True(time.GetUtcNow() - Now < OwnedNumbersRefresher.Interval);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await loop;
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "it never happened");
+            await Task.Delay(10);
+        }
+    }
+
     private static PhoneNumber Number(string e164, string status) =>
         new(e164, e164, "US", "Local", "SipMediaApplicationDialIn", status, [], null, null, null, "order-1", Now, Now, null);
 }
