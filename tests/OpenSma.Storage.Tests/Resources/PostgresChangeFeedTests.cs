@@ -115,6 +115,21 @@ public sealed class PostgresChangeFeedTests(PostgresServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task ServerUnreachable_KeepsRetrying_AndSaysWhy()
+    {
+        var counters = new ResourceChangeCounters();
+        using var feed = new PostgresChangeFeed($"Host=127.0.0.1;Port={FreePorts.Tcp()};Username=opensma;Database=none;Timeout=5");
+
+        feed.Start(counters);
+
+        await EventuallyAsync(() => feed.LastError is not null, "no error was recorded");
+        Assert.False(feed.IsListening);
+        Assert.Equal(0, feed.Connects);
+        Assert.Equal(0, counters.Version(SipRule.Kind));
+        Assert.False(feed.WhenListeningAsync(CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
     public async Task Sqlite_HasNoFeed()
     {
         var directory = Directory.CreateTempSubdirectory("opensma-feed-sqlite-");

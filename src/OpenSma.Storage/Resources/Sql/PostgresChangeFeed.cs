@@ -37,6 +37,7 @@ internal sealed class PostgresChangeFeed : IResourceChangeFeed, IDisposable
     private long _received;
     private string? _lastError;
     private int _disposed;
+    private bool _up;
 
     public PostgresChangeFeed(string connectionString)
     {
@@ -50,7 +51,7 @@ internal sealed class PostgresChangeFeed : IResourceChangeFeed, IDisposable
         }.ConnectionString;
     }
 
-    public bool IsListening => _listening.Task.IsCompletedSuccessfully && Volatile.Read(ref _lastError) is null;
+    public bool IsListening => Volatile.Read(ref _up);
 
     public long Connects => Interlocked.Read(ref _connects);
 
@@ -119,6 +120,7 @@ internal sealed class PostgresChangeFeed : IResourceChangeFeed, IDisposable
                 _counters!.BumpAll();
                 Interlocked.Increment(ref _connects);
                 Volatile.Write(ref _lastError, null);
+                Volatile.Write(ref _up, true);
                 retry = FirstRetry;
                 Volatile.Read(ref _listening).TrySetResult();
                 while (!stop.IsCancellationRequested)
@@ -128,10 +130,13 @@ internal sealed class PostgresChangeFeed : IResourceChangeFeed, IDisposable
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                Volatile.Write(ref _up, false);
                 return;
             }
-            catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+            catch (Exception ex)
             {
+                // Whatever broke the connection (server gone, network, a refused login), the loop lives on.
+                Volatile.Write(ref _up, false);
                 Volatile.Write(ref _lastError, ex.Message);
                 // Not listening now: readers rely on their freshness bound until the connection is back.
                 lock (_gate)
