@@ -21,7 +21,9 @@ public sealed partial class CallTransaction : IMailboxOwner
     private readonly List<LegSlot> _legs = new(1);
     private InlineQueue<PendingEvent> _events;
     private PendingActions _pending;
-    private readonly TaskCompletionSource<string> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Made when someone first asks for Completion (serve never does: 96 bytes per call saved).
+    private TaskCompletionSource<string>? _completion;
+    private string? _endReason;
     // The SIP rule's targets in priority order; the transaction runs under one of them at a time.
     // Exact-size copy of the caller's list (an array: no read-only wrapper per call).
     private readonly SipMediaApplicationRef[] _targets;
@@ -76,7 +78,26 @@ public sealed partial class CallTransaction : IMailboxOwner
     public string? SipRuleId { get; }
 
     /// <summary>Completes with the reason when the transaction has ended and released everything.</summary>
-    public Task<string> Completion => _completion.Task;
+    public Task<string> Completion
+    {
+        get
+        {
+            var source = Volatile.Read(ref _completion);
+            if (source is null)
+            {
+                var created = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                source = Interlocked.CompareExchange(ref _completion, created, null) ?? created;
+            }
+
+            // The transaction may have ended before the source existed (or while it was being made).
+            if (Volatile.Read(ref _endReason) is { } reason)
+            {
+                source.TrySetResult(reason);
+            }
+
+            return source.Task;
+        }
+    }
 
     /// <summary>Number of events sent so far (the last Sequence).</summary>
     public int Sequence => Volatile.Read(ref _sequence);
@@ -239,7 +260,10 @@ public sealed partial class CallTransaction : IMailboxOwner
         _trace.Ended(TransactionId, reason);
         _services.Registry.Remove(this);
         _mailbox.Close();
-        _completion.TrySetResult(reason);
+        // A full fence between recording the reason and reading the source: either this or a
+        // concurrent Completion getter sees the other and completes the source.
+        Interlocked.Exchange(ref _endReason, reason);
+        Volatile.Read(ref _completion)?.TrySetResult(reason);
     }
 
     private void CheckEnded()
