@@ -6,6 +6,9 @@ namespace OpenSma.Sip.Dialogs;
 /// <summary>Requests the peer sends inside the dialog (RFC 3261 §12.2.2, §14.2).</summary>
 public sealed partial class SipDialog
 {
+    // The peer's re-INVITE until it is settled (its ACK came, we refused it, or the ACK never
+    // came): a peer that refreshes the session by re-INVITE would otherwise leave its last
+    // re-INVITE, transaction and all, on the dialog for the rest of the call.
     private ServerInviteTransaction? _incomingReInvite;
     private SipIncomingRequest? _incomingReInviteRequest;
 
@@ -115,6 +118,7 @@ public sealed partial class SipDialog
     private void OnReInviteAckTimeout(SipIncomingRequest reInvite)
     {
         reInvite.CompleteAck(null);
+        ReleaseReInvite(reInvite);
         if (State == SipDialogState.Confirmed)
         {
             // RFC 3261 §14.2: a 2xx to a re-INVITE that is never ACKed ends the dialog with BYE.
@@ -134,6 +138,17 @@ public sealed partial class SipDialog
         {
             _incomingReInvite?.OnAckFor2xx();
             reInvite.CompleteAck(ack);
+            ReleaseReInvite(reInvite);
+        }
+    }
+
+    /// <summary>The re-INVITE is settled: the transaction layer absorbs its copies from here.</summary>
+    private void ReleaseReInvite(SipIncomingRequest reInvite)
+    {
+        if (ReferenceEquals(_incomingReInviteRequest, reInvite))
+        {
+            _incomingReInvite = null;
+            _incomingReInviteRequest = null;
         }
     }
 
@@ -180,6 +195,13 @@ public sealed partial class SipDialog
 
             response.Body = body;
             tx.Respond(response);
+            if (statusCode >= 300 && ReferenceEquals(tx, _incomingReInvite))
+            {
+                // A refused re-INVITE: its ACK stays in the transaction, nothing for the dialog.
+                _incomingReInviteRequest!.CompleteAck(null);
+                ReleaseReInvite(_incomingReInviteRequest);
+            }
+
             if (tx.Request.Method == SipMethods.Prack)
             {
                 OnPrackOfferAnswered(tx, statusCode, body, contentType);
