@@ -16,8 +16,10 @@ public sealed class ServeConfigurationTests
             ["Telephony:MediaClockSlots"] = "5",
             ["Telephony:TrunkDigestAlgorithms:0"] = "MD5",
             ["Telephony:MediaRealTimePriority"] = "0",
+            ["Telephony:MediaSendLeadMs"] = "0",
         }));
 
+        Assert.Equal(TimeSpan.Zero, options.MediaSendLead);
         Assert.Equal(3, options.MediaClocks);
         Assert.Equal(5, options.MediaClockSlots);
         Assert.Equal(["MD5"], options.TrunkDigestAlgorithms);
@@ -39,6 +41,11 @@ public sealed class ServeConfigurationTests
         Assert.Equal(0, defaults.MediaRealTimePriority);
         Assert.Equal(ServeConfiguration.ServeMediaRealTimePriority, options.MediaRealTimePriority);
         Assert.Equal(10, options.MediaRealTimePriority);
+
+        // Likewise the send lead: none in the library, serve's default in serve.
+        Assert.Equal(TimeSpan.Zero, defaults.MediaSendLead);
+        Assert.Equal(TimeSpan.FromMilliseconds(ServeConfiguration.ServeMediaSendLeadMs), options.MediaSendLead);
+        Assert.True(options.MediaSendLead > TimeSpan.Zero);
     }
 
     [Theory]
@@ -47,6 +54,8 @@ public sealed class ServeConfigurationTests
     [InlineData("Telephony:TrunkDigestAlgorithms:0", "SHA-512-256", "TrunkDigestAlgorithms")]
     [InlineData("Telephony:MediaRealTimePriority", "99", "MediaRealTimePriority")]
     [InlineData("Telephony:MediaRealTimePriority", "-1", "MediaRealTimePriority")]
+    [InlineData("Telephony:MediaSendLeadMs", "201", "MediaSendLeadMs")]
+    [InlineData("Telephony:MediaSendLeadMs", "-5", "MediaSendLeadMs")]
     public void Telephony_BadValue_FailsNamingTheKey(string key, string value, string named)
     {
         var error = Assert.Throws<InvalidOperationException>(() => ServeConfiguration.Telephony(Configuration(new() { [key] = value })));
