@@ -180,7 +180,7 @@ internal static class ServeConfiguration
     public const int ServeMediaRealTimePriority = 10;
 
     /// <summary>The media send lead serve asks for unless <c>Telephony:MediaSendLeadMs</c> says otherwise (see docs/telephony.md).</summary>
-    public const int ServeMediaSendLeadMs = 60;
+    public const int ServeMediaSendLeadMs = 100;
 
     private static int? Int(IConfigurationSection? section, string key) =>
         section?[key] is not { } text ? null
