@@ -4,8 +4,10 @@ using OpenSma.Telephony.Benchmarks;
 
 // dotnet OpenSma.Telephony.Benchmarks.dll load [--rate 50] [--calls 500] [--concurrent 200] [--hold 20] [--serve-realtime N] [--phones-realtime N]
 //   --serve-realtime: serve's Telephony:MediaRealTimePriority (serve's default 10; 0 = normal scheduling)
-//   --phones-realtime: SCHED_FIFO priority for the phones' own media threads (default 0: normal), so the
-//   instrument that stamps arrivals is not the thing starved
+//   --phones-realtime: SCHED_FIFO priority for the phones' own media threads (default 0: normal). Not
+//   needed since the phones use kernel receive times and 1 MiB socket buffers, and harmful on 2 cores:
+//   real-time phones take the CPU from serve's garbage collector and stretch its pauses
+//   (docs/performance.md, "Timed sends and smaller calls")
 // dotnet OpenSma.Telephony.Benchmarks.dll soak [--calls 10000] [--wave 1000] [--rate 100]
 // dotnet OpenSma.Telephony.Benchmarks.dll clock [--streams 1000] [--seconds 10] [--slots 10] [--clocks 1] [--inline-completions]
 if (args.Length == 0 || args[0] is not ("load" or "soak" or "clock"))

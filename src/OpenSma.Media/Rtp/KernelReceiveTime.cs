@@ -30,7 +30,7 @@ internal sealed unsafe class KernelReceiveTime
     private const long NanosecondsPerSecond = 1_000_000_000;
 
     /// <summary>How old a kernel time may be against the processing time before it is taken for a clock step.</summary>
-    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(100);
 

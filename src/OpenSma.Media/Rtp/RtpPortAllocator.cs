@@ -35,6 +35,14 @@ public sealed class RtpPortAllocator
 
     public int Capacity { get; }
 
+    /// <summary>
+    /// SO_RCVBUF asked for on each RTP socket bound from now on (the kernel doubles it and caps it at
+    /// net.core.rmem_max); null keeps the system default (net.core.rmem_default, about 256 queued
+    /// datagrams). A receiver that may fall seconds behind (a load generator) needs more so that
+    /// nothing is dropped while it catches up.
+    /// </summary>
+    public int? ReceiveBufferBytes { get; init; }
+
     public int Available
     {
         get
@@ -69,8 +77,8 @@ public sealed class RtpPortAllocator
                 _leased.Add(port);
             }
 
-            var rtp = TryBind(address, port);
-            var rtcp = rtp is null ? null : TryBind(address, port + 1);
+            var rtp = TryBind(address, port, ReceiveBufferBytes);
+            var rtcp = rtp is null ? null : TryBind(address, port + 1, null);
             if (rtp is not null && rtcp is not null)
             {
                 return new RtpPortLease(this, port, rtp, rtcp);
@@ -94,11 +102,16 @@ public sealed class RtpPortAllocator
         }
     }
 
-    private static Socket? TryBind(IPAddress address, int port)
+    private static Socket? TryBind(IPAddress address, int port, int? receiveBuffer)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
+            if (receiveBuffer is { } bytes)
+            {
+                socket.ReceiveBufferSize = bytes;
+            }
+
             socket.Bind(new IPEndPoint(address, port));
             return socket;
         }

@@ -24,6 +24,22 @@ public sealed class RtpPortAllocatorTests
     }
 
     [Fact]
+    public void ReceiveBufferBytes_AppliesToTheRtpSocket_AndOnlyWhenAsked()
+    {
+        var big = new RtpPortAllocator(32101, 32104) { ReceiveBufferBytes = 1 << 20 };
+        var plain = new RtpPortAllocator(32105, 32108);
+
+        using var bigLease = big.TryAllocate(IPAddress.Loopback);
+        using var plainLease = plain.TryAllocate(IPAddress.Loopback);
+
+        Assert.NotNull(bigLease);
+        Assert.NotNull(plainLease);
+        // The kernel doubles what is asked for (and caps it at net.core.rmem_max, 4 MiB here).
+        Assert.True(bigLease.RtpSocket.ReceiveBufferSize >= 1 << 20, $"SO_RCVBUF {bigLease.RtpSocket.ReceiveBufferSize}");
+        Assert.True(plainLease.RtpSocket.ReceiveBufferSize < 1 << 20, $"SO_RCVBUF {plainLease.RtpSocket.ReceiveBufferSize}");
+    }
+
+    [Fact]
     public void TryAllocate_Exhausted_ReturnsNullAndReleaseRecovers()
     {
         var allocator = new RtpPortAllocator(32020, 32023);
