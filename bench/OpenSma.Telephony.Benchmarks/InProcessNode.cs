@@ -48,7 +48,9 @@ internal sealed class InProcessNode : IAsyncDisposable
         await objects.PutAsync("prompts", "prompt.wav", WavWriter.WriteMono(ToneGenerator.Beep(TimeSpan.FromSeconds(1), 700).Samples.Span), ObjectMetadata.Wav(), CancellationToken.None);
         await objects.PutAsync("prompts", "long.wav", WavWriter.WriteMono(ToneGenerator.Beep(TimeSpan.FromSeconds(60), 500).Samples.Span), ObjectMetadata.Wav(), CancellationToken.None);
         var sip = new SipEndpoint(new SipEndpointOptions { UdpEndPoints = [new IPEndPoint(IPAddress.Loopback, ServeUnderTest.FreePort())], TcpEndPoints = [] }, time);
-        var telephony = new SipTelephony(sip, store, new TelephonyOptions { RtpBindAddress = "127.0.0.1", AdvertisedAddress = "127.0.0.1" }, time);
+        // Timed sends with serve's default lead, so the soak also shows that sockets held back for
+        // queued sends are all closed in the end.
+        var telephony = new SipTelephony(sip, store, new TelephonyOptions { RtpBindAddress = "127.0.0.1", AdvertisedAddress = "127.0.0.1", MediaSendLead = TimeSpan.FromMilliseconds(100) }, time);
         var http = new HttpHandlerResolver();
         var engine = new CallEngine(new EngineOptions(), time, new HeadCachingObjectStore(objects, HeadCachingObjectStore.DefaultFreshness), telephony.LegFactory, [http]);
         telephony.Attach(engine);

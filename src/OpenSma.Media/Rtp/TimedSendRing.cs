@@ -354,17 +354,33 @@ internal sealed unsafe class TimedSendRing : IDisposable
             return;
         }
 
-        Volatile.Write(ref _disposed, true);
         if (t_open == this)
         {
-            t_open = null;
+            EndChain();
         }
 
-        // Closing the ring cancels what is still queued; nothing in the arena is used after that.
+        // Let what is queued leave (at most the lead, plus the kernel's own delay): the kernel cancels
+        // the rest only after the ring is closed, asynchronously, and a send it still ran would read
+        // its msghdr from the arena. If something is still queued after that wait, the arena is
+        // left allocated rather than freed under the kernel.
+        Submit();
+        var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (2 * System.Diagnostics.Stopwatch.Frequency);
+        while (_completed < _begun && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+        {
+            Thread.Sleep(1);
+            Reap();
+        }
+
+        var drained = _completed == _begun;
+        Volatile.Write(ref _disposed, true);
         _ = Unmap(_sqes, _sqesLength);
         _ = Unmap(_rings, _ringsLength);
         _ = LinuxSocketCalls.Close(_fd);
-        NativeMemory.AlignedFree(_arena);
+        if (drained)
+        {
+            NativeMemory.AlignedFree(_arena);
+        }
+
         RunDeferred(all: true);
     }
 

@@ -194,6 +194,27 @@ public sealed class TimedSendRingTests
     }
 
     [Fact]
+    public void Dispose_LetsTheQueuedDatagramsLeaveFirst()
+    {
+        var (receiver, sender, destination) = Sockets();
+        using (receiver)
+        using (sender)
+        {
+            var ring = CreateRing();
+            ring.BeginChain(Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10)); // 100 ms from now
+            Assert.True(ring.TryAdd((int)sender.SafeHandle.DangerousGetHandle(), [9, 9], destination));
+            ring.EndChain();
+            ring.Submit();
+
+            ring.Dispose();
+
+            // Nothing was cancelled by closing the ring: the datagram is already on the receiving socket.
+            Assert.Equal(ring.ChainsBegun, ring.ChainsCompleted);
+            Assert.True(receiver.Available > 0, "the queued datagram did not leave before the ring was closed");
+        }
+    }
+
+    [Fact]
     public void AheadOfNow_IsTheOpenChainsWait_ForSenderReportTimes()
     {
         using var ring = CreateRing();
