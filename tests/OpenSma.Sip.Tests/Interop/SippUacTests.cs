@@ -26,19 +26,9 @@ public sealed class SippUacTests
                 "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err"],
             TimeSpan.FromSeconds(90));
 
-        // Wait (bounded) until sipp has bound its port, so the first INVITE finds it.
-        for (var waited = 0; waited < 80 && !SippProcess.IsBound(sippPort, sippTransport == "t1"); waited++)
-        {
-            await Task.Delay(250);
-        }
+        await WaitUntilBoundAsync(sippPort, sippTransport);
 
-        var result = await endpoint.InviteAsync(new SipInviteOptions
-        {
-            Target = SipUri.Parse($"sip:service@127.0.0.1:{sippPort};transport={uriTransport}"),
-            From = SipNameAddress.Parse("<sip:+15551230000@127.0.0.1>"),
-            Body = Encoding.ASCII.GetBytes("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40002 RTP/AVP 0\r\n"),
-            ContentType = "application/sdp",
-        }).WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await InviteSippAsync(endpoint, sippPort, uriTransport);
 
         Assert.True(result.IsAnswered, $"final {result.FinalResponse.StatusCode}");
         await result.Dialog!.HangUpAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -67,18 +57,9 @@ public sealed class SippUacTests
             ["-sf", scenario, "-i", "127.0.0.1", "-p", sippPort.ToString(CultureInfo.InvariantCulture), "-t", sippTransport,
                 "-m", "1", "-timeout", "60s", "-timeout_error", "-nostdin", "-trace_err"],
             TimeSpan.FromSeconds(90));
-        for (var waited = 0; waited < 80 && !SippProcess.IsBound(sippPort, sippTransport == "t1"); waited++)
-        {
-            await Task.Delay(250);
-        }
+        await WaitUntilBoundAsync(sippPort, sippTransport);
 
-        var result = await endpoint.InviteAsync(new SipInviteOptions
-        {
-            Target = SipUri.Parse($"sip:service@127.0.0.1:{sippPort};transport={uriTransport}"),
-            From = SipNameAddress.Parse("<sip:+15551230000@127.0.0.1>"),
-            Body = Encoding.ASCII.GetBytes("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40002 RTP/AVP 0\r\n"),
-            ContentType = "application/sdp",
-        }).WaitAsync(TimeSpan.FromSeconds(60));
+        var result = await InviteSippAsync(endpoint, sippPort, uriTransport);
 
         Assert.True(result.IsAnswered, $"final {result.FinalResponse.StatusCode}");
         var dialog = result.Dialog!;
@@ -89,4 +70,22 @@ public sealed class SippUacTests
         var outcome = await sipp;
         Assert.True(outcome.ExitCode == 0, $"sipp exit {outcome.ExitCode}\n{outcome.Errors}\n{outcome.Output[^Math.Min(2000, outcome.Output.Length)..]}");
     }
+
+    // Wait (bounded) until sipp has bound its port, so the first INVITE finds it.
+    private static async Task WaitUntilBoundAsync(int sippPort, string sippTransport)
+    {
+        for (var waited = 0; waited < 80 && !SippProcess.IsBound(sippPort, sippTransport == "t1"); waited++)
+        {
+            await Task.Delay(250);
+        }
+    }
+
+    private static Task<SipInviteResult> InviteSippAsync(SipEndpoint endpoint, int sippPort, string uriTransport) =>
+        endpoint.InviteAsync(new SipInviteOptions
+        {
+            Target = SipUri.Parse($"sip:service@127.0.0.1:{sippPort};transport={uriTransport}"),
+            From = SipNameAddress.Parse("<sip:+15551230000@127.0.0.1>"),
+            Body = Encoding.ASCII.GetBytes("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40002 RTP/AVP 0\r\n"),
+            ContentType = "application/sdp",
+        }).WaitAsync(TimeSpan.FromSeconds(60));
 }
