@@ -11,11 +11,14 @@ public sealed class CountingResourceStore(IResourceStore inner) : IResourceStore
 
     public long ChangeVersion(string kind) => ((IResourceChangeSignal)inner).ChangeVersion(kind);
 
+    /// <summary>Runs after each GetAsync has read its row and before it returns (tests that race a read against a write).</summary>
+    public Func<Task>? AfterGet { get; set; }
+
     public ValueTask<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken)
         where T : class, IResourceDocument<T>
     {
         Interlocked.Increment(ref _reads);
-        return inner.GetAsync<T>(id, cancellationToken);
+        return AfterGet is { } after ? GetThenAsync<T>(id, after, cancellationToken) : inner.GetAsync<T>(id, cancellationToken);
     }
 
     public ValueTask<Stored<T>?> FindByKeyAsync<T>(string uniqueKey, CancellationToken cancellationToken)
@@ -63,4 +66,12 @@ public sealed class CountingResourceStore(IResourceStore inner) : IResourceStore
         inner.PutSettingAsync(name, value, cancellationToken);
 
     public void Dispose() => (inner as IDisposable)?.Dispose();
+
+    private async ValueTask<Stored<T>?> GetThenAsync<T>(string id, Func<Task> after, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        var value = await inner.GetAsync<T>(id, cancellationToken);
+        await after();
+        return value;
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using OpenSma.Storage.Resources;
+using OpenSma.Testing;
 
 namespace OpenSma.Storage.Tests.Resources;
 
@@ -22,7 +23,7 @@ public sealed class CachedResourceStoreTests : ResourceStoreContractTests, IDisp
     [Fact]
     public async Task GetAsync_Repeated_ReadsTheInnerStoreOnce()
     {
-        var counting = new CountingStore(await OpenSqliteAsync());
+        var counting = new CountingResourceStore(await OpenSqliteAsync());
         var cache = new CachedResourceStore(counting);
         await cache.InsertAsync(Sma("a", "one"), CancellationToken.None);
 
@@ -39,7 +40,7 @@ public sealed class CachedResourceStoreTests : ResourceStoreContractTests, IDisp
     [Fact]
     public async Task Write_OfAKind_InvalidatesThatKindOnly()
     {
-        var counting = new CountingStore(await OpenSqliteAsync());
+        var counting = new CountingResourceStore(await OpenSqliteAsync());
         var cache = new CachedResourceStore(counting);
         await cache.InsertAsync(Sma("a", "one"), CancellationToken.None);
         await cache.PutSettingAsync("s", "1", CancellationToken.None);
@@ -63,8 +64,9 @@ public sealed class CachedResourceStoreTests : ResourceStoreContractTests, IDisp
     [Fact]
     public async Task Read_RacingAWrite_IsNotServedAfterTheWrite()
     {
-        var gated = new GatedStore(await OpenSqliteAsync());
-        var cache = new CachedResourceStore(gated);
+        var store = new CountingResourceStore(await OpenSqliteAsync());
+        var gated = new ReadGate(store);
+        var cache = new CachedResourceStore(store);
         await cache.InsertAsync(Sma("a", "old"), CancellationToken.None);
 
         // The read gets the old row, then the update commits before the read returns.
@@ -96,7 +98,7 @@ public sealed class CachedResourceStoreTests : ResourceStoreContractTests, IDisp
     [Fact]
     public async Task Entries_BeyondTheBound_AreDroppedAndReadAgain()
     {
-        var counting = new CountingStore(await OpenSqliteAsync());
+        var counting = new CountingResourceStore(await OpenSqliteAsync());
         var cache = new CachedResourceStore(counting, maxEntries: 2);
 
         foreach (var id in new[] { "a", "b", "c", "a" })
@@ -124,71 +126,14 @@ public sealed class CachedResourceStoreTests : ResourceStoreContractTests, IDisp
         }
     }
 
-    /// <summary>Counts the reads that reach the real store.</summary>
-    private class CountingStore(IResourceStore inner) : IResourceStore
-    {
-        public int Reads;
-
-        public IResourceStore Inner { get; } = inner;
-
-        public virtual ValueTask<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T>
-        {
-            Interlocked.Increment(ref Reads);
-            return Inner.GetAsync<T>(id, cancellationToken);
-        }
-
-        public ValueTask<Stored<T>?> FindByKeyAsync<T>(string uniqueKey, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T>
-        {
-            Interlocked.Increment(ref Reads);
-            return Inner.FindByKeyAsync<T>(uniqueKey, cancellationToken);
-        }
-
-        public ValueTask<IReadOnlyList<Stored<T>>> ListAsync<T>(long afterSequence, int limit, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T>
-        {
-            Interlocked.Increment(ref Reads);
-            return Inner.ListAsync<T>(afterSequence, limit, cancellationToken);
-        }
-
-        public ValueTask<WriteResult> InsertAsync<T>(T document, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T> => Inner.InsertAsync(document, cancellationToken);
-
-        public ValueTask<WriteResult> UpdateAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T> => Inner.UpdateAsync(document, expectedVersion, cancellationToken);
-
-        public ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
-            where T : class, IResourceDocument<T> => Inner.DeleteAsync<T>(id, expectedVersion, cancellationToken);
-
-        public ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref Reads);
-            return Inner.GetTagsAsync(resourceArn, cancellationToken);
-        }
-
-        public ValueTask PutTagsAsync(string resourceArn, IReadOnlyList<ResourceTag> tags, CancellationToken cancellationToken) =>
-            Inner.PutTagsAsync(resourceArn, tags, cancellationToken);
-
-        public ValueTask RemoveTagsAsync(string resourceArn, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
-            Inner.RemoveTagsAsync(resourceArn, keys, cancellationToken);
-
-        public ValueTask<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref Reads);
-            return Inner.GetSettingAsync(name, cancellationToken);
-        }
-
-        public ValueTask PutSettingAsync(string name, string value, CancellationToken cancellationToken) =>
-            Inner.PutSettingAsync(name, value, cancellationToken);
-    }
-
-    /// <summary>Can hold one GetAsync after it has read the row, until released.</summary>
-    private sealed class GatedStore(IResourceStore inner) : CountingStore(inner)
+    /// <summary>Can hold one GetAsync of its store after it has read the row, until released.</summary>
+    private sealed class ReadGate
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _hold;
+
+        public ReadGate(CountingResourceStore store) => store.AfterGet = AfterGetAsync;
 
         public Task GetStarted => _started.Task;
 
@@ -196,16 +141,15 @@ public sealed class CachedResourceStoreTests : ResourceStoreContractTests, IDisp
 
         public void Release() => _release.SetResult();
 
-        public override async ValueTask<Stored<T>?> GetAsync<T>(string id, CancellationToken cancellationToken)
+        private Task AfterGetAsync()
         {
-            var value = await Inner.GetAsync<T>(id, cancellationToken);
-            if (Interlocked.Exchange(ref _hold, 0) == 1)
+            if (Interlocked.Exchange(ref _hold, 0) != 1)
             {
-                _started.SetResult();
-                await _release.Task;
+                return Task.CompletedTask;
             }
 
-            return value;
+            _started.SetResult();
+            return _release.Task;
         }
     }
 }
