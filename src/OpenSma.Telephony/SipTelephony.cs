@@ -34,7 +34,6 @@ public sealed class SipTelephony : IDisposable
         _endpoint = endpoint;
         _store = store;
         _loggers = loggerFactory;
-        _options = options;
         if (options.MediaRealTimePriority > 0 && !MediaThreads.TryEnable(options.MediaRealTimePriority, out var refused))
         {
             loggerFactory?.CreateLogger<SipTelephony>().LogWarning("Media threads keep normal scheduling: {Reason}", refused);
@@ -45,9 +44,9 @@ public sealed class SipTelephony : IDisposable
             // Without timed sends a lead would only make every stream later.
             loggerFactory?.CreateLogger<SipTelephony>().LogWarning("Telephony:MediaSendLeadMs ignored, RTP leaves from the clock threads: {Reason}", unavailable);
             options = options with { MediaSendLead = TimeSpan.Zero };
-            _options = options;
         }
 
+        _options = options;
         Media = new MediaPlane(options, time, sipAdvertisedHost);
         Router = new SipDialRouter(store, endpoint, options, time, Media.AdvertisedAddress);
         LegFactory = new SipCallLegFactory(endpoint, Router, Media, loggerFactory);

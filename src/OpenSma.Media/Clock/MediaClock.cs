@@ -39,7 +39,6 @@ public sealed class MediaClock : IDisposable
     private long _listenerFaults;
     private bool _disposed;
     private TimedSendRing? _ring;
-    private bool _ringTried;
 
     public MediaClock(TimeProvider time)
         : this(time, new MediaClockOptions())
@@ -234,10 +233,10 @@ public sealed class MediaClock : IDisposable
 
     private long? RunOnThread()
     {
-        if (!_ringTried && _leadTicks > 0)
+        if (_ring is null && _leadTicks > 0)
         {
-            // Created on the clock thread itself: only this thread submits to it.
-            _ringTried = true;
+            // Created on the clock thread itself: only this thread submits to it. If it cannot be,
+            // the lead is dropped below, so this is tried once.
             Volatile.Write(ref _ring, TimedSendRing.TryCreate(_timedSendSlots, out var error));
             TimedSendError = error;
             if (error is not null)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
 using static OpenSma.Media.Rtp.IoUringCalls;
@@ -117,10 +118,16 @@ internal sealed unsafe class TimedSendRing : IDisposable
     /// How long before it leaves a datagram queued now on this thread's open chain will wait (zero
     /// with no open chain): a sender report stamps its NTP time for when it reaches the wire.
     /// </summary>
-    public static TimeSpan AheadOfNow() =>
-        t_open is { } ring && ring._dueTimestamp > System.Diagnostics.Stopwatch.GetTimestamp()
-            ? System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), ring._dueTimestamp)
-            : TimeSpan.Zero;
+    public static TimeSpan AheadOfNow()
+    {
+        if (t_open is not { } ring)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var ahead = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), ring._dueTimestamp);
+        return ahead > TimeSpan.Zero ? ahead : TimeSpan.Zero;
+    }
 
     /// <summary>Chains begun, for tests.</summary>
     public long ChainsBegun => _begun;
@@ -364,8 +371,8 @@ internal sealed unsafe class TimedSendRing : IDisposable
         // its msghdr from the arena. If something is still queued after that wait, the arena is
         // left allocated rather than freed under the kernel.
         Submit();
-        var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (2 * System.Diagnostics.Stopwatch.Frequency);
-        while (_completed < _begun && System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+        var deadline = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
+        while (_completed < _begun && Stopwatch.GetTimestamp() < deadline)
         {
             Thread.Sleep(1);
             Reap();
