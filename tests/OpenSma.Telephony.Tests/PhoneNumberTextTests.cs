@@ -36,6 +36,17 @@ public sealed class PhoneNumberTextTests
     public void ToE164_AnythingElse_IsNotANumber(string? text) =>
         Assert.Null(PhoneNumberText.ToE164(text));
 
+    [Theory]
+    [InlineData("+15551230000", "+15551230000")]
+    [InlineData("15551230000", "+15551230000")]
+    [InlineData("+1 (555) 123-0000", "+15551230000")]
+    [InlineData("+15551230000;npdi", "+15551230000")]
+    [InlineData("alice", null)]
+    [InlineData("", null)]
+    [InlineData("+0123", null)]
+    public void FromUser_UserParts_ReadAsNumbersOrNull(string user, string? expected) =>
+        Assert.Equal(expected, PhoneNumberText.FromUser(user));
+
     [Fact]
     public void FromUser_IsHowTheInboundRouterReadsUserParts()
     {

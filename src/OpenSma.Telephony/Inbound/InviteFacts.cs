@@ -22,18 +22,15 @@ internal sealed record InviteFacts(
             source = parsed;
         }
 
-        var to = invite.To?.Uri.User is { } toUser ? ToE164(toUser) : null;
+        var to = invite.To?.Uri.User is { } toUser ? PhoneNumberText.FromUser(toUser) : null;
         return new InviteFacts(
-            ToE164(invite.RequestUri.User),
+            PhoneNumberText.FromUser(invite.RequestUri.User),
             to,
             invite.RequestUri.Host,
-            invite.From?.Uri.User is { Length: > 0 } user ? ToE164(user) ?? user : "anonymous",
+            invite.From?.Uri.User is { Length: > 0 } user ? PhoneNumberText.FromUser(user) ?? user : "anonymous",
             source,
             CustomHeaders(invite.Headers));
     }
-
-    /// <summary>"+15551230000", "15551230000" and "+1 (555) 123-0000" all read as +15551230000; anything else is not a number (<see cref="PhoneNumberText.FromUser"/>).</summary>
-    public static string? ToE164(string? user) => PhoneNumberText.FromUser(user);
 
     /// <summary>X- headers, User-to-User and Diversion, with the spelling they arrived with (spec §12).</summary>
     public static IReadOnlyDictionary<string, string>? CustomHeaders(SipHeaders headers)

@@ -5,17 +5,6 @@ namespace OpenSma.Telephony.Tests.Inbound;
 
 public sealed class InviteFactsTests
 {
-    [Theory]
-    [InlineData("+15551230000", "+15551230000")]
-    [InlineData("15551230000", "+15551230000")]
-    [InlineData("+1 (555) 123-0000", "+15551230000")]
-    [InlineData("+15551230000;npdi", "+15551230000")]
-    [InlineData("alice", null)]
-    [InlineData("", null)]
-    [InlineData("+0123", null)]
-    public void ToE164_UserParts_ReadAsNumbersOrNull(string user, string? expected) =>
-        Assert.Equal(expected, InviteFacts.ToE164(user));
-
     [Fact]
     public void CustomHeaders_KeepsXUserToUserAndDiversion_WithTheirSpelling()
     {
