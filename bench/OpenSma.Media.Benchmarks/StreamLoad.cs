@@ -36,6 +36,7 @@ internal static class StreamLoad
         var seconds = Option(args, "--seconds", 10);
         var clocks = Option(args, "--clocks", 1);
         var slots = Option(args, "--slots", 10);
+        var lead = TimeSpan.FromMilliseconds(Option(args, "--lead", 0));
         var managedSockets = Array.IndexOf(args, "--managed-sockets") >= 0;
         var realTime = Option(args, "--realtime", 0);
         if (realTime > 0 && !MediaThreads.TryEnable(realTime, out var refused))
@@ -49,12 +50,12 @@ internal static class StreamLoad
         streams += streams % 2;
 
         Console.WriteLine($"# load average before the run: {LoadAverage()}");
-        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s) with {slots} send slot(s) per tick, sockets: {(engine is null ? "managed async loops" : $"Linux engine ({MediaSocketEngine.DefaultThreads} receive thread(s))")}, {seconds} s measured, {Environment.ProcessorCount} cores, media threads {(MediaThreads.RealTimePriority > 0 ? $"SCHED_FIFO {MediaThreads.RealTimePriority}/{MediaThreads.RealTimePriority + 1}" : "normal scheduling")}{(voiceFocus ? ", VoiceFocus on every leg" : string.Empty)}");
+        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s) with {slots} send slot(s) per tick, sockets: {(engine is null ? "managed async loops" : $"Linux engine ({MediaSocketEngine.DefaultThreads} receive thread(s))")}, {seconds} s measured, {Environment.ProcessorCount} cores, media threads {(MediaThreads.RealTimePriority > 0 ? $"SCHED_FIFO {MediaThreads.RealTimePriority}/{MediaThreads.RealTimePriority + 1}" : "normal scheduling")}{(voiceFocus ? ", VoiceFocus on every leg" : string.Empty)}, send lead {lead.TotalMilliseconds:0} ms");
         var ceiling = MeasureRawCeiling(TimeSpan.FromSeconds(3));
         Console.WriteLine($"raw loopback UDP ceiling (1 sender, 1 receiver, 172-byte datagrams): {ceiling:N0} packets/s");
 
         var ports = new RtpPortAllocator(basePort, basePort + (streams * 2) + 100);
-        var mediaClocks = Enumerable.Range(0, clocks).Select(_ => new MediaClock(TimeProvider.System, new MediaClockOptions { Slots = slots })).ToArray();
+        var mediaClocks = Enumerable.Range(0, clocks).Select(_ => new MediaClock(TimeProvider.System, new MediaClockOptions { Slots = slots, SendLead = lead })).ToArray();
         var sessions = new List<RtpSession>(streams);
         var prompt = BuildPrompt();
         var sinks = new List<ArrivalSink>();
@@ -101,6 +102,13 @@ internal static class StreamLoad
             }
 
             await Task.Delay(TimeSpan.FromSeconds(2)); // warm-up: JIT, latching, first RTCP
+            if (lead > TimeSpan.Zero)
+            {
+                Console.WriteLine(mediaClocks.All(c => c.SendsTimed)
+                    ? "# timed sends (io_uring) on every clock: packets leave at their grid time"
+                    : $"# timed sends not in use: {mediaClocks.Select(c => c.TimedSendError).FirstOrDefault(e => e is not null) ?? "no ring"}");
+            }
+
             var process = Process.GetCurrentProcess();
             var (sent0, received0, lost0) = Totals(sessions);
             var switches0 = ContextSwitches(); // reads /proc: before the allocation count starts
@@ -123,10 +131,10 @@ internal static class StreamLoad
             var wall = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             wall.Stop();
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0; // first: the reads below allocate
             process.Refresh();
             var (sent1, received1, lost1) = Totals(sessions);
             var cpu = process.TotalProcessorTime - cpu0;
-            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
             var collections = GC.CollectionCount(0) - gen0;
             var syscalls = (engine?.SystemCalls ?? 0) - syscalls0;
             var datagrams = (engine?.DatagramsReceived ?? 0) - datagrams0;
@@ -142,7 +150,7 @@ internal static class StreamLoad
             Console.WriteLine($"packets received: {receivedPackets:N0} ({packetsPerSecond:N0}/s) = {packetsPerSecond / ceiling:P1} of the raw ceiling");
             Console.WriteLine($"loss: {Math.Max(0, sentPackets - receivedPackets):N0} not received in the window ({(double)Math.Max(0, sentPackets - receivedPackets) / Math.Max(1, sentPackets):P3}), RTP sequence gaps {lost1 - lost0:N0}");
             Console.WriteLine($"CPU: {cpu.TotalSeconds / wall.Elapsed.TotalSeconds:P0} of one core in total; {cpuPerThousand:P0} of one core per 1,000 streams; {cpu.TotalMicroseconds / Math.Max(1, sentPackets + receivedPackets):F1} us per packet handled (sent+received)");
-            Console.WriteLine($"allocations: {(double)allocated / Math.Max(1, sentPackets + receivedPackets):F2} bytes per packet (sent+received), {collections} gen0 GCs");
+            Console.WriteLine($"allocations: {allocated:N0} bytes in the window, {(double)allocated / Math.Max(1, sentPackets + receivedPackets):F4} bytes per packet (sent+received), {collections} gen0 GCs");
             var handled = Math.Max(1, sentPackets + receivedPackets);
             Console.WriteLine(engine is null
                 ? "system calls: not counted with managed sockets (perf stat -e raw_syscalls:sys_enter -p PID counts them)"
@@ -347,7 +355,7 @@ internal static class StreamLoad
         {
             var now = Stopwatch.GetTimestamp();
             var offset = _offset ??= clock.GetOffset(this) ?? TimeSpan.Zero;
-            var ideal = clock.StartTimestamp + (long)(((tick * MediaClock.FrameInterval.Ticks) + offset.Ticks) * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
+            var ideal = clock.StartTimestamp + (long)(((tick * MediaClock.FrameInterval.Ticks) + offset.Ticks - clock.SendLead.Ticks) * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
             if (_lastTick >= 0 && tick > _lastTick + 1)
             {
                 Skipped += tick - _lastTick - 1;
