@@ -72,7 +72,8 @@ public sealed partial class SipDialog
 
         if (request.Method == SipMethods.Info)
         {
-            OnUacEarlyInfo(request, tx);
+            // RFC 6086 §3.2: INFO is allowed once the early dialog exists, before the 2xx.
+            OnInfo(request, tx);
             return;
         }
 
@@ -110,42 +111,5 @@ public sealed partial class SipDialog
 
         RemoteBody = request.Body;
         RespondInDialog(tx, 200, answer.Content, answer.ContentType, null);
-    }
-
-    /// <summary>
-    /// INFO from the callee in our early dialog (RFC 6086 §3.2: allowed once the dialog exists,
-    /// before the 2xx). The application holds no early dialog, so the stack answers it: DTMF
-    /// (<c>application/dtmf-relay</c>, <c>application/dtmf</c>) gets 200 and a
-    /// <see cref="SipDtmfReceived"/> queued on this dialog's events, which the application reads
-    /// from the confirmed dialog (the same object) in order, before <see cref="SipDialogConfirmed"/>;
-    /// an unreadable DTMF body gets 400; an INFO naming an Info Package gets 469 (we announce none
-    /// in Recv-Info, §4.2.2: the 469 carries an empty Recv-Info); any other body 415 with Accept
-    /// (§4.2.2 legacy INFO); a body-less INFO (a keep-alive) 200.
-    /// </summary>
-    private void OnUacEarlyInfo(SipRequest request, ServerTransaction tx)
-    {
-        if (SipDtmfInfo.IsDtmf(request.ContentType))
-        {
-            OnDtmfInfo(request, tx);
-            return;
-        }
-
-        if (request.Headers.Get(SipHeaderNames.InfoPackage) is not null)
-        {
-            var bad = SipResponses.Create(request, 469);
-            bad.Headers.Add(SipHeaderNames.RecvInfo, string.Empty);
-            tx.Respond(bad);
-            return;
-        }
-
-        if (!request.Body.IsEmpty)
-        {
-            var unsupported = SipResponses.Create(request, 415);
-            unsupported.Headers.Add(SipHeaderNames.Accept, SipDtmfInfo.AcceptedTypes);
-            tx.Respond(unsupported);
-            return;
-        }
-
-        tx.Respond(SipResponses.Create(request, 200));
     }
 }

@@ -37,8 +37,8 @@ public sealed partial class SipDialog
 
                 Terminate(SipEndReason.RemoteHangUp);
                 break;
-            case SipMethods.Info when SipDtmfInfo.IsDtmf(request.ContentType):
-                OnDtmfInfo(request, tx);
+            case SipMethods.Info:
+                OnInfo(request, tx);
                 break;
             case SipMethods.Invite:
                 OnReInvite(request, (ServerInviteTransaction)tx);
@@ -76,6 +76,42 @@ public sealed partial class SipDialog
                 Emit(new SipDialogRequestReceived(new SipIncomingRequest(this, tx)));
                 break;
         }
+    }
+
+    /// <summary>
+    /// INFO in any of our dialogs, early (RFC 6086 §3.2) or confirmed, answered by the stack: DTMF
+    /// (<c>application/dtmf-relay</c>, <c>application/dtmf</c>) gets 200 and a
+    /// <see cref="SipDtmfReceived"/> on the dialog's events (in our early dialog as the UAC, read from
+    /// the confirmed dialog, the same object, in order before <see cref="SipDialogConfirmed"/>); an
+    /// unreadable DTMF body gets 400; an INFO naming an Info Package gets 469 (we announce none in
+    /// Recv-Info, §4.2.2: the 469 carries an empty Recv-Info); any other body 415 with Accept
+    /// (§4.2.2, legacy INFO usage); a body-less INFO (a keep-alive) 200.
+    /// </summary>
+    private void OnInfo(SipRequest request, ServerTransaction tx)
+    {
+        if (SipDtmfInfo.IsDtmf(request.ContentType))
+        {
+            OnDtmfInfo(request, tx);
+            return;
+        }
+
+        if (request.Headers.Get(SipHeaderNames.InfoPackage) is not null)
+        {
+            var bad = SipResponses.Create(request, 469);
+            bad.Headers.Add(SipHeaderNames.RecvInfo, string.Empty);
+            tx.Respond(bad);
+            return;
+        }
+
+        if (!request.Body.IsEmpty)
+        {
+            var unsupported = SipResponses.Create(request, 415);
+            unsupported.Headers.Add(SipHeaderNames.Accept, SipDtmfInfo.AcceptedTypes);
+            tx.Respond(unsupported);
+            return;
+        }
+
+        tx.Respond(SipResponses.Create(request, 200));
     }
 
     private void OnDtmfInfo(SipRequest request, ServerTransaction tx)

@@ -339,7 +339,7 @@ public sealed partial class SipCallLeg
 
                     AnswerOffer(incoming, media);
                     return;
-                case SipMethods.Info or SipMethods.Message or SipMethods.Notify:
+                case SipMethods.Message or SipMethods.Notify:
                     incoming.Respond(200);
                     return;
                 case SipMethods.Refer:

@@ -202,6 +202,20 @@ public sealed class UasDialogTests
     }
 
     [Fact]
+    public void Info_WithABodyThatIsNotDtmf_Gets415_AndNeverReachesTheApplication()
+    {
+        var (h, dialog, tag, _) = AnsweredCall();
+        h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
+        EndpointHarness.Drain(dialog);
+        h.Sent();
+        h.Receive(EndpointHarness.InDialog("INFO", tag, 2, "z9hG4bK-info1", contentType: "text/plain", body: "hello"));
+        var refused = Assert.IsType<SipResponse>(Assert.Single(h.Sent()));
+        Assert.Equal(415, refused.StatusCode);
+        Assert.Equal("application/dtmf-relay, application/dtmf", refused.Headers.Get("Accept"));
+        Assert.Empty(EndpointHarness.Drain(dialog));
+    }
+
+    [Fact]
     public void ReInvite_ApplicationAnswers_SendsContactAndAbsorbsAck()
     {
         var (h, dialog, tag, _) = AnsweredCall();

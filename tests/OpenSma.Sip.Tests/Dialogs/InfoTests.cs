@@ -6,12 +6,13 @@ using OpenSma.Sip.Messages;
 namespace OpenSma.Sip.Tests.Dialogs;
 
 /// <summary>
-/// INFO in an early dialog (RFC 6086 §3.2): as the caller, the callee's INFO after its 18x with a
-/// To-tag is answered by the stack and its DTMF reaches the application on the dialog's events, as
-/// in a confirmed dialog; as the callee, the caller's INFO after our 18x is handled as in a
-/// confirmed dialog.
+/// INFO (RFC 6086), answered by the stack in every dialog. In an early dialog (§3.2): as the caller,
+/// the callee's INFO after its 18x with a To-tag is answered and its DTMF reaches the application on
+/// the dialog's events, as in a confirmed dialog; as the callee, the caller's INFO after our 18x is
+/// handled as in a confirmed dialog. In a confirmed dialog, INFO that is not DTMF gets the same
+/// answers as in an early one and never reaches the application.
 /// </summary>
-public sealed class EarlyInfoTests
+public sealed class InfoTests
 {
     private const string CalleeContact = "<sip:callee@192.0.2.20:5071>";
 
@@ -134,6 +135,24 @@ public sealed class EarlyInfoTests
         var refused = InfoResponse(h);
         Assert.Equal(415, refused.StatusCode);
         Assert.Equal("application/dtmf-relay, application/dtmf", refused.Headers.Get("Accept"));
+    }
+
+    [Theory]
+    [InlineData("application/foo+xml", "<foo/>", "Info-Package: foo\r\n", 469)]
+    [InlineData("text/plain", "hello", "", 415)]
+    [InlineData(null, "", "", 200)]
+    public async Task Uac_ConfirmedDialog_InfoThatIsNotDtmf_IsAnsweredByTheStack_AndReportsNothing(string? contentType, string body, string extra, int expected)
+    {
+        var (h, call, invite) = Ringing();
+        var dialog = await AnswerAsync(h, call, invite);
+        Assert.IsType<SipDialogConfirmed>(Assert.Single(EndpointHarness.Drain(dialog)));
+
+        h.Receive(Info(invite, 1, "z9hG4bK-info1", contentType, body, extra: extra));
+        var response = InfoResponse(h);
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(expected == 469 ? string.Empty : null, response.Headers.Get("Recv-Info"));
+        Assert.Equal(expected == 415 ? "application/dtmf-relay, application/dtmf" : null, response.Headers.Get("Accept"));
+        Assert.Empty(EndpointHarness.Drain(dialog));
     }
 
     [Fact]
