@@ -6,7 +6,11 @@ namespace OpenSma.Media.Dtmf;
 /// RTP timestamp, so retransmitted end packets (normally three), redundant repeats and packets
 /// reordered behind a newer event are ignored. A long event whose duration overflows 16 bits
 /// continues in a new segment whose timestamp is the old one plus its duration (RFC 4733
-/// section 2.5.1.3); that continuation is the same press, not a new digit.
+/// section 2.5.1.3); that continuation is the same press, not a new digit. A segment's end is
+/// recognized by its duration, or by the full 0xFFFF when its end packets were all lost.
+/// Wired to a <see cref="DigitStream"/> (<see cref="Presses"/>), it also reports each accepted
+/// packet's state of the press (length over all segments, end) for press observers. A press whose
+/// end packets were all lost stays current here until the next press; relays end it by timeout.
 /// </summary>
 public sealed class TelephoneEventReceiver
 {
@@ -20,6 +24,10 @@ public sealed class TelephoneEventReceiver
     private byte _event;
     private ushort _duration;
     private bool _ended;
+    private int _earlierSegments; // samples in the current press's finished segments
+
+    /// <summary>Where press progress goes (set by the session when someone observes presses); null: digits only.</summary>
+    internal DigitStream? Presses { get; set; }
 
     /// <summary>Processes one packet; returns the digit when this packet starts a new press.</summary>
     public char? Process(uint rtpTimestamp, in TelephoneEvent value)
@@ -29,6 +37,7 @@ public sealed class TelephoneEventReceiver
             // The same event again: progress, end, or a retransmitted end.
             _duration = Math.Max(_duration, value.Duration);
             _ended |= value.End;
+            Presses?.OnTelephoneEventPacket(newPress: false, value.Volume, _earlierSegments + _duration, _ended);
             return null;
         }
 
@@ -38,15 +47,18 @@ public sealed class TelephoneEventReceiver
         }
 
         var continuation = _active && !_ended && value.Event == _event
-            && rtpTimestamp == unchecked(_timestamp + _duration);
+            && (rtpTimestamp == unchecked(_timestamp + _duration) || rtpTimestamp == unchecked(_timestamp + 0xFFFF));
 
         Remember(rtpTimestamp);
+        _earlierSegments = continuation ? _earlierSegments + (int)unchecked(rtpTimestamp - _timestamp) : 0;
         _active = true;
         _timestamp = rtpTimestamp;
         _event = value.Event;
         _duration = value.Duration;
         _ended = value.End;
-        return continuation ? null : TelephoneEvent.ToDigit(value.Event);
+        var digit = continuation ? null : TelephoneEvent.ToDigit(value.Event);
+        Presses?.OnTelephoneEventPacket(newPress: !continuation, value.Volume, _earlierSegments + _duration, _ended);
+        return digit;
     }
 
     private static bool IsOlder(uint candidate, uint current) => (int)(candidate - current) < 0;

@@ -8,10 +8,11 @@ namespace OpenSma.Media.Mixing;
 /// jitter buffer per direction, so legs with different codecs are transcoded for free, and for
 /// the same G.711 law the payload bytes come out unchanged (decode then encode is lossless).
 /// Disposing the bridge disconnects both directions; each leg then sends its player or silence.
-/// Digits signalled on one leg (RFC 4733 or SIP INFO) are relayed to the other with
-/// <see cref="RtpSession.SendDigitsAsync"/>: as RFC 4733 events where that leg negotiated
-/// telephone-event, else as tones. In-band digits are not relayed; their tones already cross in the
-/// audio. The receiving leg still reports every digit on its own <see cref="DigitStream"/>.
+/// Key presses signalled on one leg (RFC 4733 or SIP INFO) are relayed to the other with their
+/// real length (<see cref="DigitPressRelay"/>): as RFC 4733 events that start with the press and
+/// end when it ends where that leg negotiated telephone-event, else as tones of the press's
+/// length. In-band digits are not relayed; their tones already cross in the audio. The receiving
+/// leg still reports every digit on its own <see cref="DigitStream"/>.
 /// </summary>
 public sealed class LegBridge : IDisposable
 {
@@ -23,13 +24,15 @@ public sealed class LegBridge : IDisposable
     private readonly IDisposable _fromB;
     private readonly IDisposable? _digitsFromA;
     private readonly IDisposable? _digitsFromB;
+    private readonly DigitPressRelay? _relayToA;
+    private readonly DigitPressRelay? _relayToB;
     private int _disposed;
 
-    /// <summary>Length of each relayed key press; the receiving side reports a press at its start, so its real length is unknown.</summary>
-    public static readonly TimeSpan RelayedToneDuration = TimeSpan.FromMilliseconds(100);
+    /// <summary>Length of a relayed key press whose source knows only its start (<see cref="RtpSession.RelayedDefaultLength"/>).</summary>
+    public static readonly TimeSpan RelayedToneDuration = RtpSession.RelayedDefaultLength;
 
-    /// <summary>Silence after each relayed key press.</summary>
-    public static readonly TimeSpan RelayedGap = TimeSpan.FromMilliseconds(60);
+    /// <summary>Least audio between two relayed key presses (<see cref="RtpSession.RelayedGap"/>).</summary>
+    public static readonly TimeSpan RelayedGap = RtpSession.RelayedGap;
 
     public LegBridge(RtpSession a, RtpSession b)
         : this(a, b, relayDigits: true)
@@ -48,8 +51,10 @@ public sealed class LegBridge : IDisposable
         a.OutboundSource = _toA;
         if (relayDigits)
         {
-            _digitsFromA = a.Digits.AddObserver(new DigitRelay(this, b));
-            _digitsFromB = b.Digits.AddObserver(new DigitRelay(this, a));
+            _relayToB = new DigitPressRelay(b);
+            _relayToA = new DigitPressRelay(a);
+            _digitsFromA = a.AddPressObserver(_relayToB);
+            _digitsFromB = b.AddPressObserver(_relayToA);
         }
     }
 
@@ -64,6 +69,8 @@ public sealed class LegBridge : IDisposable
         _fromB.Dispose();
         _digitsFromA?.Dispose();
         _digitsFromB?.Dispose();
+        _relayToA?.Dispose(); // a press still held ends at its known length
+        _relayToB?.Dispose();
         if (ReferenceEquals(_a.OutboundSource, _toA))
         {
             _a.OutboundSource = null;
@@ -72,20 +79,6 @@ public sealed class LegBridge : IDisposable
         if (ReferenceEquals(_b.OutboundSource, _toB))
         {
             _b.OutboundSource = null;
-        }
-    }
-
-    private sealed class DigitRelay(LegBridge bridge, RtpSession to) : IDigitObserver
-    {
-        public void OnDigit(DtmfDigit digit)
-        {
-            if (digit.Source == DtmfSource.InBand || Volatile.Read(ref bridge._disposed) != 0)
-            {
-                return;
-            }
-
-            // Queued behind any digit still on the wire; the task needs no waiting.
-            _ = to.SendDigitsAsync(digit.Digit.ToString(), RelayedToneDuration, RelayedGap);
         }
     }
 }

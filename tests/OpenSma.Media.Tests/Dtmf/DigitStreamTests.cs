@@ -353,4 +353,45 @@ public sealed class DigitStreamTests
 
         return new string([.. digits]);
     }
+
+    private sealed class PressLog : IDigitPressObserver
+    {
+        public List<DigitPress> Reports { get; } = [];
+
+        public void OnPress(in DigitPress press) => Reports.Add(press);
+    }
+
+    [Fact]
+    public void PressObserver_SipInfoWithDuration_IsAnEndedPressOfThatLength()
+    {
+        var stream = new DigitStream(new FakeTimeProvider());
+        var log = new PressLog();
+        using var registration = stream.AddPressObserver(log);
+
+        Assert.True(stream.OnSipInfo('a', TimeSpan.FromMilliseconds(500)));
+        Assert.True(stream.OnSipInfo('b'));
+        stream.OnInBand('C');
+        Assert.False(stream.OnSipInfo('x', TimeSpan.FromMilliseconds(100)));
+
+        Assert.Equal(
+            [('A', DtmfSource.SipInfo, DigitPressState.Ended, 4000), ('B', DtmfSource.SipInfo, DigitPressState.LengthUnknown, 0), ('C', DtmfSource.InBand, DigitPressState.LengthUnknown, 0)],
+            log.Reports.Select(r => (r.Digit, r.Source, r.State, r.Duration)));
+        Assert.All(log.Reports, r => Assert.True(r.IsStart));
+        Assert.Equal([1, 2, 3], log.Reports.Select(r => r.Serial));
+        Assert.Equal("ABC", new string([.. Drain(stream).Select(d => d.Digit)])); // the reader still gets every digit
+    }
+
+    [Fact]
+    public void PressObserver_LongSipInfoDuration_IsCut_AndRemovedObserverHearsNothing()
+    {
+        var stream = new DigitStream(new FakeTimeProvider());
+        var log = new PressLog();
+        var registration = stream.AddPressObserver(log);
+
+        stream.OnSipInfo('1', TimeSpan.FromMinutes(5));
+        registration.Dispose();
+        stream.OnSipInfo('2', TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal([(int)(DigitStream.MaxSignalledLength.TotalMilliseconds * 8)], log.Reports.Select(r => r.Duration));
+    }
 }

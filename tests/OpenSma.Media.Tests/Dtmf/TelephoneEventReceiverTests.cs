@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using OpenSma.Media.Dtmf;
 
 namespace OpenSma.Media.Tests.Dtmf;
@@ -81,5 +82,84 @@ public sealed class TelephoneEventReceiverTests
         Assert.Equal('1', Feed(receiver, uint.MaxValue - 100, '1', 800, true));
 
         Assert.Equal('2', Feed(receiver, 1000, '2', 160, false));
+    }
+
+    [Fact]
+    public void Process_SegmentEndPacketsLost_NextSegmentAtFullLength_IsStillOnePress()
+    {
+        var receiver = new TelephoneEventReceiver();
+        Assert.Equal('0', Feed(receiver, 10_000, '0', 160, false));
+        Assert.Null(Feed(receiver, 10_000, '0', 65_440, false));
+
+        // The packets carrying 0xFFFF were lost; the next segment starts at the full segment length.
+        Assert.Null(Feed(receiver, 10_000 + 0xFFFF, '0', 480, false));
+    }
+
+    private sealed class PressLog : IDigitPressObserver
+    {
+        public List<DigitPress> Reports { get; } = [];
+
+        public void OnPress(in DigitPress press) => Reports.Add(press);
+    }
+
+    private static (TelephoneEventReceiver Receiver, DigitStream Stream, PressLog Log) Wired()
+    {
+        var stream = new DigitStream(new FakeTimeProvider());
+        var log = new PressLog();
+        stream.AddPressObserver(log);
+        return (new TelephoneEventReceiver { Presses = stream }, stream, log);
+    }
+
+    // What RtpSession does with Process's result.
+    private static void Receive(TelephoneEventReceiver receiver, DigitStream stream, uint timestamp, char digit, ushort duration, bool end)
+    {
+        if (Feed(receiver, timestamp, digit, duration, end) is { } pressed)
+        {
+            stream.OnTelephoneEvent(pressed);
+        }
+    }
+
+    [Fact]
+    public void Wired_ReportsStartProgressAndOneEnd_WithTheLengthOverAllSegments()
+    {
+        var (receiver, stream, log) = Wired();
+
+        Receive(receiver, stream, 10_000, '7', 160, false);
+        Receive(receiver, stream, 10_000, '7', 320, false);
+        Receive(receiver, stream, 10_000, '7', 320, false); // a repeat: no news
+        Receive(receiver, stream, 10_000, '7', 0xFFFF, false);
+        Receive(receiver, stream, 10_000 + 0xFFFF, '7', 160, false);
+        Receive(receiver, stream, 10_000 + 0xFFFF, '7', 4000, true);
+        Receive(receiver, stream, 10_000 + 0xFFFF, '7', 4000, true);
+        Receive(receiver, stream, 10_000 + 0xFFFF, '7', 4000, true);
+
+        Assert.Equal(
+            [(true, DigitPressState.Held, 160), (false, DigitPressState.Held, 320), (false, DigitPressState.Held, 0xFFFF),
+             (false, DigitPressState.Held, 0xFFFF + 160), (false, DigitPressState.Ended, 0xFFFF + 4000)],
+            log.Reports.Select(r => (r.IsStart, r.State, r.Duration)));
+        Assert.All(log.Reports, r => Assert.Equal(('7', DtmfSource.Rfc4733, log.Reports[0].Serial), (r.Digit, r.Source, r.Serial)));
+    }
+
+    [Fact]
+    public void Wired_OnlyTheEndArrives_ReportsAnEndedPressAtOnce()
+    {
+        var (receiver, stream, log) = Wired();
+
+        Receive(receiver, stream, 1_000, '#', 800, true);
+        Receive(receiver, stream, 1_000, '#', 800, true);
+
+        Assert.Equal([(true, DigitPressState.Ended, 800)], log.Reports.Select(r => (r.IsStart, r.State, r.Duration)));
+    }
+
+    [Fact]
+    public void Wired_PressDroppedAsDuplicateOfSipInfo_ReportsNoProgress()
+    {
+        var (receiver, stream, log) = Wired();
+
+        stream.OnSipInfo('3', TimeSpan.FromMilliseconds(250));
+        Receive(receiver, stream, 1_000, '3', 160, false);
+        Receive(receiver, stream, 1_000, '3', 2000, true);
+
+        Assert.Equal([(DtmfSource.SipInfo, DigitPressState.Ended, 2000)], log.Reports.Select(r => (r.Source, r.State, r.Duration)));
     }
 }
