@@ -15,7 +15,9 @@ namespace OpenSma.Media.Clock;
 /// (<see cref="ClockThread"/>); with any other provider, on its timer. With a
 /// <see cref="MediaClockOptions.SendLead"/> every tick is delivered that much before it is due, and
 /// on a dedicated thread its packets are queued in a <see cref="TimedSendRing"/> that the kernel
-/// sends at the due time.
+/// sends at the due time. A listener may ask for a packet of its tick to leave later within the
+/// tick (<see cref="DeferredSends"/>: packets of a ptime other than 20 ms); the clock sends it at
+/// its due time, or queues it on the ring with that due time.
 /// </summary>
 public sealed class MediaClock : IDisposable
 {
@@ -39,6 +41,8 @@ public sealed class MediaClock : IDisposable
     private long _listenerFaults;
     private bool _disposed;
     private TimedSendRing? _ring;
+    private readonly DeferredSends _deferred;
+    private readonly Lock _timerRun = new();
 
     public MediaClock(TimeProvider time)
         : this(time, new MediaClockOptions())
@@ -70,10 +74,15 @@ public sealed class MediaClock : IDisposable
             _slots[i] = [];
         }
 
+        _deferred = new DeferredSends(OnDeferredSendError);
         _startTimestamp = time.GetTimestamp();
         if (options.DedicatedThread && ReferenceEquals(time, TimeProvider.System))
         {
-            _thread = new ClockThread(RunOnThread, () => _ring?.Dispose());
+            _thread = new ClockThread(RunOnThread, () =>
+            {
+                _deferred.Clear();
+                _ring?.Dispose();
+            });
             _thread.Start();
         }
         else
@@ -186,7 +195,18 @@ public sealed class MediaClock : IDisposable
 
         _timer?.Dispose();
         _thread?.Stop();
+        if (_timer is not null)
+        {
+            // A timer callback in progress finishes first; nothing waiting is sent after this.
+            lock (_timerRun)
+            {
+                _deferred.Clear();
+            }
+        }
     }
+
+    /// <summary>Datagrams waiting for their due time within a tick (see <see cref="DeferredSends"/>), for tests.</summary>
+    internal int DeferredCount => _deferred.Count;
 
     private void Unsubscribe(IMediaClockListener listener)
     {
@@ -217,17 +237,21 @@ public sealed class MediaClock : IDisposable
 
     private void OnTimer()
     {
-        RunDue();
-        lock (_gate)
+        lock (_timerRun)
         {
-            if (_disposed)
+            RunDue();
+            lock (_gate)
             {
-                return;
-            }
+                if (_disposed)
+                {
+                    _deferred.Clear();
+                    return;
+                }
 
-            // Arm for the absolute time of the next slot, measured after the work above.
-            var nextDue = TimeSpan.FromTicks(NextDueTicks() - _leadTicks) - _time.GetElapsedTime(_startTimestamp);
-            _timer!.Change(nextDue < TimeSpan.Zero ? TimeSpan.Zero : nextDue, Timeout.InfiniteTimeSpan);
+                // Arm for the absolute time of the next slot or deferred send, measured after the work above.
+                var nextDue = TimeSpan.FromTicks(NextWakeTicks()) - _time.GetElapsedTime(_startTimestamp);
+                _timer!.Change(nextDue < TimeSpan.Zero ? TimeSpan.Zero : nextDue, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
@@ -254,11 +278,16 @@ public sealed class MediaClock : IDisposable
                 return null;
             }
 
-            return ToTimestamp(NextDueTicks() - _leadTicks);
+            return ToTimestamp(NextWakeTicks());
         }
     }
 
     private long NextDueTicks() => (_nextTick * FrameTicks) + SlotOffsetTicks(_nextSlot);
+
+    // When the clock must run next (ticks from the start): the next slot's delivery, or a deferred
+    // datagram's send if that comes first (with timed sends none waits: they are on the ring).
+    private long NextWakeTicks() =>
+        (_deferred.Count > 0 ? Math.Min(NextDueTicks(), _deferred.NextDue) : NextDueTicks()) - _leadTicks;
 
     private long ToTimestamp(long ticksFromStart) =>
         _startTimestamp + (long)((decimal)ticksFromStart * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
@@ -282,7 +311,10 @@ public sealed class MediaClock : IDisposable
 
         while (tick < dueTick || (tick == dueTick && slot <= dueSlot))
         {
-            Deliver(Volatile.Read(ref _slots)[slot], tick, slot);
+            // Datagrams deferred by earlier slots leave first, so a stream's packets keep their order.
+            var slotTime = (tick * FrameTicks) + SlotOffsetTicks(slot);
+            _deferred.SendDue(slotTime);
+            Deliver(Volatile.Read(ref _slots)[slot], tick, slotTime);
             if (++slot == _slotCount)
             {
                 slot = 0;
@@ -290,6 +322,7 @@ public sealed class MediaClock : IDisposable
             }
         }
 
+        _deferred.SendDue(elapsed);
         _ring?.Submit();
         lock (_gate)
         {
@@ -301,10 +334,11 @@ public sealed class MediaClock : IDisposable
         }
     }
 
-    private void Deliver(IMediaClockListener[] listeners, long tick, int slot)
+    private void Deliver(IMediaClockListener[] listeners, long tick, long slotTime)
     {
         var ring = _ring;
-        ring?.BeginChain(ToTimestamp((tick * FrameTicks) + SlotOffsetTicks(slot)));
+        ring?.BeginChain(ToTimestamp(slotTime));
+        _deferred.Enter(slotTime);
         try
         {
             foreach (var listener in listeners)
@@ -322,8 +356,33 @@ public sealed class MediaClock : IDisposable
         }
         finally
         {
+            DeferredSends.Leave();
             ring?.EndChain();
         }
+
+        if (ring is not null)
+        {
+            // Timed sends: what the listeners deferred goes on the ring now, one chain per due time.
+            while (_deferred.Count > 0)
+            {
+                var due = _deferred.NextDue;
+                ring.BeginChain(ToTimestamp(due));
+                try
+                {
+                    _deferred.SendDue(due);
+                }
+                finally
+                {
+                    ring.EndChain();
+                }
+            }
+        }
+    }
+
+    private void OnDeferredSendError(Exception ex)
+    {
+        Interlocked.Increment(ref _listenerFaults);
+        ReportListenerError(ex);
     }
 
     private void ReportListenerError(Exception ex)

@@ -38,7 +38,10 @@ public sealed record MediaClockOptions
     /// </summary>
     public TimeSpan SendLead { get; init; }
 
-    /// <summary>Datagrams one clock thread can have queued for timed sends at once (the arena is 640 bytes a datagram); more go out at once.</summary>
+    /// <summary>
+    /// Datagrams one clock thread can have queued for timed sends at once (the arena is 640 bytes a
+    /// datagram); more go out at once. A stream sends one per tick, a 10 ms stream two.
+    /// </summary>
     public int TimedSendSlots { get; init; } = 8192;
 
     /// <summary>Told about exceptions thrown by listeners (for logging).</summary>

@@ -27,8 +27,9 @@ public sealed record RtpSessionOptions(
     /// <summary>
     /// Outbound packetization (the peer's a=ptime, capped by its a=maxptime): milliseconds of audio
     /// per packet, <see cref="MinPacketTime"/> to <see cref="MaxPacketTime"/>. Timestamps advance by
-    /// 8 x this per packet. The media clock still ticks every 20 ms, so 30 ms packets leave 20 and
-    /// 40 ms apart alternately, and 10 ms packets leave two per tick.
+    /// 8 x this per packet. The media clock ticks every 20 ms; packets due between ticks (the
+    /// second 10 ms packet of a tick, every other 30 ms packet) wait in the clock's deferred sends,
+    /// so every packet leaves this far after the previous one.
     /// </summary>
     public int PacketTimeMilliseconds { get; init; } = 20;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using OpenSma.Media.Audio;
+using OpenSma.Media.Clock;
 using OpenSma.Media.Codecs;
 using OpenSma.Media.Rtp;
 using OpenSma.Media.Tests.TestSupport;
@@ -70,5 +71,40 @@ public sealed class RtpSessionAllocationTests
 
         Assert.True(allocated.Min() == 0, "allocated bytes per 500 packets: " + string.Join(", ", allocated));
         Assert.True(transport.Sent >= 2000);
+    }
+
+    [Fact]
+    public void Ptime10ThroughAClock_SteadyState_AllocatesNothing()
+    {
+        // Every tick's second 10 ms packet waits in the clock's deferred sends until 10 ms later.
+        var time = new SteppedTime();
+        var transport = new NullTransport();
+        using var clock = new MediaClock(time);
+        using var session = new RtpSession(transport, new RtpSessionOptions(AudioCodec.Pcmu, 0, 101) { PacketTimeMilliseconds = 10 }, time);
+        session.SetRemote(new IPEndPoint(IPAddress.Parse("10.0.0.2"), 30000));
+        _ = session.Player.Play(ToneGenerator.Beep(TimeSpan.FromMinutes(1)));
+        using var subscription = clock.Subscribe(session);
+
+        void Run(int steps)
+        {
+            for (var i = 0; i < steps; i++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(10));
+            }
+        }
+
+        Run(1000); // warm up, RTCP report included
+
+        var allocated = new List<long>();
+        for (var window = 0; window < 3; window++)
+        {
+            var sent = transport.Sent;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Run(1000);
+            allocated.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.True(transport.Sent - sent >= 999, $"{transport.Sent - sent} packets in 10 s");
+        }
+
+        Assert.True(allocated.Min() == 0, "allocated bytes per 1,000 packets: " + string.Join(", ", allocated));
     }
 }

@@ -70,6 +70,7 @@ public sealed class RtpSessionPacketTimeTests : IDisposable
         _ = session.Player.Play(prompt);
 
         Ticks(60); // 1.2 s: a whole number of packets for every ptime above
+        _time.Advance(TimeSpan.FromMilliseconds(19)); // the last tick's last 10 or 30 ms packet is due up to 10 ms after it
 
         var sent = Sent();
         var samples = ptime * 8;
@@ -98,7 +99,7 @@ public sealed class RtpSessionPacketTimeTests : IDisposable
     }
 
     [Fact]
-    public void OnTick_Ptime30_PacketsLeaveOnTwoTicksOfEveryThree()
+    public void OnTick_Ptime30_PacketsLeave30MillisecondsApart()
     {
         Start(30);
         var counts = new List<int>();
@@ -108,8 +109,8 @@ public sealed class RtpSessionPacketTimeTests : IDisposable
             counts.Add(_transport.SentRtp.Count());
         }
 
-        // 160 samples a tick, 240 per packet: nothing, one, one, nothing, one, one.
-        Assert.Equal([0, 1, 2, 2, 3, 4], counts);
+        // 160 samples a tick, 240 per packet, due at 40, 70, 100, 130 ms (RtpSessionPacketPacingTests).
+        Assert.Equal([0, 1, 1, 2, 3, 3], counts);
     }
 
     [Fact]
@@ -117,6 +118,7 @@ public sealed class RtpSessionPacketTimeTests : IDisposable
     {
         Start(10, AudioCodec.Pcma);
         Ticks(3);
+        _time.Advance(TimeSpan.FromMilliseconds(10)); // the third tick's second packet
 
         var sent = Sent();
         Assert.Equal(6, sent.Count);

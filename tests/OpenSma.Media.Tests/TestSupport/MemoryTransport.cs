@@ -4,11 +4,15 @@ using OpenSma.Media.Rtp;
 namespace OpenSma.Media.Tests.TestSupport;
 
 /// <summary>An in-memory transport: records what the session sends and lets tests inject datagrams.</summary>
-internal sealed class MemoryTransport(int localPort = 40000) : IMediaTransport
+/// <param name="time">When given, <see cref="SentAt"/> records the time of every send on it.</param>
+internal sealed class MemoryTransport(int localPort = 40000, TimeProvider? time = null) : IMediaTransport
 {
     private IMediaTransportReceiver? _receiver;
 
     public List<(byte[] Datagram, IPEndPoint Destination, bool Rtcp)> Sent { get; } = [];
+
+    /// <summary>The <see cref="TimeProvider.GetTimestamp"/> of each entry of <see cref="Sent"/>, when the transport was given a time provider.</summary>
+    public List<long> SentAt { get; } = [];
 
     public IEnumerable<byte[]> SentRtp => Sent.Where(s => !s.Rtcp).Select(s => s.Datagram);
 
@@ -22,6 +26,11 @@ internal sealed class MemoryTransport(int localPort = 40000) : IMediaTransport
     {
         var endpoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(destination);
         Sent.Add((datagram.ToArray(), endpoint, rtcp));
+        if (time is not null)
+        {
+            SentAt.Add(time.GetTimestamp());
+        }
+
         return true;
     }
 
