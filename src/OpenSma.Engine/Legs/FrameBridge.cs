@@ -1,3 +1,4 @@
+using OpenSma.Media.Dtmf;
 using OpenSma.Media.Mixing;
 
 namespace OpenSma.Engine.Legs;
@@ -7,9 +8,10 @@ namespace OpenSma.Engine.Legs;
 /// virtual with virtual), at the <see cref="IBridgeEndpoint"/> seam. Each direction crosses as PCM
 /// through a <see cref="FrameBuffer"/>: the sending leg writes on its own media clock (or as RTP
 /// arrives, placed by timestamp), the receiving leg reads one frame per tick of its clock, so two
-/// legs on different clocks meet there, and G.711 laws are transcoded by going through PCM. Digits
-/// one leg's far end signals out of band are relayed to the other (<see cref="IBridgeEndpoint.RelayDigit"/>);
-/// each leg still reports its own digits to the engine. Disposing (either leg, once) disconnects
+/// legs on different clocks meet there, and G.711 laws are transcoded by going through PCM. Key
+/// presses one leg's far end signals out of band are relayed to the other with their length as it
+/// becomes known (<see cref="IBridgeEndpoint.ObserveSignalledPresses"/> into the other leg's
+/// <see cref="IBridgeEndpoint.OpenPressRelay"/>); each leg still reports its own digits to the engine. Disposing (either leg, once) disconnects
 /// both directions and leaves no sink, source or digit observer behind.
 /// </summary>
 public sealed class FrameBridge : IDisposable
@@ -23,6 +25,8 @@ public sealed class FrameBridge : IDisposable
     private readonly IDisposable _fromB;
     private readonly IDisposable _digitsFromA;
     private readonly IDisposable _digitsFromB;
+    private readonly IDigitPressObserver _relayToA;
+    private readonly IDigitPressObserver _relayToB;
     private volatile bool _disposed;
 
     private FrameBridge(IBridgeEndpoint a, IBridgeEndpoint b)
@@ -33,8 +37,10 @@ public sealed class FrameBridge : IDisposable
         _fromB = b.AddBridgeSink(_toA);
         a.BridgeSource = _toA;
         b.BridgeSource = _toB;
-        _digitsFromA = a.ObserveSignalledDigits(d => Relay(b, d));
-        _digitsFromB = b.ObserveSignalledDigits(d => Relay(a, d));
+        _relayToA = a.OpenPressRelay();
+        _relayToB = b.OpenPressRelay();
+        _digitsFromA = a.ObserveSignalledPresses(new Relay(this, _relayToB));
+        _digitsFromB = b.ObserveSignalledPresses(new Relay(this, _relayToA));
     }
 
     /// <summary>The leg that asked first.</summary>
@@ -125,6 +131,9 @@ public sealed class FrameBridge : IDisposable
         _fromB.Dispose();
         _digitsFromA.Dispose();
         _digitsFromB.Dispose();
+        // A press still held on the other side ends at its known length.
+        (_relayToA as IDisposable)?.Dispose();
+        (_relayToB as IDisposable)?.Dispose();
         if (ReferenceEquals(A.BridgeSource, _toA))
         {
             A.BridgeSource = null;
@@ -146,11 +155,14 @@ public sealed class FrameBridge : IDisposable
         }
     }
 
-    private void Relay(IBridgeEndpoint to, char digit)
+    private sealed class Relay(FrameBridge bridge, IDigitPressObserver to) : IDigitPressObserver
     {
-        if (!_disposed)
+        public void OnPress(in DigitPress press)
         {
-            to.RelayDigit(digit);
+            if (!bridge._disposed)
+            {
+                to.OnPress(press);
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using OpenSma.Media.Audio;
+using OpenSma.Media.Dtmf;
 using OpenSma.Media.Playback;
 
 namespace OpenSma.Engine.Legs;
@@ -119,6 +120,39 @@ public interface IBridgeEndpoint
 
     /// <summary>Passes one digit from the bridged leg on to the far end: RFC 4733 where negotiated, else a tone; a virtual far end hears the key press.</summary>
     void RelayDigit(char digit);
+
+    /// <summary>
+    /// Like <see cref="ObserveSignalledDigits"/>, with each press's length as it becomes known (a SIP
+    /// leg: an RFC 4733 press at its first packet, then its progress and end; a SIP INFO press with
+    /// its Duration). By default every digit is a press whose length is not known.
+    /// </summary>
+    IDisposable ObserveSignalledPresses(IDigitPressObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var serial = 0;
+        return ObserveSignalledDigits(digit => observer.OnPress(
+            new DigitPress(Interlocked.Increment(ref serial), digit, DtmfSource.SipInfo, TelephoneEventSender.Volume, 0, DigitPressState.LengthUnknown, IsStart: true)));
+    }
+
+    /// <summary>
+    /// A relay, for one bridge, of the bridged leg's presses (<see cref="ObserveSignalledPresses"/>)
+    /// to the far end: a SIP leg sends each press with its real length (RFC 4733 following the press
+    /// where negotiated, else a tone of its length). Disposing it (when it is <see cref="IDisposable"/>)
+    /// ends a press still held. By default each press's digit goes to <see cref="RelayDigit"/> at its start.
+    /// </summary>
+    IDigitPressObserver OpenPressRelay() => new DigitAtPressStart(this);
+}
+
+/// <summary>The default press relay: the digit at the start of each press, its length left to the leg.</summary>
+internal sealed class DigitAtPressStart(IBridgeEndpoint to) : IDigitPressObserver
+{
+    public void OnPress(in DigitPress press)
+    {
+        if (press.IsStart && press.Source != DtmfSource.InBand)
+        {
+            to.RelayDigit(press.Digit);
+        }
+    }
 }
 
 public interface IAudioTap

@@ -241,7 +241,8 @@ public sealed partial class SipCallLeg
                 switch (happening)
                 {
                     case SipDtmfReceived dtmf:
-                        _media?.Session.Digits.OnSipInfo(dtmf.Digit);
+                        // With its Duration (the SIP layer's default when the body gave none), so a bridge relays its length.
+                        _media?.Session.Digits.OnSipInfo(dtmf.Digit, TimeSpan.FromMilliseconds(dtmf.DurationMs));
                         break;
                     case SipDialogRequestReceived request:
                         OnInDialogRequest(request.Request);

@@ -289,6 +289,16 @@ public sealed partial class SipCallLeg : ICallLeg
         return _media is { } media ? media.Session.Digits.AddObserver(new SignalledDigits(onDigit)) : NoTap.Instance;
     }
 
+    IDisposable IBridgeEndpoint.ObserveSignalledPresses(IDigitPressObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        return _media is { } media ? media.Session.AddPressObserver(new SignalledPresses(observer)) : NoTap.Instance;
+    }
+
+    // Each press with its real length: RFC 4733 following the press where negotiated, else a tone of its length.
+    IDigitPressObserver IBridgeEndpoint.OpenPressRelay() =>
+        _media is { } media && !IsReleased ? new DigitPressRelay(media.Session) : NoPressRelay.Instance;
+
     void IBridgeEndpoint.RelayDigit(char digit)
     {
         if (_media is { } media && !IsReleased)
@@ -352,6 +362,27 @@ public sealed partial class SipCallLeg : ICallLeg
             {
                 onDigit(digit.Digit);
             }
+        }
+    }
+
+    // Presses the far end signalled (RFC 4733, SIP INFO); in-band tones already cross in the audio.
+    private sealed class SignalledPresses(IDigitPressObserver observer) : IDigitPressObserver
+    {
+        public void OnPress(in DigitPress press)
+        {
+            if (press.Source != DtmfSource.InBand)
+            {
+                observer.OnPress(press);
+            }
+        }
+    }
+
+    private sealed class NoPressRelay : IDigitPressObserver
+    {
+        public static readonly NoPressRelay Instance = new();
+
+        public void OnPress(in DigitPress press)
+        {
         }
     }
 
