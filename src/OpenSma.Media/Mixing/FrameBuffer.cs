@@ -6,20 +6,35 @@ namespace OpenSma.Media.Mixing;
 /// <summary>
 /// The jitter buffer between packet arrival (the receive thread) and the media clock (one read per
 /// tick). Frames are placed by their RTP timestamp, so packets that arrive out of order within the
-/// buffer's depth (<see cref="MaxFrames"/>) play in order, and a late duplicate or a packet whose
-/// time has passed is dropped. Output starts once <see cref="PrimeFrames"/> are queued; after an
-/// underrun the playout point waits and re-primes, so a burst of delayed packets plays late rather
-/// than being lost. Missing audio (a lost packet while later audio is queued, or an underrun) is
-/// concealed by pitch waveform substitution (<see cref="LossConcealer"/>, after G.711 Appendix I):
-/// the last pitch period is repeated with overlap-add and faded over
-/// <see cref="ConcealmentFrames"/> frames (60 ms), then silence. A gap in the timestamps longer than the
-/// buffer's depth (silence suppression, a pause under a telephone-event) is collapsed: the next
-/// audio follows what is queued. Audio further ahead than the depth otherwise drops the oldest, so
-/// latency stays bounded; a jump of more than two seconds is a new timeline (a new SSRC or a
-/// restarted sender) and resets the buffer. Frames without a timestamp
-/// (<see cref="OnFrame(ReadOnlySpan{short})"/>) are appended in arrival order.
+/// buffer's capacity (<see cref="MaxFrames"/>) play in order, and a late duplicate or a packet whose
+/// time has passed is dropped. Missing audio (a lost packet while later audio is queued, or an
+/// underrun) is concealed by pitch waveform substitution (<see cref="LossConcealer"/>, after G.711
+/// Appendix I): the last pitch period is repeated with overlap-add and faded over
+/// <see cref="ConcealmentFrames"/> frames (60 ms), then silence. A gap in the timestamps longer than
+/// the buffer's capacity (silence suppression, a pause under a telephone-event) is collapsed: the
+/// next audio follows what is queued. Audio further ahead than the capacity otherwise drops the
+/// oldest, so latency stays bounded; a jump of more than two seconds is a new timeline (a new SSRC
+/// or a restarted sender) and resets the buffer.
+/// <para>
+/// Timed frames (<see cref="OnFrame(ReadOnlySpan{short}, uint)"/>, from the network) get an
+/// adaptive playout delay: <see cref="PlayoutDelayEstimator"/> measures each packet's delay from
+/// its timestamp and the read clock (the samples read so far) and sets a target, how far behind
+/// the fastest recent packet playout runs (<see cref="TargetSamples"/>). Output starts, and
+/// resumes after an underrun, once playout is that far behind (the wait is concealed; a gap ahead
+/// of the first queued audio is skipped rather than waited through). While playing, a delay below
+/// the target is grown at once by repeating a pitch period (or, in silence, any segment) with an
+/// overlap-add (<see cref="ExpandedSamples"/>); a delay more than 10 ms above the target is shrunk
+/// only after it has stayed there for a second, first in quiet frames (up to a frame at a time),
+/// after three seconds also by removing a pitch period from voiced audio, after five from any
+/// (<see cref="AcceleratedSamples"/>). See <see cref="TimeStretch"/>.
+/// </para>
+/// Frames without a timestamp (<see cref="OnFrame(ReadOnlySpan{short})"/>: a local player, a
+/// virtual leg, audio already in playout order) are appended in order and get a fixed delay: output
+/// starts once <see cref="PrimeFrames"/> are queued (40 ms, absorbing the phase between two clocks),
+/// re-primes the same way after an underrun, and is never stretched or shortened, so what a local
+/// source wrote plays (and is recorded) sample for sample.
 /// </summary>
-public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
+public sealed partial class FrameBuffer : ITimedAudioSink, IAudioSource
 {
     public const int PrimeFrames = 2;
     public const int MaxFrames = 8;
@@ -42,6 +57,19 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
     private int _end;
     private bool _played;
 
+    // Adaptive playout (timed frames): the read clock in samples, the delay statistics, how many
+    // reads in a row the delay has been above the target, and a slow peak of the output's energy.
+    private uint _clock;
+    private bool _adaptive;
+    private PlayoutDelayEstimator _delay;
+    private int _aboveReads;
+    private float _loudness;
+
+    public FrameBuffer()
+    {
+        _delay.Reset();
+    }
+
     /// <summary>Samples from the playout point to the newest queued one (gaps included).</summary>
     public int BufferedSamples
     {
@@ -62,6 +90,42 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
 
     public long UnderrunFrames { get; private set; }
 
+    /// <summary>Samples removed by the adaptive playout to shorten the delay.</summary>
+    public long AcceleratedSamples { get; private set; }
+
+    /// <summary>Samples inserted (pitch periods repeated) by the adaptive playout to lengthen the delay while audio was queued.</summary>
+    public long ExpandedSamples { get; private set; }
+
+    /// <summary>
+    /// What the buffer aims to hold when a frame is read: one frame plus the target delay over the
+    /// fastest recent packet for timed frames; <see cref="PrimeFrames"/> frames for untimed ones.
+    /// </summary>
+    public int TargetSamples
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _adaptive ? Frame + Target() : PrimeFrames * Frame;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The current playout delay in the same terms: one frame plus how far playout runs behind the
+    /// fastest recent packet (timed frames); the queued samples for untimed ones.
+    /// </summary>
+    public int DepthSamples
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _adaptive && _started ? Frame + Margin() : _end;
+            }
+        }
+    }
+
     /// <summary>Frames played with concealment because a packet in them was missing (not counting underruns).</summary>
     public long ConcealedFrames { get; private set; }
 
@@ -69,7 +133,7 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
     {
         lock (_gate)
         {
-            Write(frame, _started ? unchecked(_playTimestamp + (uint)_end) : 0);
+            Write(frame, _started ? unchecked(_playTimestamp + (uint)_end) : 0, timed: false);
         }
     }
 
@@ -77,7 +141,7 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
     {
         lock (_gate)
         {
-            Write(frame, timestamp);
+            Write(frame, timestamp, timed: true);
         }
     }
 
@@ -86,6 +150,7 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
         lock (_gate)
         {
             ReadLocked(frame);
+            _clock += (uint)frame.Length;
         }
     }
 
@@ -98,13 +163,19 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
     {
         lock (_gate)
         {
-            if (!_started || _end == 0 || (!_primed && _end < PrimeFrames * Frame))
+            var ready = _started && _end > 0 && (_primed || Ready());
+            if (ready)
             {
-                return false;
+                ReadLocked(frame);
+            }
+            else if (_adaptive)
+            {
+                // Nothing to play is an underrun for the adaptive delay: start again at the target.
+                _primed = false;
             }
 
-            ReadLocked(frame);
-            return true;
+            _clock += (uint)frame.Length;
+            return ready;
         }
     }
 
@@ -112,13 +183,22 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
     {
         if (!_primed)
         {
-            if (!_started || _end < PrimeFrames * Frame)
+            if (!_started || !Ready())
             {
                 Conceal(frame);
                 return;
             }
 
             _primed = true;
+            if (_adaptive)
+            {
+                SkipLeadingGap();
+            }
+        }
+
+        if (_adaptive && frame.Length == Frame && Adapt(frame))
+        {
+            return;
         }
 
         var take = Math.Min(frame.Length, _end);
@@ -140,6 +220,11 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
         }
 
         Advance(take);
+        if (_adaptive)
+        {
+            Listen(frame);
+        }
+
         if (take < frame.Length)
         {
             // Underrun: nothing more is queued. The playout point waits for the late audio.
@@ -162,26 +247,35 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
             _primed = false;
             _played = false;
             _end = 0;
+            _adaptive = false;
+            _delay.Reset();
+            _aboveReads = 0;
+            _loudness = 0;
         }
     }
 
-    private void Write(ReadOnlySpan<short> frame, uint timestamp)
+    private void Write(ReadOnlySpan<short> frame, uint timestamp, bool timed)
     {
         if (frame.IsEmpty)
         {
             return;
         }
 
-        if (!_started)
-        {
-            Restart(timestamp);
-        }
-
         var offset = unchecked((int)(timestamp - _playTimestamp));
-        if (offset is < -ResyncSamples or > ResyncSamples)
+        if (!_started || offset is < -ResyncSamples or > ResyncSamples)
         {
             Restart(timestamp);
             offset = 0;
+            if (timed)
+            {
+                _delay.Rebase(_clock, unchecked(_clock - timestamp));
+            }
+        }
+
+        _adaptive = timed;
+        if (timed)
+        {
+            _delay.OnArrival(_clock, unchecked(_clock - timestamp));
         }
 
         if (offset < 0)
@@ -258,6 +352,7 @@ public sealed class FrameBuffer : ITimedAudioSink, IAudioSource
         _playTimestamp = timestamp;
         _readIndex = 0;
         _end = 0;
+        _aboveReads = 0;
     }
 
     private void Advance(int samples)

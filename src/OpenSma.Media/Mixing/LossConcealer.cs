@@ -89,6 +89,9 @@ internal sealed class LossConcealer
         return Emit(value);
     }
 
+    /// <summary>An output sample already played: 1 is the last one, up to <see cref="HistorySamples"/>.</summary>
+    public short Recent(int back) => (short)History(back);
+
     public void Reset()
     {
         Array.Clear(_history);
