@@ -20,7 +20,9 @@ namespace OpenSma.Media.Benchmarks;
 /// are from its ideal grid (clock start + tick x 20 ms + the leg's slot offset). Options:
 /// --clocks N (media clocks, default 1), --slots N (send slots per tick, default 10; 1 = all at
 /// the tick's start), --managed-sockets (the portable async socket loops instead of the Linux engine),
-/// --realtime N (SCHED_FIFO priority N for the receive threads and N+1 for the clocks; default off).
+/// --realtime N (SCHED_FIFO priority N for the receive threads and N+1 for the clocks; default off),
+/// --lead MS (the clocks' send lead: timed sends on io_uring; default 0), --ptime MS (packet time of
+/// every stream, 10-120; default 20; deviation is then measured from the ptime).
 /// Inter-arrival deviation is measured between the kernel's receive times (SO_TIMESTAMPNS, as the
 /// engine hands them to the session), so a pause of this process does not show as network jitter;
 /// with --managed-sockets, between the times the session processed the packets.
@@ -37,6 +39,7 @@ internal static class StreamLoad
         var clocks = Option(args, "--clocks", 1);
         var slots = Option(args, "--slots", 10);
         var lead = TimeSpan.FromMilliseconds(Option(args, "--lead", 0));
+        var ptime = Option(args, "--ptime", 20);
         var managedSockets = Array.IndexOf(args, "--managed-sockets") >= 0;
         var realTime = Option(args, "--realtime", 0);
         if (realTime > 0 && !MediaThreads.TryEnable(realTime, out var refused))
@@ -50,7 +53,7 @@ internal static class StreamLoad
         streams += streams % 2;
 
         Console.WriteLine($"# load average before the run: {LoadAverage()}");
-        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s) with {slots} send slot(s) per tick, sockets: {(engine is null ? "managed async loops" : $"Linux engine ({MediaSocketEngine.DefaultThreads} receive thread(s))")}, {seconds} s measured, {Environment.ProcessorCount} cores, media threads {(MediaThreads.RealTimePriority > 0 ? $"SCHED_FIFO {MediaThreads.RealTimePriority}/{MediaThreads.RealTimePriority + 1}" : "normal scheduling")}{(voiceFocus ? ", VoiceFocus on every leg" : string.Empty)}, send lead {lead.TotalMilliseconds:0} ms");
+        Console.WriteLine($"# {streams} streams ({streams / 2} two-way pairs), {clocks} media clock(s) with {slots} send slot(s) per tick, sockets: {(engine is null ? "managed async loops" : $"Linux engine ({MediaSocketEngine.DefaultThreads} receive thread(s))")}, {seconds} s measured, {Environment.ProcessorCount} cores, media threads {(MediaThreads.RealTimePriority > 0 ? $"SCHED_FIFO {MediaThreads.RealTimePriority}/{MediaThreads.RealTimePriority + 1}" : "normal scheduling")}{(voiceFocus ? ", VoiceFocus on every leg" : string.Empty)}, send lead {lead.TotalMilliseconds:0} ms, ptime {ptime} ms");
         var ceiling = MeasureRawCeiling(TimeSpan.FromSeconds(3));
         Console.WriteLine($"raw loopback UDP ceiling (1 sender, 1 receiver, 172-byte datagrams): {ceiling:N0} packets/s");
 
@@ -65,7 +68,7 @@ internal static class StreamLoad
             for (var i = 0; i < streams; i++)
             {
                 var lease = ports.TryAllocate(IPAddress.Loopback) ?? throw new InvalidOperationException($"out of ports at stream {i}");
-                var session = new RtpSession(new UdpMediaTransport(lease, engine), new RtpSessionOptions(AudioCodec.Pcmu, 0, 101), TimeProvider.System);
+                var session = new RtpSession(new UdpMediaTransport(lease, engine), new RtpSessionOptions(AudioCodec.Pcmu, 0, 101) { PacketTimeMilliseconds = ptime }, TimeProvider.System);
                 sessions.Add(session);
             }
 
@@ -83,7 +86,7 @@ internal static class StreamLoad
                 _ = session.Player.Play(prompt, repeat: 1000);
                 if (i < SampledLegs)
                 {
-                    var sink = new ArrivalSink(session);
+                    var sink = new ArrivalSink(session, ptime);
                     sinks.Add(sink);
                     session.AddInboundSink(sink);
                 }
@@ -116,6 +119,7 @@ internal static class StreamLoad
             var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
             var gen0 = GC.CollectionCount(0);
             var syscalls0 = engine?.SystemCalls ?? 0;
+            var fallbacks0 = MediaSocketEngine.TimedSendFallbacks;
             var datagrams0 = engine?.DatagramsReceived ?? 0;
             var stamped0 = engine?.KernelTimestampedDatagrams ?? 0;
             foreach (var sink in sinks)
@@ -146,7 +150,7 @@ internal static class StreamLoad
             var packetsPerSecond = receivedPackets / wall.Elapsed.TotalSeconds;
             var deviations = sinks.SelectMany(s => s.Deviations()).Order().ToArray();
             var cpuPerThousand = cpu.TotalSeconds / wall.Elapsed.TotalSeconds / (streams / 1000.0);
-            Console.WriteLine($"packets sent: {sentPackets:N0} ({sentPackets / wall.Elapsed.TotalSeconds:N0}/s, expected {streams * 50:N0}/s)");
+            Console.WriteLine($"packets sent: {sentPackets:N0} ({sentPackets / wall.Elapsed.TotalSeconds:N0}/s, expected {streams * 1000 / ptime:N0}/s)");
             Console.WriteLine($"packets received: {receivedPackets:N0} ({packetsPerSecond:N0}/s) = {packetsPerSecond / ceiling:P1} of the raw ceiling");
             Console.WriteLine($"loss: {Math.Max(0, sentPackets - receivedPackets):N0} not received in the window ({(double)Math.Max(0, sentPackets - receivedPackets) / Math.Max(1, sentPackets):P3}), RTP sequence gaps {lost1 - lost0:N0}");
             Console.WriteLine($"CPU: {cpu.TotalSeconds / wall.Elapsed.TotalSeconds:P0} of one core in total; {cpuPerThousand:P0} of one core per 1,000 streams; {cpu.TotalMicroseconds / Math.Max(1, sentPackets + receivedPackets):F1} us per packet handled (sent+received)");
@@ -155,6 +159,11 @@ internal static class StreamLoad
             Console.WriteLine(engine is null
                 ? "system calls: not counted with managed sockets (perf stat -e raw_syscalls:sys_enter -p PID counts them)"
                 : $"system calls: {(double)syscalls / handled:F3} per packet handled ({syscalls:N0}; epoll_wait, recvmmsg, sendto)");
+            if (lead > TimeSpan.Zero)
+            {
+                Console.WriteLine($"timed sends that fell back to an immediate send (ring full, datagram too big): {MediaSocketEngine.TimedSendFallbacks - fallbacks0:N0}");
+            }
+
             Console.WriteLine($"context switches: {(double)switches / handled:F4} per packet handled ({switches:N0}, all threads)");
             var lateness = senders.SelectMany(s => s.Lateness()).Order().ToArray();
             var spread = senders.SelectMany(s => s.Spread()).Order().ToArray();
@@ -169,7 +178,7 @@ internal static class StreamLoad
                 var clockUsed = engine is null
                     ? "processing times (managed sockets)"
                     : $"kernel receive timestamps (SO_TIMESTAMPNS) for {(double)stamped / Math.Max(1, datagrams):P1} of datagrams, processing time for the rest";
-                Console.WriteLine($"inter-arrival deviation from 20 ms ({clockUsed}) over {deviations.Length:N0} intervals on {sinks.Count} legs: p50 {Percentile(deviations, 0.5):F2} ms, p99 {Percentile(deviations, 0.99):F2} ms, max {deviations[^1]:F2} ms");
+                Console.WriteLine($"inter-arrival deviation from {ptime} ms ({clockUsed}) over {deviations.Length:N0} intervals on {sinks.Count} legs: p50 {Percentile(deviations, 0.5):F2} ms, p99 {Percentile(deviations, 0.99):F2} ms, max {deviations[^1]:F2} ms");
             }
         }
         finally
@@ -315,7 +324,8 @@ internal static class StreamLoad
     /// Records packet arrival times of one leg without allocating: the session's arrival time of
     /// the packet whose audio is being delivered (the kernel's receive time with the engine).
     /// </summary>
-    private sealed class ArrivalSink(RtpSession session) : IAudioSink
+    /// <summary>Notes each received packet's arrival time (sinks get one frame per packet).</summary>
+    private sealed class ArrivalSink(RtpSession session, int ptime) : IAudioSink
     {
         private readonly long[] _arrivals = new long[MaxSamplesPerLeg];
         private int _count;
@@ -336,7 +346,7 @@ internal static class StreamLoad
             for (var i = 1; i < count; i++)
             {
                 var interval = (_arrivals[i] - _arrivals[i - 1]) * 1000.0 / Stopwatch.Frequency;
-                yield return Math.Abs(interval - 20);
+                yield return Math.Abs(interval - ptime);
             }
         }
     }
