@@ -124,7 +124,8 @@ public interface IBridgeEndpoint
     /// <summary>
     /// Like <see cref="ObserveSignalledDigits"/>, with each press's length as it becomes known (a SIP
     /// leg: an RFC 4733 press at its first packet, then its progress and end; a SIP INFO press with
-    /// its Duration). By default every digit is a press whose length is not known.
+    /// its Duration). By default every digit is a press whose length is not known, reported as
+    /// signalled out of band (<see cref="DtmfSource.SipInfo"/>).
     /// </summary>
     IDisposable ObserveSignalledPresses(IDigitPressObserver observer)
     {
