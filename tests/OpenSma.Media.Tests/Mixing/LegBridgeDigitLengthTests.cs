@@ -82,7 +82,7 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     [Fact]
-    public void TwoSecondPress_IsOneEventOnTheOtherLeg_WithUpdatesAndAFinalLengthOfTwoSeconds()
+    public void Bridge_TwoSecondPress_IsOneEventOnTheOtherLeg_WithUpdatesAndAFinalLengthOfTwoSeconds()
     {
         using var harness = new LegHarness();
         var a = harness.AddLeg(AudioCodec.Pcmu);
@@ -103,7 +103,7 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     [Fact]
-    public void PressLongerThanTheDurationField_IsSentInSegments()
+    public void Bridge_PressLongerThanTheDurationField_IsSentInSegments()
     {
         using var harness = new LegHarness();
         var a = harness.AddLeg(AudioCodec.Pcmu);
@@ -144,7 +144,7 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     [Fact]
-    public void QuickPresses_ArriveAsSeparateEventsInOrder()
+    public void Bridge_QuickPresses_ArriveAsSeparateEventsInOrder()
     {
         using var harness = new LegHarness();
         var a = harness.AddLeg(AudioCodec.Pcmu);
@@ -183,7 +183,7 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     [Fact]
-    public void EndPacketsLost_TheRelayedEventStillEnds_AtTheLengthLastHeard()
+    public void Bridge_EndPacketsLost_TheRelayedEventStillEnds_AtTheLengthLastHeard()
     {
         using var harness = new LegHarness();
         var a = harness.AddLeg(AudioCodec.Pcmu);
@@ -203,7 +203,28 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     [Fact]
-    public void SipInfoWithDuration_IsRelayedWithThatLength()
+    public void Bridge_EndPacketsLost_ThenTheNextPress_BothArriveInOrder()
+    {
+        using var harness = new LegHarness();
+        var a = harness.AddLeg(AudioCodec.Pcmu);
+        var b = harness.AddLeg(AudioCodec.Pcmu);
+        using var bridge = new LegBridge(a, b);
+        ushort sequence = 1;
+
+        // '1' held for 120 ms, its end packets lost; '2' starts 40 ms later, within the hold timeout.
+        PeerHolds(harness, a, '1', 5_000, 960, ref sequence, sendEnd: false);
+        harness.Tick();
+        PeerHolds(harness, a, '2', 6_280, 480, ref sequence);
+        Ticks(harness, 30);
+
+        var events = SentEvents(harness, b).GroupBy(p => p.Timestamp).Select(g => g.ToList()).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.InRange(AssertOneEvent(events[0], '1'), 960 - (2 * Tick), 960);
+        Assert.Equal(480, AssertOneEvent(events[1], '2'));
+    }
+
+    [Fact]
+    public void Bridge_SipInfoWithDuration_IsRelayedWithThatLength()
     {
         using var harness = new LegHarness();
         var a = harness.AddLeg(AudioCodec.Pcmu);
@@ -220,7 +241,7 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     [Fact]
-    public void SipInfoWithoutDuration_GetsTheDefaultLength()
+    public void Bridge_SipInfoWithoutDuration_GetsTheDefaultLength()
     {
         using var harness = new LegHarness();
         var a = harness.AddLeg(AudioCodec.Pcmu);
@@ -234,7 +255,7 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     [Fact]
-    public void BridgeClosedWhilePressHeld_TheRelayedEventEnds()
+    public void Bridge_ClosedWhilePressHeld_TheRelayedEventEnds()
     {
         using var harness = new LegHarness();
         var a = harness.AddLeg(AudioCodec.Pcmu);
@@ -252,7 +273,7 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     [Fact]
-    public void TwoSecondPress_ToALegWithoutTelephoneEvent_IsATwoSecondTone()
+    public void Bridge_TwoSecondPress_ToALegWithoutTelephoneEvent_IsATwoSecondTone()
     {
         using var harness = new LegHarness();
         var a = harness.AddLeg(AudioCodec.Pcmu);
