@@ -38,7 +38,8 @@ internal static class CallEndpoints
         }
 
         var sma = await SipMediaApplicationEndpoints.RequireAsync(api, smaId, context.RequestAborted).ConfigureAwait(false);
-        if (api.Options.Quotas.Enabled && !limiter.TryAcquire("create-call:" + sma.AwsRegion, api.Options.Quotas.CreateCallsPerSecond))
+        if (api.Options.Quotas.Enabled
+            && !await limiter.TryAcquireAsync("CreateSipMediaApplicationCall", sma, api.Options.Quotas.CreateCallsPerSecond, context.RequestAborted).ConfigureAwait(false))
         {
             throw new AwsErrorException(AwsError.Throttled("CreateSipMediaApplicationCall rate exceeded."));
         }
@@ -60,7 +61,8 @@ internal static class CallEndpoints
         var body = await JsonBody.ReadAsync(context).ConfigureAwait(false);
         var arguments = body.StringMap("Arguments", required: true, maxEntries: MaxEntries)!;
         var sma = await SipMediaApplicationEndpoints.RequireAsync(api, smaId, context.RequestAborted).ConfigureAwait(false);
-        if (api.Options.Quotas.Enabled && !limiter.TryAcquire("update-call:" + sma.AwsRegion, api.Options.Quotas.UpdateCallsPerSecond))
+        if (api.Options.Quotas.Enabled
+            && !await limiter.TryAcquireAsync("UpdateSipMediaApplicationCall", sma, api.Options.Quotas.UpdateCallsPerSecond, context.RequestAborted).ConfigureAwait(false))
         {
             throw new AwsErrorException(AwsError.Throttled("UpdateSipMediaApplicationCall rate exceeded."));
         }

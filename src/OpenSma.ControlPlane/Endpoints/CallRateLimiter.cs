@@ -1,24 +1,21 @@
+using OpenSma.Storage.Resources;
+
 namespace OpenSma.ControlPlane.Endpoints;
 
-/// <summary>Fixed one-second windows per operation, on the injected clock (quota enforcement only).</summary>
-internal sealed class CallRateLimiter(TimeProvider timeProvider)
+/// <summary>
+/// The call APIs' request-rate quotas (quota enforcement only): fixed one-second windows of the
+/// injected clock per operation, account and Region, counted in the store
+/// (<see cref="IResourceStore.CountInWindowAsync"/>), so every server sharing a PostgreSQL database
+/// counts into the same window. The windows of servers whose clocks disagree by part of a second
+/// overlap accordingly.
+/// </summary>
+internal sealed class CallRateLimiter(IResourceStore store, TimeProvider timeProvider)
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, (long Second, int Count)> _windows = new(StringComparer.Ordinal);
-
-    public bool TryAcquire(string operation, int perSecond)
+    /// <summary>Counts this request; whether it is within <paramref name="perSecond"/> for its window.</summary>
+    public async Task<bool> TryAcquireAsync(string operation, SipMediaApplication sma, int perSecond, CancellationToken cancellationToken)
     {
         var second = timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        lock (_gate)
-        {
-            var window = _windows.TryGetValue(operation, out var current) && current.Second == second ? current : (second, 0);
-            if (window.Item2 >= perSecond)
-            {
-                return false;
-            }
-
-            _windows[operation] = (second, window.Item2 + 1);
-            return true;
-        }
+        var count = await store.CountInWindowAsync($"opensma/rate/{operation}/{sma.AwsAccountId}/{sma.AwsRegion}", second, cancellationToken).ConfigureAwait(false);
+        return count <= perSecond;
     }
 }

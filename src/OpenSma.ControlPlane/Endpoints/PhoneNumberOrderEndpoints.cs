@@ -97,41 +97,56 @@ internal static class PhoneNumberOrderEndpoints
 
         var cancellationToken = context.RequestAborted;
         await inventory.SettleAsync(cancellationToken).ConfigureAwait(false);
-        if (api.Options.Quotas.Enabled)
-        {
-            var owned = await api.Store.ListAllAsync<PhoneNumber>(cancellationToken).ConfigureAwait(false);
-            if (owned.Count + requested.Count > api.Options.Quotas.MaxPhoneNumbers)
-            {
-                throw new AwsErrorException(AwsError.ResourceLimitExceeded(
-                    $"The quota of {api.Options.Quotas.MaxPhoneNumbers} provisioned phone numbers would be exceeded."));
-            }
-        }
-
         var now = api.Now;
         var delay = api.Options.PhoneNumbers.OrderCompletionDelay;
         var immediate = delay <= TimeSpan.Zero;
         var orderId = ApiContext.NewId();
-        var ordered = new List<OrderedPhoneNumber>(requested.Count);
+        var numbers = new List<PhoneNumber>(requested.Count);
         foreach (var e164 in requested)
         {
-            var pool = inventory.Pools.PoolOf(e164);
-            if (pool is null)
+            if (inventory.Pools.PoolOf(e164) is { } pool)
             {
-                ordered.Add(new OrderedPhoneNumber(e164, "Failed"));
-                continue;
+                numbers.Add(new PhoneNumber(
+                    e164, e164, pool.Country, pool.Type, productType,
+                    immediate ? PhoneNumberLifecycle.Unassigned : PhoneNumberLifecycle.AcquireInProgress,
+                    [], null, null, name, orderId, now, now, null));
             }
-
-            var number = new PhoneNumber(
-                e164, e164, pool.Country, pool.Type, productType,
-                immediate ? PhoneNumberLifecycle.Unassigned : PhoneNumberLifecycle.AcquireInProgress,
-                [], null, null, name, orderId, now, now, null);
-            var inserted = await api.Store.InsertAsync(number, cancellationToken).ConfigureAwait(false);
-            ordered.Add(new OrderedPhoneNumber(e164, !inserted.IsOk ? "Failed" : immediate ? "Acquired" : "Processing"));
         }
+
+        var results = await InsertNumbersAsync(api, numbers, cancellationToken).ConfigureAwait(false);
+        var inserted = numbers.Zip(results).Where(p => p.Second.IsOk).Select(p => p.First.Id).ToHashSet(StringComparer.Ordinal);
+        var ordered = requested
+            .Select(e164 => new OrderedPhoneNumber(e164, !inserted.Contains(e164) ? "Failed" : immediate ? "Acquired" : "Processing"))
+            .ToList();
 
         var order = new PhoneNumberOrder(orderId, productType, PhoneNumberInventory.OrderStatus(ordered), "New", ordered, name, now, now, now + delay);
         await api.Store.InsertAsync(order, cancellationToken).ConfigureAwait(false);
         return Results.Json(new PhoneNumberOrderResponse(Shape(order)), WireJsonContext.Default.PhoneNumberOrderResponse, Json, StatusCodes.Status201Created);
+    }
+
+    /// <summary>
+    /// Inserts the numbers of an order, each unless already owned. With quotas on, the account's
+    /// count of stored numbers (those in the deletion queue included, which RestorePhoneNumber can
+    /// bring back) and the inserts are one step in the store: over the quota nothing is inserted.
+    /// </summary>
+    private static async Task<IReadOnlyList<WriteResult>> InsertNumbersAsync(ApiContext api, List<PhoneNumber> numbers, CancellationToken cancellationToken)
+    {
+        var quota = api.Options.Quotas;
+        if (!quota.Enabled)
+        {
+            var results = new List<WriteResult>(numbers.Count);
+            foreach (var number in numbers)
+            {
+                results.Add(await api.Store.InsertAsync(number, cancellationToken).ConfigureAwait(false));
+            }
+
+            return results;
+        }
+
+        var written = await api.Store.InsertWithinQuotaAsync(numbers, quota.MaxPhoneNumbers, static _ => true, cancellationToken).ConfigureAwait(false);
+        return written.Any(r => r.Status == WriteStatus.QuotaExceeded)
+            ? throw new AwsErrorException(AwsError.ResourceLimitExceeded($"The quota of {quota.MaxPhoneNumbers} provisioned phone numbers would be exceeded."))
+            : written;
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, ApiContext api, PhoneNumberInventory inventory)

@@ -49,22 +49,20 @@ internal static class SipMediaApplicationEndpoints
         var tags = TagEndpoints.ReadTags(body, "Tags", required: false);
         var cancellationToken = context.RequestAborted;
 
-        if (api.Options.Quotas.Enabled)
-        {
-            var existing = await api.Store.ListAllAsync<SipMediaApplication>(cancellationToken).ConfigureAwait(false);
-            if (existing.Count(s => s.Value.AwsRegion == region) >= api.Options.Quotas.MaxSipMediaApplications)
-            {
-                throw new AwsErrorException(AwsError.ResourceLimitExceeded(
-                    $"The quota of {api.Options.Quotas.MaxSipMediaApplications} SIP media applications in {region} is reached."));
-            }
-        }
-
         var now = api.Now;
         var sma = new SipMediaApplication(ApiContext.NewId(), api.Options.AwsAccountId, region, name, endpoint, now, now);
-        var result = await api.Store.InsertAsync(sma, cancellationToken).ConfigureAwait(false);
-        if (result.Status == WriteStatus.Conflict)
+        var quota = api.Options.Quotas;
+        // With quotas on, the Region's count and the insert are one step in the store, whichever server is asked.
+        var result = quota.Enabled
+            ? (await api.Store.InsertWithinQuotaAsync([sma], quota.MaxSipMediaApplications, s => s.AwsRegion == region, cancellationToken).ConfigureAwait(false))[0]
+            : await api.Store.InsertAsync(sma, cancellationToken).ConfigureAwait(false);
+        switch (result.Status)
         {
-            throw new AwsErrorException(AwsError.Conflict($"A SIP media application named {name} already exists."));
+            case WriteStatus.Conflict:
+                throw new AwsErrorException(AwsError.Conflict($"A SIP media application named {name} already exists."));
+            case WriteStatus.QuotaExceeded:
+                throw new AwsErrorException(AwsError.ResourceLimitExceeded(
+                    $"The quota of {quota.MaxSipMediaApplications} SIP media applications in {region} is reached."));
         }
 
         if (tags is { Count: > 0 })

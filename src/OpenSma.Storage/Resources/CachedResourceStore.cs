@@ -69,6 +69,14 @@ public sealed class CachedResourceStore(IResourceStore inner, int maxEntries = 1
         where T : class, IResourceDocument<T> =>
         WriteAsync(T.Kind, () => Inner.DeleteAsync<T>(id, expectedVersion, cancellationToken));
 
+    public ValueTask<IReadOnlyList<WriteResult>> InsertWithinQuotaAsync<T>(IReadOnlyList<T> documents, int limit, Func<T, bool> counted, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> =>
+        WriteAsync(T.Kind, () => Inner.InsertWithinQuotaAsync(documents, limit, counted, cancellationToken));
+
+    /// <summary>Never cached: every event must be counted where the other servers count too.</summary>
+    public ValueTask<long> CountInWindowAsync(string key, long window, CancellationToken cancellationToken) =>
+        Inner.CountInWindowAsync(key, window, cancellationToken);
+
     public ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken) =>
         ReadAsync(new CacheKey(TagsKind, Operation.Get, resourceArn, 0, 0), () => Inner.GetTagsAsync(resourceArn, cancellationToken))!;
 
@@ -162,7 +170,7 @@ public sealed class CachedResourceStore(IResourceStore inner, int maxEntries = 1
         return bound == TimeSpan.Zero ? 0 : Math.Max(1, (long)(bound.TotalSeconds * time.TimestampFrequency));
     }
 
-    private async ValueTask<WriteResult> WriteAsync(string kind, Func<ValueTask<WriteResult>> write)
+    private async ValueTask<TResult> WriteAsync<TResult>(string kind, Func<ValueTask<TResult>> write)
     {
         try
         {

@@ -31,6 +31,29 @@ public interface IResourceStore
     ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
         where T : class, IResourceDocument<T>;
 
+    /// <summary>
+    /// Inserts <paramref name="documents"/> (each if its id and unique key are free, as
+    /// <see cref="InsertAsync{T}"/>) only while at most <paramref name="limit"/> documents of the kind
+    /// satisfy <paramref name="counted"/>: a count quota. Counting and inserting are one step for
+    /// every process sharing the database, so concurrent callers can never pass the limit together.
+    /// Over the limit nothing is inserted and every result is <see cref="WriteStatus.QuotaExceeded"/>;
+    /// inserts that count nothing (conflicts, documents <paramref name="counted"/> rejects) are never refused.
+    /// The results are in the order of <paramref name="documents"/>. Stores wrapping another must forward this.
+    /// </summary>
+    ValueTask<IReadOnlyList<WriteResult>> InsertWithinQuotaAsync<T>(IReadOnlyList<T> documents, int limit, Func<T, bool> counted, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> =>
+        throw new NotSupportedException($"{GetType().Name} does not forward InsertWithinQuotaAsync to the store it wraps.");
+
+    /// <summary>
+    /// Counts one event under <paramref name="key"/> in fixed window <paramref name="window"/> (for
+    /// example the Unix second) and returns how many events that window holds now, this one
+    /// included; every process sharing the database counts into the same windows. Only the newest
+    /// window of a key is kept: an event for an older window (a server whose clock is behind) is
+    /// counted in the newest. For rate limits. Stores wrapping another must forward this.
+    /// </summary>
+    ValueTask<long> CountInWindowAsync(string key, long window, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not forward CountInWindowAsync to the store it wraps.");
+
     ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken);
 
     /// <summary>Adds or overwrites tags by key.</summary>
@@ -58,6 +81,8 @@ public enum WriteStatus
     Conflict,
     /// <summary>Someone else wrote the document since it was read.</summary>
     VersionConflict,
+    /// <summary>The insert would have taken a count quota past its limit; nothing was written (<see cref="IResourceStore.InsertWithinQuotaAsync{T}"/>).</summary>
+    QuotaExceeded,
 }
 
 public readonly record struct WriteResult(WriteStatus Status, long Version)

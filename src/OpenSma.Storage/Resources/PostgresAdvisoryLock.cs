@@ -35,12 +35,7 @@ public sealed class PostgresAdvisoryLock : IDisposable
         ArgumentNullException.ThrowIfNull(undo);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var acquire = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
-        {
-            acquire.Parameters.AddWithValue("key", Key(name));
-            await acquire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await AcquireAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
         var result = await body().ConfigureAwait(false);
         try
         {
@@ -54,6 +49,18 @@ public sealed class PostgresAdvisoryLock : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Takes the lock called <paramref name="name"/> for the rest of <paramref name="transaction"/>,
+    /// waiting while another transaction holds it. Work done in that same transaction needs no undo:
+    /// the lock is released exactly when the work commits or rolls back.
+    /// </summary>
+    public static async Task AcquireAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var acquire = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
+        acquire.Parameters.AddWithValue("key", Key(name));
+        await acquire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lock's 64-bit key: the first eight bytes of the name's SHA-256, so every process derives the same key.</summary>

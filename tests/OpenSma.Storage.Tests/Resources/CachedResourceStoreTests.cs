@@ -96,6 +96,26 @@ public sealed class CachedResourceStoreTests : ResourceStoreContractTests, IDisp
     }
 
     [Fact]
+    public async Task InsertWithinQuota_InvalidatesTheKind_ThroughThisCacheAndThroughTheInnerSignal()
+    {
+        // The writer's cache and another reader's cache over the same store (serve's SIP router reads through its own).
+        var inner = await OpenSqliteAsync();
+        var writer = new CachedResourceStore(inner);
+        var reader = new CachedResourceStore(inner);
+        var writerBefore = await writer.ListAllAsync<SipMediaApplication>(CancellationToken.None);
+        var readerBefore = await reader.ListAllAsync<SipMediaApplication>(CancellationToken.None);
+        var version = reader.ChangeVersion(SipMediaApplication.Kind);
+
+        await writer.InsertWithinQuotaAsync([Sma("q", "quota")], 1, _ => true, CancellationToken.None);
+
+        Assert.Empty(writerBefore);
+        Assert.Empty(readerBefore);
+        Assert.True(reader.ChangeVersion(SipMediaApplication.Kind) > version);
+        Assert.Equal("q", Assert.Single(await writer.ListAllAsync<SipMediaApplication>(CancellationToken.None)).Value.Id);
+        Assert.Equal("q", Assert.Single(await reader.ListAllAsync<SipMediaApplication>(CancellationToken.None)).Value.Id);
+    }
+
+    [Fact]
     public async Task Entries_BeyondTheBound_AreDroppedAndReadAgain()
     {
         var counting = new CountingResourceStore(await OpenSqliteAsync());

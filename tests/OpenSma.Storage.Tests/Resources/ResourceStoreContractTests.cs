@@ -186,4 +186,76 @@ public abstract class ResourceStoreContractTests
 
         Assert.Equal(WriteStatus.NotFound, result.Status);
     }
+
+    private static bool InUsEast1(SipMediaApplication sma) => sma.AwsRegion == "us-east-1";
+
+    [Fact]
+    public async Task InsertWithinQuotaAsync_ManyAtOnceThroughTwoStores_InsertsExactlyTheLimit()
+    {
+        // Two instances on one database stand for two servers; the inserts race from both.
+        var first = await CreateStoreAsync();
+        var second = await CreateStoreAsync();
+        const int Limit = 3;
+        const int Attempts = 40;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, Attempts).Select(i => Task.Run(async () =>
+            (await (i % 2 == 0 ? first : second).InsertWithinQuotaAsync([Sma($"id-{i}", $"name-{i}")], Limit, InUsEast1, CancellationToken.None))[0])));
+
+        Assert.Equal(Limit, results.Count(r => r.Status == WriteStatus.Ok));
+        Assert.Equal(Attempts - Limit, results.Count(r => r.Status == WriteStatus.QuotaExceeded));
+        Assert.Equal(Limit, (await first.ListAllAsync<SipMediaApplication>(CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task InsertWithinQuotaAsync_RefusesOnlyCountedInsertsOverTheLimit_AndABatchWhole()
+    {
+        var store = await CreateStoreAsync();
+        var elsewhere = Sma("w", "west") with { AwsRegion = "us-west-2" };
+
+        var two = await store.InsertWithinQuotaAsync([Sma("a", "a"), Sma("b", "b")], 2, InUsEast1, CancellationToken.None);
+        var uncounted = await store.InsertWithinQuotaAsync([elsewhere], 2, InUsEast1, CancellationToken.None);
+        var taken = await store.InsertWithinQuotaAsync([Sma("a", "again")], 2, InUsEast1, CancellationToken.None);
+        var over = await store.InsertWithinQuotaAsync([Sma("w2", "west-2") with { AwsRegion = "us-west-2" }, Sma("c", "c")], 2, InUsEast1, CancellationToken.None);
+        var stored = await store.ListAllAsync<SipMediaApplication>(CancellationToken.None);
+
+        Assert.Equal([WriteStatus.Ok, WriteStatus.Ok], two.Select(r => r.Status));
+        Assert.Equal(WriteStatus.Ok, Assert.Single(uncounted).Status);
+        Assert.Equal(WriteStatus.Conflict, Assert.Single(taken).Status);
+        Assert.Equal([WriteStatus.QuotaExceeded, WriteStatus.QuotaExceeded], over.Select(r => r.Status));
+        Assert.Equal(["a", "b", "w"], stored.Select(s => s.Value.Id));
+        Assert.Equal(1, stored[0].Version);
+    }
+
+    [Fact]
+    public async Task CountInWindowAsync_TwoStores_CountIntoOneWindowPerKey()
+    {
+        var first = await CreateStoreAsync();
+        var second = await CreateStoreAsync();
+
+        long[] counts =
+        [
+            await first.CountInWindowAsync("k", 100, CancellationToken.None),
+            await second.CountInWindowAsync("k", 100, CancellationToken.None),
+            await second.CountInWindowAsync("other", 100, CancellationToken.None),
+            // A late clock's event goes into the newest window.
+            await first.CountInWindowAsync("k", 99, CancellationToken.None),
+            await second.CountInWindowAsync("k", 101, CancellationToken.None),
+            await first.CountInWindowAsync("k", 101, CancellationToken.None),
+        ];
+
+        Assert.Equal([1L, 2L, 1L, 3L, 1L, 2L], counts);
+    }
+
+    [Fact]
+    public async Task CountInWindowAsync_ManyAtOnceThroughTwoStores_LosesNoEvent()
+    {
+        var first = await CreateStoreAsync();
+        var second = await CreateStoreAsync();
+        const int Events = 40;
+
+        var counts = await Task.WhenAll(Enumerable.Range(0, Events).Select(i => Task.Run(async () =>
+            await (i % 2 == 0 ? first : second).CountInWindowAsync("burst", 7, CancellationToken.None))));
+
+        Assert.Equal(Enumerable.Range(1, Events).Select(n => (long)n), counts.Order());
+    }
 }

@@ -17,6 +17,13 @@ internal interface ISqlDialect
 
     bool IsUniqueViolation(DbException exception);
 
+    /// <summary>
+    /// Begins a transaction that no other transaction begun here with the same <paramref name="name"/>
+    /// overlaps, in any process sharing the database, so it may count rows and then write them
+    /// knowing the count still holds when it commits.
+    /// </summary>
+    ValueTask<DbTransaction> BeginExclusiveAsync(DbConnection connection, string name, CancellationToken cancellationToken);
+
     /// <summary>How writes by other processes sharing the database reach this one; null when only one process uses it (SQLite).</summary>
     PostgresChangeFeed? ChangeFeed { get; }
 }

@@ -50,10 +50,36 @@ internal sealed class PostgresDialect : ISqlDialect, IDisposable
                 value TEXT NOT NULL
             );
             """),
+        new(2, "rate_windows", """
+            CREATE TABLE rate_windows (
+                rate_key TEXT PRIMARY KEY,
+                window_start BIGINT NOT NULL,
+                event_count BIGINT NOT NULL
+            );
+            """),
     ];
 
     public bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: UniqueViolation };
+
+    /// <summary>A read-committed transaction holding the advisory lock called <paramref name="name"/>
+    /// (<see cref="PostgresAdvisoryLock.AcquireAsync"/>) until it ends; every statement after the
+    /// lock sees what the previous holder committed.</summary>
+    public async ValueTask<DbTransaction> BeginExclusiveAsync(DbConnection connection, string name, CancellationToken cancellationToken)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        var transaction = await npgsql.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PostgresAdvisoryLock.AcquireAsync(npgsql, transaction, name, cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     public void Dispose()
     {

@@ -4,21 +4,30 @@ using Dapper;
 
 namespace OpenSma.Storage.Resources.Sql;
 
-/// <summary>Brings a database up to the newest schema, one recorded migration at a time.</summary>
+/// <summary>
+/// Brings a database up to the newest schema, recording each migration in <c>schema_migrations</c>.
+/// All of it is one exclusive transaction (<see cref="ISqlDialect.BeginExclusiveAsync"/>), so servers
+/// starting at once on one PostgreSQL database migrate one after the other, and the later ones find
+/// the work done; a failed migration leaves the schema as it was.
+/// </summary>
 internal static class SchemaMigrator
 {
-    public static async Task MigrateAsync(DbConnection connection, IReadOnlyList<SchemaMigration> migrations, DateTimeOffset now, CancellationToken cancellationToken)
+    private const string LockName = "opensma/schema-migrations";
+
+    public static async Task MigrateAsync(DbConnection connection, ISqlDialect dialect, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using var transaction = await dialect.BeginExclusiveAsync(connection, LockName, cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            transaction: transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         var applied = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MAX(version) FROM schema_migrations",
+            transaction: transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false) ?? 0;
 
-        foreach (var migration in migrations.Where(m => m.Version > applied).OrderBy(m => m.Version))
+        foreach (var migration in dialect.Migrations.Where(m => m.Version > applied).OrderBy(m => m.Version))
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_migrations (version, description, applied_at) VALUES (@Version, @Description, @AppliedAt)",
@@ -30,7 +39,8 @@ internal static class SchemaMigrator
                 },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -8,7 +8,8 @@ namespace OpenSma.Storage.Resources.Sql;
 /// <summary>
 /// The one query layer for every SQL engine. Writes are single conditional statements
 /// (insert-if-absent, update-if-version), so they need no explicit transaction and can never
-/// lose an update that raced with another. Every document write bumps its kind's
+/// lose an update that raced with another; the exception is a quota insert, which counts and
+/// inserts in one exclusive transaction (<see cref="ISqlDialect.BeginExclusiveAsync"/>). Every document write bumps its kind's
 /// <see cref="IResourceChangeSignal.ChangeVersion"/> once it has returned from the database. With
 /// PostgreSQL a write that changed a row is also announced to the other processes on the database,
 /// and theirs bump this store's versions as they arrive (<see cref="PostgresChangeFeed"/>).
@@ -33,10 +34,17 @@ internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, 
         ArgumentNullException.ThrowIfNull(dialect);
         ArgumentNullException.ThrowIfNull(timeProvider);
         var store = new SqlResourceStore(dialect);
-        await using (var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
+            await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await dialect.PrepareAsync(connection, cancellationToken).ConfigureAwait(false);
-            await SchemaMigrator.MigrateAsync(connection, dialect.Migrations, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await SchemaMigrator.MigrateAsync(connection, dialect, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The dialect's connection pool is of no use to anyone now.
+            store.Dispose();
+            throw;
         }
 
         dialect.ChangeFeed?.Start(store._changes);
@@ -120,17 +128,46 @@ internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, 
         }
     }
 
+    public async ValueTask<IReadOnlyList<WriteResult>> InsertWithinQuotaAsync<T>(IReadOnlyList<T> documents, int limit, Func<T, bool> counted, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentNullException.ThrowIfNull(counted);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        try
+        {
+            return await InsertWithinQuotaCoreAsync(documents, limit, counted, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _changes.Bump(T.Kind);
+        }
+    }
+
+    public async ValueTask<long> CountInWindowAsync(string key, long window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // One statement, so concurrent counters never lose an event; a newer window starts over at 1.
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO rate_windows (rate_key, window_start, event_count) VALUES (@Key, @Window, 1)
+            ON CONFLICT (rate_key) DO UPDATE SET
+                event_count = CASE WHEN excluded.window_start > rate_windows.window_start THEN 1 ELSE rate_windows.event_count + 1 END,
+                window_start = CASE WHEN excluded.window_start > rate_windows.window_start THEN excluded.window_start ELSE rate_windows.window_start END
+            RETURNING event_count
+            """,
+            new { Key = key, Window = window },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     private async ValueTask<WriteResult> InsertCoreAsync<T>(T document, CancellationToken cancellationToken)
         where T : class, IResourceDocument<T>
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var inserted = await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO resources (kind, id, unique_key, body, version) VALUES (@Kind, @Id, @UniqueKey, @Body, 1) ON CONFLICT DO NOTHING",
-                new { T.Kind, document.Id, document.UniqueKey, Body = JsonSerializer.Serialize(document, T.JsonTypeInfo) },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (inserted != 1)
+            if (!await InsertRowAsync(connection, null, document, cancellationToken).ConfigureAwait(false))
             {
                 return new WriteResult(WriteStatus.Conflict, 0);
             }
@@ -142,6 +179,60 @@ internal sealed class SqlResourceStore : IResourceStore, IResourceChangeSignal, 
         {
             return new WriteResult(WriteStatus.Conflict, 0);
         }
+    }
+
+    /// <summary>
+    /// Inserts and counts inside one exclusive transaction per kind (<see cref="ISqlDialect.BeginExclusiveAsync"/>):
+    /// no other quota insert of the kind, here or on another server, can count or insert in between.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<WriteResult>> InsertWithinQuotaCoreAsync<T>(IReadOnlyList<T> documents, int limit, Func<T, bool> counted, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await _dialect.BeginExclusiveAsync(connection, "opensma/quota/" + T.Kind, cancellationToken).ConfigureAwait(false);
+        var results = new WriteResult[documents.Count];
+        var countedInserts = 0;
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var inserted = await InsertRowAsync(connection, transaction, documents[i], cancellationToken).ConfigureAwait(false);
+            results[i] = inserted ? new WriteResult(WriteStatus.Ok, 1) : new WriteResult(WriteStatus.Conflict, 0);
+            countedInserts += inserted && counted(documents[i]) ? 1 : 0;
+        }
+
+        if (countedInserts > 0)
+        {
+            var rows = await connection.QueryAsync<DocumentRow>(new CommandDefinition(
+                "SELECT body AS Body, version AS Version, seq AS Seq FROM resources WHERE kind = @Kind",
+                new { T.Kind },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (rows.Count(row => counted(Materialize<T>(row).Value)) > limit)
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return Enumerable.Repeat(new WriteResult(WriteStatus.QuotaExceeded, 0), documents.Count).ToList();
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (results.Any(r => r.IsOk))
+        {
+            await AnnounceAsync(connection, T.Kind).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>Inserts one document unless its id or unique key is taken; whether it did.</summary>
+    private static async Task<bool> InsertRowAsync<T>(DbConnection connection, DbTransaction? transaction, T document, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T>
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO resources (kind, id, unique_key, body, version) VALUES (@Kind, @Id, @UniqueKey, @Body, 1) ON CONFLICT DO NOTHING",
+            new { T.Kind, document.Id, document.UniqueKey, Body = JsonSerializer.Serialize(document, T.JsonTypeInfo) },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return inserted == 1;
     }
 
     private async ValueTask<WriteResult> UpdateCoreAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)

@@ -64,8 +64,23 @@ internal sealed class SqliteDialect : ISqlDialect
                 value TEXT NOT NULL
             );
             """),
+        new(2, "rate_windows", """
+            CREATE TABLE rate_windows (
+                rate_key TEXT PRIMARY KEY,
+                window_start INTEGER NOT NULL,
+                event_count INTEGER NOT NULL
+            );
+            """),
     ];
 
     public bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: SqliteConstraint };
+
+    /// <summary>BEGIN IMMEDIATE: the file's write lock is taken before the first read, so every other
+    /// writer (whatever the name, in any process) waits until this transaction ends.</summary>
+    public ValueTask<DbTransaction> BeginExclusiveAsync(DbConnection connection, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    }
 }
