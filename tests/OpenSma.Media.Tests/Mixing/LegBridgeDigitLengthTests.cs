@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using OpenSma.Media.Codecs;
 using OpenSma.Media.Dtmf;
 using OpenSma.Media.Mixing;
@@ -303,6 +305,87 @@ public sealed class LegBridgeDigitLengthTests
         Assert.Equal(['6'], found);
         // 2 s of tone, give or take the ramps and the zero crossings.
         Assert.InRange(toneSamples, 16_000 - 400, 16_000);
+    }
+
+    [Fact]
+    public void Bridge_HeldPress_SteadyState_AllocatesNothingPerPacket()
+    {
+        var time = new FakeTimeProvider();
+        var peer = new IPEndPoint(IPAddress.Parse("10.0.0.2"), 30000);
+        var source = peer.Serialize();
+        using var a = new RtpSession(new CountingTransport(), new RtpSessionOptions(AudioCodec.Pcmu, 0, 101), time);
+        var toB = new CountingTransport();
+        using var b = new RtpSession(toB, new RtpSessionOptions(AudioCodec.Pcmu, 0, 101), time);
+        a.SetRemote(peer);
+        b.SetRemote(new IPEndPoint(IPAddress.Parse("10.0.0.3"), 30002));
+        using var bridge = new LegBridge(a, b);
+
+        // One 40 s press (segments included), one packet per tick, built up front.
+        var packets = new List<byte[]>();
+        var segmentStart = 0;
+        var segment = 1_000u;
+        for (var i = 0; i < 2000; i++)
+        {
+            var elapsed = (i + 1) * Tick;
+            if (elapsed - segmentStart > 0xFFFF)
+            {
+                packets.Add(PeerPackets.Event(101, (ushort)i, segment, '1', 0xFFFF, end: false));
+                segmentStart += 0xFFFF;
+                segment += 0xFFFF;
+                continue;
+            }
+
+            packets.Add(PeerPackets.Event(101, (ushort)i, segment, '1', (ushort)(elapsed - segmentStart), end: false, marker: i == 0));
+        }
+
+        void Run(int from, int to)
+        {
+            for (var i = from; i < to; i++)
+            {
+                a.OnDatagram(packets[i], source, rtcp: false);
+                a.OnTick(i + 1);
+                b.OnTick(i + 1);
+            }
+        }
+
+        Run(0, 500); // warm up: the press starts, first-use paths
+
+        // The least of three windows (as RtpSessionAllocationTests: a runtime tier-up may land in one).
+        var allocated = new List<long>();
+        for (var from = 500; from < 2000; from += 500)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Run(from, from + 500);
+            allocated.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        Assert.True(allocated.Min() == 0, "allocated bytes per 500 packets: " + string.Join(", ", allocated));
+        Assert.True(toB.EventPackets >= 1990, $"b sent {toB.EventPackets} event packets"); // the press was relayed all along
+    }
+
+    private sealed class CountingTransport : IMediaTransport
+    {
+        public int EventPackets { get; private set; }
+
+        public int LocalRtpPort => 40000;
+
+        public void Start(IMediaTransportReceiver receiver)
+        {
+        }
+
+        public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination, bool rtcp)
+        {
+            if (!rtcp && datagram.Length > 1 && (datagram[1] & 0x7F) == 101)
+            {
+                EventPackets++;
+            }
+
+            return true;
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     private static int PcmAudioSamples(TimeSpan length) => OpenSma.Media.Audio.PcmAudio.SamplesFor(length);
