@@ -39,8 +39,11 @@ public sealed record MediaClockOptions
     public TimeSpan SendLead { get; init; }
 
     /// <summary>
-    /// Datagrams one clock thread can have queued for timed sends at once (the arena is 640 bytes a
-    /// datagram); more go out at once. A stream sends one per tick, a 10 ms stream two.
+    /// The initial size of a clock thread's timed-send arena, in datagrams of up to 200 bytes (320
+    /// bytes each; larger ones, up to 1,500 bytes, take more). The arena grows on demand to hold
+    /// what is queued at once (up to 64 MB, about 200,000 such datagrams), so this only saves the
+    /// first growths: a clock keeps about streams x (lead / 20 ms + 1) datagrams queued, twice that
+    /// for 10 ms streams, plus RTCP.
     /// </summary>
     public int TimedSendSlots { get; init; } = 8192;
 

@@ -20,6 +20,12 @@ internal static unsafe partial class IoUringCalls
     public const uint FeatureSingleMmap = 1u << 0;
     public const uint FeatureNoDrop = 1u << 1;
 
+    // io_uring sq_ring flags
+    public const uint SqCqOverflow = 1u << 1;
+
+    // io_uring_enter flags
+    public const uint EnterGetEvents = 1u << 0;
+
     public const long OffsetSqRing = 0;
     public const long OffsetSqes = 0x10000000;
 

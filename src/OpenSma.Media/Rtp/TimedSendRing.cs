@@ -15,9 +15,18 @@ namespace OpenSma.Media.Rtp;
 /// the clock thread is suspended.
 /// <para>
 /// One ring per clock thread, used only by that thread. Each due time is one chain: a timeout, then
-/// one sendmsg per datagram. The datagram, its msghdr, iovec and address are copied into a slot of a
-/// native arena that is reused once the chain's last send completes (chains complete in order, as
-/// their due times do). Only failed sends and each chain's last send post a completion.
+/// one sendmsg per datagram. The datagram, its msghdr, iovec, address and the chain's timespec are
+/// copied into an entry of a native arena, a ring of bytes: a 120-byte header and the datagram,
+/// rounded up to 64 bytes (320 bytes for a 172-byte G.711 packet). Entries are taken in order and
+/// released in order: a chain's bytes once it and every chain begun before it have completed
+/// (chains due within a tick complete out of order). Only failed sends and each chain's last send
+/// post a completion.
+/// </para>
+/// <para>
+/// The arena grows on demand: when an entry does not fit, a new arena twice the size (up to
+/// <see cref="MaxArenaBytes"/>) takes every new entry, the open chain's entries (not yet handed to
+/// the kernel) move into it, and the old arena is freed once the chains that use it have completed,
+/// since until then the kernel may read it. Steady state then allocates nothing.
 /// </para>
 /// <para>
 /// A socket must stay open until the sends queued for it have left, or a reused descriptor would
@@ -27,15 +36,25 @@ namespace OpenSma.Media.Rtp;
 /// </summary>
 internal sealed unsafe class TimedSendRing : IDisposable
 {
-    /// <summary>Largest datagram a slot holds; bigger ones are sent at once instead.</summary>
-    public const int MaxDatagramBytes = 512;
+    /// <summary>Largest datagram the ring takes (as large as any media datagram); bigger ones are sent at once instead.</summary>
+    public const int MaxDatagramBytes = RtpPacket.MaxDatagramBytes;
 
-    private const int SlotBytes = 640;
-    private const int MessageOffset = MaxDatagramBytes;          // msghdr, 56 bytes
-    private const int VectorOffset = MessageOffset + 56;         // iovec, 16 bytes
-    private const int AddressOffset = VectorOffset + 16;         // sockaddr, up to 28 bytes (AF_INET6)
-    private const int TimeOffset = AddressOffset + 32;           // __kernel_timespec, 16 bytes
+    /// <summary>Arena bytes per initial slot: the entry of a datagram of up to 200 bytes.</summary>
+    public const int SlotBytes = 320;
+
+    /// <summary>The largest arena a ring grows to (about 200,000 queued G.711 packets); beyond it datagrams are sent at once.</summary>
+    public const long MaxArenaBytes = 64L << 20;
+
+    // An entry: msghdr (56 bytes), iovec (16), sockaddr (up to 28, AF_INET6), the chain's
+    // __kernel_timespec (16, used in its first entry), then the datagram.
+    private const int VectorOffset = 56;
+    private const int AddressOffset = VectorOffset + 16;
+    private const int TimeOffset = AddressOffset + 32;
+    private const int DataOffset = TimeOffset + 16;
+    private const int EntryAlignment = 64;
     private const int MaxAddressBytes = 32;
+    private const uint SubmissionEntries = 4096;
+    private const uint CompletionEntries = 2 * SubmissionEntries;
     private const ulong LastOfChain = 1UL << 63;
 
     [ThreadStatic]
@@ -52,29 +71,32 @@ internal sealed unsafe class TimedSendRing : IDisposable
     private readonly nuint _sqesLength;
     private readonly uint* _sqTail;
     private readonly uint* _sqHead;
+    private readonly uint* _sqFlags;
     private readonly uint _sqMask;
     private readonly uint _sqEntries;
     private readonly uint* _cqHead;
     private readonly uint* _cqTail;
     private readonly uint _cqMask;
     private readonly CompletionEntry* _cqes;
-    private readonly byte* _arena;
-    private readonly int _slotCount;
-    private readonly Chain[] _chains;
+    private readonly List<Arena> _arenas = new(32); // oldest first; the last takes new entries
     private readonly ConcurrentQueue<Action> _incoming = new();
     private readonly Queue<(long Chain, Action Action)> _deferred = new();
+    private Arena _arena;
+    private Chain[] _chains = new Chain[256];  // chains in flight, by number modulo the length (a power of two)
     private uint _sqLocalTail;
     private uint _unsubmitted;
-    private long _slotHead;       // next slot to fill (monotonic; slot index = value % count)
-    private long _slotTail;       // first slot still in use
-    private long _begun;          // chains begun (the open one included)
-    private long _completed;      // chains completed, in order
+    private uint _openFirstEntry;  // the open chain's timeout, in the submission ring
+    private uint _openEntries;     // submission entries of the open chain (held back from the kernel until it ends)
+    private long _openStart;       // where the open chain's bytes begin in the current arena
+    private long _begun;           // chains begun (the open one included)
+    private long _completed;       // chains completed, in order
     private long _dueTimestamp;
     private bool _chainOpen;
     private SubmissionEntry* _lastSend;
+    private int _growths;
     private bool _disposed;
 
-    private TimedSendRing(int fd, Parameters parameters, byte* rings, nuint ringsLength, SubmissionEntry* sqes, nuint sqesLength, int slots)
+    private TimedSendRing(int fd, Parameters parameters, byte* rings, nuint ringsLength, SubmissionEntry* sqes, nuint sqesLength, long arenaBytes)
     {
         _fd = fd;
         _rings = rings;
@@ -83,6 +105,7 @@ internal sealed unsafe class TimedSendRing : IDisposable
         _sqesLength = sqesLength;
         _sqHead = (uint*)(rings + parameters.SqOffsets.Head);
         _sqTail = (uint*)(rings + parameters.SqOffsets.Tail);
+        _sqFlags = (uint*)(rings + parameters.SqOffsets.Flags);
         _sqMask = *(uint*)(rings + parameters.SqOffsets.RingMask);
         _sqEntries = *(uint*)(rings + parameters.SqOffsets.RingEntries);
         _cqHead = (uint*)(rings + parameters.CqOffsets.Head);
@@ -96,10 +119,8 @@ internal sealed unsafe class TimedSendRing : IDisposable
         }
 
         _sqLocalTail = *_sqTail;
-        _slotCount = slots;
-        _arena = (byte*)NativeMemory.AlignedAlloc((nuint)(slots * SlotBytes), 64);
-        NativeMemory.Clear(_arena, (nuint)(slots * SlotBytes));
-        _chains = new Chain[slots];
+        _arena = new Arena(arenaBytes);
+        _arenas.Add(_arena);
     }
 
     /// <summary>Datagrams queued for a timed send, in every ring of the process.</summary>
@@ -135,11 +156,23 @@ internal sealed unsafe class TimedSendRing : IDisposable
     /// <summary>Chains whose sends have all completed, for tests.</summary>
     public long ChainsCompleted => Volatile.Read(ref _completed);
 
+    /// <summary>Size of the arena new entries go to, for tests.</summary>
+    internal long ArenaBytes => _arena.Size;
+
+    /// <summary>Times the arena has grown, for tests.</summary>
+    internal int ArenaGrowths => _growths;
+
+    /// <summary>Arenas still allocated (the current one and older ones the kernel may still read), for tests.</summary>
+    internal int ArenasHeld => _arenas.Count;
+
     /// <summary>
     /// A ring for the calling thread, or null where io_uring is not available (not Linux, an old
     /// kernel, io_uring disabled by sysctl or seccomp) or the Stopwatch is not CLOCK_MONOTONIC.
     /// </summary>
-    /// <param name="slots">Datagrams that can be queued at once: at least the streams one clock thread sends for, times the lead in ticks plus one.</param>
+    /// <param name="slots">
+    /// The arena's initial size, in datagrams of up to 200 bytes (<see cref="SlotBytes"/> each);
+    /// it grows when more are queued at once, to at most <see cref="MaxArenaBytes"/>.
+    /// </param>
     public static TimedSendRing? TryCreate(int slots, out string? error)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 64);
@@ -149,21 +182,22 @@ internal sealed unsafe class TimedSendRing : IDisposable
             return null;
         }
 
-        var sqEntries = (uint)Math.Min(4096, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)slots));
+        // Fixed sizes, whatever the arena's: a full submission ring is handed to the kernel at once,
+        // and completions beyond the completion ring wait in the kernel's overflow list (see Reap).
         Parameters parameters = default;
         parameters.Flags = SetupCqSize | SetupSubmitAll;
-        parameters.CqEntries = (uint)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)slots) * 2;
-        var fd = Setup(sqEntries, &parameters);
+        parameters.CqEntries = CompletionEntries;
+        var fd = Setup(SubmissionEntries, &parameters);
         if (fd < 0)
         {
             error = $"io_uring_setup failed (errno {Marshal.GetLastPInvokeError()})";
             return null;
         }
 
-        if ((parameters.Features & FeatureSingleMmap) == 0)
+        if ((parameters.Features & FeatureSingleMmap) == 0 || (parameters.Features & FeatureNoDrop) == 0)
         {
             _ = LinuxSocketCalls.Close(fd);
-            error = "io_uring without IORING_FEAT_SINGLE_MMAP (kernel older than 5.4)";
+            error = "io_uring without IORING_FEAT_SINGLE_MMAP or IORING_FEAT_NODROP (kernel older than 5.5)";
             return null;
         }
 
@@ -189,7 +223,7 @@ internal sealed unsafe class TimedSendRing : IDisposable
         }
 
         error = null;
-        return new TimedSendRing(fd, parameters, rings, ringsLength, sqes, sqesLength, slots);
+        return new TimedSendRing(fd, parameters, rings, ringsLength, sqes, sqesLength, Math.Min((long)slots * SlotBytes, MaxArenaBytes));
     }
 
     /// <summary>Opens a chain: the datagrams added until <see cref="EndChain"/> leave at <paramref name="dueTimestamp"/> (a Stopwatch timestamp).</summary>
@@ -202,7 +236,7 @@ internal sealed unsafe class TimedSendRing : IDisposable
 
     /// <summary>
     /// Queues one datagram for the open chain's due time. False when it cannot be queued (no open
-    /// chain, too big, ring or arena full): the caller sends it at once.
+    /// chain, too big, ring full, arena full at <see cref="MaxArenaBytes"/>): the caller sends it at once.
     /// </summary>
     public bool TryAdd(int fd, ReadOnlySpan<byte> datagram, SocketAddress destination)
     {
@@ -212,49 +246,52 @@ internal sealed unsafe class TimedSendRing : IDisposable
             return false;
         }
 
-        // A new chain needs its timeout too: two entries, and the arena slot.
+        // A new chain needs its timeout too: two entries.
         var needed = _chainOpen ? 1u : 2u;
-        if (_slotHead - _slotTail >= _slotCount - 1)
-        {
-            Reap();
-            if (_slotHead - _slotTail >= _slotCount - 1)
-            {
-                Interlocked.Increment(ref s_immediate);
-                return false;
-            }
-        }
-
         if (_sqLocalTail - Volatile.Read(ref *_sqHead) + needed > _sqEntries)
         {
             // The submission ring is full: close this chain, hand everything to the kernel and go on
             // in a new chain with the same due time.
             CloseChain();
             Submit();
-            needed = 2;
-            if (_sqLocalTail - Volatile.Read(ref *_sqHead) + needed > _sqEntries)
+            if (_sqLocalTail - Volatile.Read(ref *_sqHead) + 2 > _sqEntries)
             {
                 Interlocked.Increment(ref s_immediate);
                 return false;
             }
         }
 
-        var slot = _arena + ((nint)(_slotHead % _slotCount) * SlotBytes);
-        if (!_chainOpen)
+        var entryBytes = EntryBytes(datagram.Length);
+        var entry = _arena.Reserve(entryBytes, out var taken);
+        if (entry is null)
         {
-            OpenChain(slot);
+            Reap();
+            entry = _arena.Reserve(entryBytes, out taken);
+            if (entry is null)
+            {
+                if (!Grow(entryBytes))
+                {
+                    Interlocked.Increment(ref s_immediate);
+                    return false;
+                }
+
+                entry = _arena.Reserve(entryBytes, out taken);
+            }
         }
 
-        datagram.CopyTo(new Span<byte>(slot, MaxDatagramBytes));
-        destination.Buffer.Span[..destination.Size].CopyTo(new Span<byte>(slot + AddressOffset, MaxAddressBytes));
-        var vector = (LinuxSocketCalls.IoVector*)(slot + VectorOffset);
-        vector->Base = slot;
-        vector->Length = (nuint)datagram.Length;
-        var message = (LinuxSocketCalls.MessageHeader*)(slot + MessageOffset);
+        if (!_chainOpen)
+        {
+            OpenChain(entry);
+            _openStart = _arena.Head - taken;
+        }
+
+        datagram.CopyTo(new Span<byte>(entry + DataOffset, datagram.Length));
+        destination.Buffer.Span[..destination.Size].CopyTo(new Span<byte>(entry + AddressOffset, MaxAddressBytes));
+        var message = (LinuxSocketCalls.MessageHeader*)entry;
         *message = default;
-        message->Name = slot + AddressOffset;
         message->NameLength = (uint)destination.Size;
-        message->Vectors = vector;
         message->VectorCount = 1;
+        Point(entry, datagram.Length);
 
         var sqe = NextEntry();
         sqe->Opcode = OpSendMessage;
@@ -265,8 +302,10 @@ internal sealed unsafe class TimedSendRing : IDisposable
         sqe->OperationFlags = LinuxSocketCalls.MsgDontWait;
         sqe->UserData = (ulong)(_begun - 1);
         _lastSend = sqe;
-        _chains[(int)((_begun - 1) % _chains.Length)].Slots++;
-        _slotHead++;
+        _openEntries++;
+        ref var chain = ref OpenChainRecord;
+        chain.Datagrams++;
+        chain.Bytes += taken;
         return true;
     }
 
@@ -277,16 +316,20 @@ internal sealed unsafe class TimedSendRing : IDisposable
         t_open = null;
     }
 
-    /// <summary>Hands the queued entries to the kernel (one io_uring_enter) and collects completions.</summary>
+    /// <summary>
+    /// Hands the entries of the closed chains to the kernel (one io_uring_enter) and collects
+    /// completions. An open chain's entries wait for its end.
+    /// </summary>
     public void Submit()
     {
-        if (_unsubmitted > 0 && !_disposed)
+        var ready = _unsubmitted - _openEntries;
+        if (ready > 0 && !_disposed)
         {
-            Volatile.Write(ref *_sqTail, _sqLocalTail);
-            var submitted = Enter(_fd, _unsubmitted, 0, 0);
+            Volatile.Write(ref *_sqTail, _sqLocalTail - _openEntries);
+            var submitted = Enter(_fd, ready, 0, 0);
             if (submitted > 0)
             {
-                _unsubmitted -= (uint)Math.Min(submitted, (int)_unsubmitted);
+                _unsubmitted -= (uint)Math.Min(submitted, (int)ready);
             }
         }
 
@@ -307,7 +350,10 @@ internal sealed unsafe class TimedSendRing : IDisposable
         }
     }
 
-    /// <summary>Collects completions: frees the arena slots of finished chains and runs the closes they were holding back.</summary>
+    /// <summary>
+    /// Collects completions: releases the arena bytes of finished chains, frees an old arena once
+    /// none of its chains is left, and runs the closes they were holding back.
+    /// </summary>
     public void Reap()
     {
         if (_disposed)
@@ -315,37 +361,57 @@ internal sealed unsafe class TimedSendRing : IDisposable
             return;
         }
 
-        var head = *_cqHead;
-        var tail = Volatile.Read(ref *_cqTail);
-        while (head != tail)
+        for (var flushes = 0; ; flushes++)
         {
-            var cqe = _cqes[head & _cqMask];
-            var chain = (long)(cqe.UserData & ~LastOfChain);
-            if (cqe.Result < 0 && cqe.Result != -62)
+            var head = *_cqHead;
+            var tail = Volatile.Read(ref *_cqTail);
+            while (head != tail)
             {
-                // -62 is ETIME from a timeout; anything else is a send that failed.
-                Interlocked.Increment(ref s_failed);
+                var cqe = _cqes[head & _cqMask];
+                var chain = (long)(cqe.UserData & ~LastOfChain);
+                if (cqe.Result < 0 && cqe.Result != -62)
+                {
+                    // -62 is ETIME from a timeout; anything else is a send that failed.
+                    Interlocked.Increment(ref s_failed);
+                }
+
+                if ((cqe.UserData & LastOfChain) != 0)
+                {
+                    _chains[chain & (_chains.Length - 1)].Done = true;
+                }
+
+                head++;
             }
 
-            if ((cqe.UserData & LastOfChain) != 0)
+            Volatile.Write(ref *_cqHead, head);
+
+            // More completions than the completion ring holds (many short chains) wait in the
+            // kernel's overflow list; io_uring_enter with GETEVENTS moves them into the ring.
+            if ((Volatile.Read(ref *_sqFlags) & SqCqOverflow) == 0 || flushes == 8)
             {
-                _chains[(int)(chain % _chains.Length)].Done = true;
+                break;
             }
 
-            head++;
+            _ = Enter(_fd, 0, 0, EnterGetEvents);
         }
 
-        Volatile.Write(ref *_cqHead, head);
         var completed = _completed;
         while (completed < _begun)
         {
-            ref var entry = ref _chains[(int)(completed % _chains.Length)];
+            ref var entry = ref _chains[completed & (_chains.Length - 1)];
             if (!entry.Done)
             {
                 break;
             }
 
-            _slotTail += entry.Slots;
+            var arena = entry.Arena!;
+            arena.Tail += entry.Bytes;
+            if (arena != _arena && arena.Tail == arena.Head)
+            {
+                // An old arena none of whose chains is left: the kernel holds no pointer into it.
+                Release(arena);
+            }
+
             entry = default;
             completed++;
         }
@@ -368,7 +434,7 @@ internal sealed unsafe class TimedSendRing : IDisposable
 
         // Let what is queued leave (at most the lead, plus the kernel's own delay): the kernel cancels
         // the rest only after the ring is closed, asynchronously, and a send it still ran would read
-        // its msghdr from the arena. If something is still queued after that wait, the arena is
+        // its msghdr from an arena. If something is still queued after that wait, the arenas are
         // left allocated rather than freed under the kernel.
         Submit();
         var deadline = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
@@ -385,18 +451,43 @@ internal sealed unsafe class TimedSendRing : IDisposable
         _ = LinuxSocketCalls.Close(_fd);
         if (drained)
         {
-            NativeMemory.AlignedFree(_arena);
+            while (_arenas.Count > 0)
+            {
+                Release(_arenas[^1]);
+            }
         }
 
         RunDeferred(all: true);
     }
 
-    private void OpenChain(byte* slot)
+    private static int EntryBytes(int datagramLength) => (DataOffset + datagramLength + EntryAlignment - 1) & ~(EntryAlignment - 1);
+
+    // Points an entry's msghdr at its address and iovec, and the iovec at its datagram.
+    private static void Point(byte* entry, int datagramLength)
     {
+        var vector = (LinuxSocketCalls.IoVector*)(entry + VectorOffset);
+        vector->Base = entry + DataOffset;
+        vector->Length = (nuint)datagramLength;
+        var message = (LinuxSocketCalls.MessageHeader*)entry;
+        message->Name = entry + AddressOffset;
+        message->Vectors = vector;
+    }
+
+    private ref Chain OpenChainRecord => ref _chains[(_begun - 1) & (_chains.Length - 1)];
+
+    private void OpenChain(byte* firstEntry)
+    {
+        if (_begun - _completed >= _chains.Length)
+        {
+            GrowChains();
+        }
+
         _chainOpen = true;
         _begun++;
-        _chains[(int)((_begun - 1) % _chains.Length)] = default;
-        var time = (LinuxSocketCalls.TimeSpec*)(slot + TimeOffset);
+        OpenChainRecord = new Chain { Arena = _arena };
+        _openFirstEntry = _sqLocalTail;
+        _openEntries = 1;
+        var time = (LinuxSocketCalls.TimeSpec*)(firstEntry + TimeOffset);
         time->Seconds = _dueTimestamp / 1_000_000_000;
         time->Nanoseconds = _dueTimestamp % 1_000_000_000;
         var sqe = NextEntry();
@@ -417,12 +508,100 @@ internal sealed unsafe class TimedSendRing : IDisposable
             return;
         }
 
-        // The last send ends the chain and always reports, so the chain's slots can be freed.
-        Interlocked.Add(ref s_queued, _chains[(int)((_begun - 1) % _chains.Length)].Slots);
+        // The last send ends the chain and always reports, so the chain's bytes can be released.
+        Interlocked.Add(ref s_queued, OpenChainRecord.Datagrams);
         _lastSend->Flags = 0;
         _lastSend->UserData |= LastOfChain;
         _chainOpen = false;
+        _openEntries = 0;
         _lastSend = null;
+    }
+
+    // Makes a new arena, twice the size (or more, for a very long open chain), the one new entries go
+    // to; moves the open chain into it. False at the size limit.
+    private bool Grow(int entryBytes)
+    {
+        var old = _arena;
+        var openBytes = _chainOpen ? old.Head - _openStart : 0;
+        var size = old.Size * 2;
+        while (size < 2 * (openBytes + entryBytes))
+        {
+            size *= 2;
+        }
+
+        if (size > MaxArenaBytes)
+        {
+            if (old.Size >= MaxArenaBytes || openBytes + entryBytes > MaxArenaBytes)
+            {
+                return false;
+            }
+
+            size = MaxArenaBytes;
+        }
+
+        var arena = new Arena(size);
+        _arenas.Add(arena);
+        _arena = arena;
+        _growths++;
+        if (_chainOpen)
+        {
+            MoveOpenChain(old, arena);
+        }
+
+        if (old.Tail == old.Head)
+        {
+            Release(old);
+        }
+
+        return true;
+    }
+
+    // The open chain's entries have not reached the kernel (Submit holds them back): copy them into
+    // the new arena, point their msghdr, iovec and timeout there, and give the old arena their bytes back.
+    private void MoveOpenChain(Arena old, Arena arena)
+    {
+        ref var chain = ref OpenChainRecord;
+        var timeout = _sqes + (_openFirstEntry & _sqMask);
+        long bytes = 0;
+        for (var index = _openFirstEntry + 1; index != _sqLocalTail; index++)
+        {
+            var sqe = _sqes + (index & _sqMask);
+            var from = (byte*)sqe->Address;
+            var length = (int)((LinuxSocketCalls.IoVector*)(from + VectorOffset))->Length;
+            var entryBytes = EntryBytes(length);
+            var to = arena.Reserve(entryBytes, out var taken);
+            Buffer.MemoryCopy(from, to, entryBytes, entryBytes);
+            Point(to, length);
+            sqe->Address = (ulong)to;
+            if (index == _openFirstEntry + 1)
+            {
+                timeout->Address = (ulong)(to + TimeOffset);
+            }
+
+            bytes += taken;
+        }
+
+        old.Head = _openStart;
+        chain.Arena = arena;
+        chain.Bytes = bytes;
+        _openStart = 0;
+    }
+
+    private void Release(Arena arena)
+    {
+        _ = _arenas.Remove(arena);
+        arena.Free();
+    }
+
+    private void GrowChains()
+    {
+        var chains = new Chain[_chains.Length * 2];
+        for (var chain = _completed; chain < _begun; chain++)
+        {
+            chains[chain & (chains.Length - 1)] = _chains[chain & (_chains.Length - 1)];
+        }
+
+        _chains = chains;
     }
 
     private SubmissionEntry* NextEntry()
@@ -454,7 +633,39 @@ internal sealed unsafe class TimedSendRing : IDisposable
 
     private struct Chain
     {
-        public int Slots;
+        public Arena? Arena;
+        public long Bytes;
+        public int Datagrams;
         public bool Done;
+    }
+
+    /// <summary>
+    /// Native memory for entries, a ring of bytes: Head and Tail count bytes taken and released
+    /// (an entry that would cross the end starts over at the beginning and takes the rest of the
+    /// arena with it).
+    /// </summary>
+    private sealed class Arena(long size)
+    {
+        public readonly byte* Memory = (byte*)NativeMemory.AlignedAlloc((nuint)size, EntryAlignment);
+        public readonly long Size = size;
+        public long Head;
+        public long Tail;
+
+        public byte* Reserve(int bytes, out int taken)
+        {
+            var offset = Head % Size;
+            var skipped = offset + bytes > Size ? Size - offset : 0;
+            if (Head - Tail + skipped + bytes > Size)
+            {
+                taken = 0;
+                return null;
+            }
+
+            taken = (int)(skipped + bytes);
+            Head += taken;
+            return Memory + (skipped == 0 ? offset : 0);
+        }
+
+        public void Free() => NativeMemory.AlignedFree(Memory);
     }
 }

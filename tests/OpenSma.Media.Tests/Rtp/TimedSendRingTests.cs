@@ -142,7 +142,7 @@ public sealed class TimedSendRingTests
                     }
                     else
                     {
-                        // The arena (64 slots) is full: what a clock does, send at once.
+                        // Refused (the submission ring full): what a clock does, send at once.
                         sender.SendTo([(byte)(value >> 8), (byte)value], SocketFlags.None, destination);
                     }
 
