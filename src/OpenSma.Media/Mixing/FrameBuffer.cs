@@ -25,8 +25,11 @@ namespace OpenSma.Media.Mixing;
 /// the target is grown at once by repeating a pitch period (or, in silence, any segment) with an
 /// overlap-add (<see cref="ExpandedSamples"/>); a delay more than 10 ms above the target is shrunk
 /// only after it has stayed there for a second, first in quiet frames (up to a frame at a time),
-/// after three seconds also by removing a pitch period from voiced audio, after five from any
-/// (<see cref="AcceleratedSamples"/>). See <see cref="TimeStretch"/>.
+/// after three seconds also by removing a pitch period from voiced audio (in every other frame),
+/// after five from any audio (<see cref="AcceleratedSamples"/>). See <see cref="TimeStretch"/>. The
+/// read clock, not the transport's arrival times, is the right one for playout: a packet is in
+/// time if it is queued at the tick that needs it, whenever the kernel received it; and tests
+/// drive it on virtual time by interleaving writes and reads.
 /// </para>
 /// Frames without a timestamp (<see cref="OnFrame(ReadOnlySpan{short})"/>: a local player, a
 /// virtual leg, audio already in playout order) are appended in order and get a fixed delay: output
