@@ -11,8 +11,11 @@ namespace OpenSma.ControlPlane.S3;
 ///   "S3": { "minio": { "ServiceUrl": "http://127.0.0.1:9000", "Region": "us-east-1",
 ///                      "AccessKeyId": "...", "SecretAccessKey": "..." } },
 ///   "Buckets": { "archive-*": { "Backend": "minio" }, "private-data": { "SmaRead": false } },
-///   "DefaultBackend": "folder" }
+///   "DefaultBackend": "folder",
+///   "PromptHeadFreshnessMs": 1000 }
 /// </code>
+/// <c>PromptHeadFreshnessMs</c> is how long a prompt's HEAD is reused between plays (whole
+/// milliseconds; 0 makes a HEAD per play). A bad value is an <see cref="InvalidOperationException"/> naming its key.
 /// </summary>
 public static class StorageConfiguration
 {
@@ -45,6 +48,7 @@ public static class StorageConfiguration
             S3 = s3,
             Buckets = buckets,
             DefaultBackend = section["DefaultBackend"] ?? defaults.DefaultBackend,
+            PromptHeadFreshness = ConfigurationValues.Milliseconds(section, "PromptHeadFreshnessMs") ?? defaults.PromptHeadFreshness,
         };
     }
 
