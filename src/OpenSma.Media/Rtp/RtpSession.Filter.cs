@@ -7,6 +7,7 @@ public sealed partial class RtpSession
 {
     private IAudioFilter? _inboundFilter;
     private FrameBuffer? _filterInput;
+    private uint _filteredTimestamp; // the filtered audio's own timeline: one frame per delivered tick
 
     /// <summary>
     /// VoiceFocus (noise suppression) on the audio received from the peer: while on, inbound sinks
@@ -33,8 +34,11 @@ public sealed partial class RtpSession
     /// The filter applied to received audio, null for none. With a filter, received frames first go
     /// through a jitter buffer (<see cref="FrameBuffer"/>: reordering, loss concealment) and the
     /// filter runs on the clock's tick over the audio in playout order, so it never sees packets
-    /// out of order or a gap; the sinks then get the filtered frames, one per tick. This adds the
-    /// buffer's priming (two frames, 40 ms) to the filter's own latency.
+    /// out of order or a gap; the sinks then get the filtered frames, one per tick, timed sinks
+    /// (<see cref="Playback.ITimedAudioSink"/>, such as a bridge's jitter buffer) with a timestamp
+    /// that advances one frame per delivered frame, so the buffers behind see a steady stream and
+    /// keep their own delay at its minimum. This adds the buffer's playout delay (adaptive: 40 ms at
+    /// the start, down to 20 ms on a steady network) to the filter's own latency.
     /// </summary>
     public IAudioFilter? InboundFilter
     {
@@ -88,9 +92,18 @@ public sealed partial class RtpSession
         }
 
         filter.Process(frame);
+        var timestamp = _filteredTimestamp;
+        _filteredTimestamp = unchecked(timestamp + (uint)frame.Length);
         foreach (var sink in Volatile.Read(ref _inboundSinks))
         {
-            sink.OnFrame(frame);
+            if (sink is Playback.ITimedAudioSink timed)
+            {
+                timed.OnFrame(frame, timestamp);
+            }
+            else
+            {
+                sink.OnFrame(frame);
+            }
         }
     }
 }

@@ -78,6 +78,26 @@ public sealed class RtpSessionVoiceFocusTests : IDisposable
     }
 
     [Fact]
+    public void VoiceFocus_On_TimedSinksGetTheFilteredFramesOnAContiguousTimeline()
+    {
+        var timed = new TimedCollector();
+        _session.AddInboundSink(timed);
+        _session.VoiceFocus = true;
+
+        // The peer's own timeline jumps (a new talkspurt after a pause): the filtered frames keep
+        // one frame per tick, so a jitter buffer behind them sees a steady stream.
+        PeerSends(Noise(8000));
+        _sequence += 50;
+        PeerSends(Noise(8000));
+
+        Assert.True(timed.Timestamps.Count >= 90, $"{timed.Timestamps.Count} frames");
+        for (var i = 1; i < timed.Timestamps.Count; i++)
+        {
+            Assert.Equal(unchecked(timed.Timestamps[i - 1] + 160u), timed.Timestamps[i]);
+        }
+    }
+
+    [Fact]
     public void VoiceFocus_Off_InboundSinksGetTheAudioAsDecoded()
     {
         var noise = Noise(8000);
@@ -188,6 +208,15 @@ public sealed class RtpSessionVoiceFocusTests : IDisposable
         public List<short> Samples { get; } = [];
 
         public void OnFrame(ReadOnlySpan<short> frame) => Samples.AddRange(frame);
+    }
+
+    private sealed class TimedCollector : ITimedAudioSink
+    {
+        public List<uint> Timestamps { get; } = [];
+
+        public void OnFrame(ReadOnlySpan<short> frame) => throw new InvalidOperationException("a timed sink is given the timestamp");
+
+        public void OnFrame(ReadOnlySpan<short> frame, uint timestamp) => Timestamps.Add(timestamp);
     }
 
     private sealed class Mute : IAudioFilter
