@@ -13,7 +13,6 @@ public sealed class LegBridgeDigitLengthTests
 {
     private const int Tick = 160;
 
-    private sealed record SentEvent(uint Timestamp, bool Marker, TelephoneEvent Value);
 
     /// <summary>The peer holds <paramref name="digit"/> for <paramref name="samples"/>: one packet per tick, 0xFFFF segments, three end packets (unless <paramref name="sendEnd"/> is false).</summary>
     private static void PeerHolds(LegHarness harness, RtpSession leg, char digit, uint timestamp, int samples, ref ushort sequence, bool sendEnd = true)
@@ -50,15 +49,7 @@ public sealed class LegBridgeDigitLengthTests
         }
     }
 
-    private static List<SentEvent> SentEvents(LegHarness harness, RtpSession leg) =>
-        [.. harness.TransportOf(leg).SentRtp
-            .Select(d => (Ok: RtpPacket.TryRead(d, out var h, out var p), Header: h, Payload: p.ToArray()))
-            .Where(x => x.Ok && x.Header.PayloadType == 101)
-            .Select(x =>
-            {
-                Assert.True(TelephoneEvent.TryRead(x.Payload, out var value));
-                return new SentEvent(x.Header.Timestamp, x.Header.Marker, value);
-            })];
+    private static List<SentTelephoneEvent> SentEvents(LegHarness harness, RtpSession leg) => harness.SentTelephoneEvents(leg);
 
     private static void Ticks(LegHarness harness, int count)
     {
@@ -69,7 +60,7 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     /// <summary>Checks one event's packets: marker first only, durations never fall, updates then exactly three ends; returns the final duration.</summary>
-    private static int AssertOneEvent(IReadOnlyList<SentEvent> packets, char digit)
+    private static int AssertOneEvent(IReadOnlyList<SentTelephoneEvent> packets, char digit)
     {
         Assert.NotEmpty(packets);
         Assert.All(packets, p => Assert.Equal(TelephoneEvent.FromDigit(digit), p.Value.Event));

@@ -27,14 +27,7 @@ public sealed class LegBridgeDigitTests
     }
 
     private static List<TelephoneEvent> SentEvents(LegHarness harness, RtpSession leg) =>
-        [.. harness.TransportOf(leg).SentRtp
-            .Select(d => (Ok: RtpPacket.TryRead(d, out var h, out var p), Header: h, Payload: p.ToArray()))
-            .Where(x => x.Ok && x.Header.PayloadType == 101)
-            .Select(x =>
-            {
-                Assert.True(TelephoneEvent.TryRead(x.Payload, out var value));
-                return value;
-            })];
+        [.. harness.SentTelephoneEvents(leg).Select(e => e.Value)];
 
     [Fact]
     public async Task Bridge_Rfc4733DigitOnOneLeg_IsSentAsRfc4733OnTheOther_AndStillReportedWhereReceived()

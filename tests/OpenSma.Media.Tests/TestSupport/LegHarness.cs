@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using OpenSma.Media.Clock;
 using OpenSma.Media.Codecs;
+using OpenSma.Media.Dtmf;
 using OpenSma.Media.Rtp;
 
 namespace OpenSma.Media.Tests.TestSupport;
@@ -35,6 +36,17 @@ internal sealed class LegHarness : IDisposable
     }
 
     public MemoryTransport TransportOf(RtpSession session) => _legs.Single(l => l.Session == session).Transport;
+
+    /// <summary>The telephone-event packets (payload type 101) <paramref name="session"/> has sent, in order.</summary>
+    public List<SentTelephoneEvent> SentTelephoneEvents(RtpSession session) =>
+        [.. TransportOf(session).SentRtp
+            .Select(d => (Ok: RtpPacket.TryRead(d, out var h, out var p), Header: h, Payload: p.ToArray()))
+            .Where(x => x.Ok && x.Header.PayloadType == 101)
+            .Select(x =>
+            {
+                Assert.True(TelephoneEvent.TryRead(x.Payload, out var value));
+                return new SentTelephoneEvent(x.Header.Timestamp, x.Header.Marker, value);
+            })];
 
     /// <summary>The peer of <paramref name="session"/> sends one 20 ms frame.</summary>
     public void PeerSends(RtpSession session, ReadOnlySpan<short> frame)
@@ -90,3 +102,6 @@ internal sealed class LegHarness : IDisposable
         }
     }
 }
+
+/// <summary>One telephone-event packet a leg sent: its RTP timestamp, marker and payload.</summary>
+internal sealed record SentTelephoneEvent(uint Timestamp, bool Marker, TelephoneEvent Value);
