@@ -17,47 +17,45 @@ public sealed class PostgresQuotaTests(PostgresServer postgres) : IClassFixture<
 {
     private const int Attempts = 24;
 
-    private static Func<ControlPlaneOptions, ControlPlaneOptions> OnPostgres(string connectionString, QuotaOptions quotas) =>
-        o => WithQuotas(quotas)(o) with { Store = ResourceStoreOptions.ForPostgreSql(connectionString) };
+    /// <summary>Two API servers enforcing <paramref name="quotas"/> on one new database (on one clock, when given).</summary>
+    private async Task<ServerPair> TwoServersAsync(QuotaOptions quotas, FakeTimeProvider? time = null)
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        Func<ControlPlaneOptions, ControlPlaneOptions> configure = o => WithQuotas(quotas)(o) with { Store = ResourceStoreOptions.ForPostgreSql(database) };
+        var first = await ControlPlaneServer.StartAsync(configure, time: time);
+        return new ServerPair(database, first, await ControlPlaneServer.StartAsync(configure, time: time));
+    }
 
     [Fact]
     public async Task CreateSipMediaApplication_BurstOverTwoServers_ExactlyTheQuotaSucceeds()
     {
         const int Quota = 3;
-        var database = await postgres.CreateDatabaseAsync();
-        var quotas = new QuotaOptions { MaxSipMediaApplications = Quota };
-        await using var first = await ControlPlaneServer.StartAsync(OnPostgres(database, quotas));
-        await using var second = await ControlPlaneServer.StartAsync(OnPostgres(database, quotas));
+        await using var servers = await TwoServersAsync(new QuotaOptions { MaxSipMediaApplications = Quota });
 
-        var results = await BurstAsync([first, second], Attempts, "sip-media-applications", i => SmaJson($"burst-{i}", "us-east-1"));
+        var results = await BurstAsync(servers.Both, Attempts, "sip-media-applications", i => SmaJson($"burst-{i}", "us-east-1"));
 
         ExactlyWithinQuota(results, Quota, HttpStatusCode.Created);
-        Assert.Equal(Quota, await CountAsync(database, SipMediaApplication.Kind));
+        Assert.Equal(Quota, await CountAsync(servers.Database, SipMediaApplication.Kind));
     }
 
     [Fact]
     public async Task CreatePhoneNumberOrder_BurstOverTwoServers_ExactlyTheQuotaIsProvisioned()
     {
         const int Quota = 4;
-        var database = await postgres.CreateDatabaseAsync();
-        var quotas = new QuotaOptions { MaxPhoneNumbers = Quota };
-        await using var first = await ControlPlaneServer.StartAsync(OnPostgres(database, quotas));
-        await using var second = await ControlPlaneServer.StartAsync(OnPostgres(database, quotas));
+        await using var servers = await TwoServersAsync(new QuotaOptions { MaxPhoneNumbers = Quota });
 
-        var results = await BurstAsync([first, second], Attempts, "phone-number-orders", OrderJson);
+        var results = await BurstAsync(servers.Both, Attempts, "phone-number-orders", OrderJson);
 
         ExactlyWithinQuota(results, Quota, HttpStatusCode.Created);
-        Assert.Equal(Quota, await CountAsync(database, PhoneNumber.Kind));
+        Assert.Equal(Quota, await CountAsync(servers.Database, PhoneNumber.Kind));
     }
 
     [Fact]
     public async Task CreateCallRate_TwoServers_ShareOneWindowPerRegion()
     {
-        var database = await postgres.CreateDatabaseAsync();
         var time = new FakeTimeProvider(ControlPlaneServer.Start);
-        var quotas = new QuotaOptions { CreateCallsPerSecond = 1 };
-        await using var first = await ControlPlaneServer.StartAsync(OnPostgres(database, quotas), time: time);
-        await using var second = await ControlPlaneServer.StartAsync(OnPostgres(database, quotas), time: time);
+        await using var servers = await TwoServersAsync(new QuotaOptions { CreateCallsPerSecond = 1 }, time);
+        var (first, second) = (servers.First, servers.Second);
         var east = await CreateSmaAsync(first, "east", "us-east-1");
         var west = await CreateSmaAsync(first, "west", "us-west-2");
 
@@ -79,22 +77,30 @@ public sealed class PostgresQuotaTests(PostgresServer postgres) : IClassFixture<
     public async Task UpdateCallRate_BurstOverTwoServers_ExactlyTheRateGoesThrough()
     {
         const int PerSecond = 5;
-        var database = await postgres.CreateDatabaseAsync();
-        var time = new FakeTimeProvider(ControlPlaneServer.Start);
-        var quotas = new QuotaOptions { UpdateCallsPerSecond = PerSecond };
-        await using var first = await ControlPlaneServer.StartAsync(OnPostgres(database, quotas), time: time);
-        await using var second = await ControlPlaneServer.StartAsync(OnPostgres(database, quotas), time: time);
+        await using var servers = await TwoServersAsync(new QuotaOptions { UpdateCallsPerSecond = PerSecond }, new FakeTimeProvider(ControlPlaneServer.Start));
+        var (first, second) = (servers.First, servers.Second);
         var sma = await CreateSmaAsync(first, "updates", "us-east-1");
         // Each server's engine knows this transaction, so every update that passes the rate check is accepted.
         const string Transaction = "6d5f4e3a-1b2c-4d5e-8f90-a1b2c3d4e5f6";
         first.Calls.LiveTransactions[Transaction] = sma;
         second.Calls.LiveTransactions[Transaction] = sma;
 
-        var results = await BurstAsync([first, second], Attempts, $"sip-media-applications/{sma}/calls/{Transaction}", _ => """{"Arguments":{"k":"v"}}""");
+        var results = await BurstAsync(servers.Both, Attempts, $"sip-media-applications/{sma}/calls/{Transaction}", _ => """{"Arguments":{"k":"v"}}""");
 
         ExactlyWithinRate(results, PerSecond);
         Assert.All(results.Where(r => r.Response.StatusCode != HttpStatusCode.TooManyRequests), r => Assert.Equal(HttpStatusCode.Accepted, r.Response.StatusCode));
         Assert.Equal(PerSecond, first.Calls.Updated.Count + second.Calls.Updated.Count);
+    }
+
+    private sealed record ServerPair(string Database, ControlPlaneServer First, ControlPlaneServer Second) : IAsyncDisposable
+    {
+        public ControlPlaneServer[] Both => [First, Second];
+
+        public async ValueTask DisposeAsync()
+        {
+            await First.DisposeAsync();
+            await Second.DisposeAsync();
+        }
     }
 
     /// <summary>Rows of a kind as PostgreSQL itself holds them.</summary>
