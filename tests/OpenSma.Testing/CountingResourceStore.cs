@@ -44,6 +44,12 @@ public sealed class CountingResourceStore(IResourceStore inner) : IResourceStore
     public ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
         where T : class, IResourceDocument<T> => inner.DeleteAsync<T>(id, expectedVersion, cancellationToken);
 
+    public ValueTask<IReadOnlyList<WriteResult>> InsertWithinQuotaAsync<T>(IReadOnlyList<T> documents, int limit, Func<T, bool> counted, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> => inner.InsertWithinQuotaAsync(documents, limit, counted, cancellationToken);
+
+    public ValueTask<long> CountInWindowAsync(string key, long window, CancellationToken cancellationToken) =>
+        inner.CountInWindowAsync(key, window, cancellationToken);
+
     public ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _reads);

@@ -108,7 +108,6 @@ internal static class ServeCommand
         var time = TimeProvider.System;
         services.AddSingleton(time);
         // Buckets: folders under the data directory by default, S3 backends and access rules by configuration.
-        // (ServeConfiguration.Storage adds Storage:PromptHeadFreshnessMs to what AddOpenSmaStorage reads.)
         var objects = ObjectStoreFactory.Create(ServeConfiguration.Storage(configuration), dataDirectory);
         services.AddSingleton(objects);
         services.AddSingleton<IObjectStore>(objects);

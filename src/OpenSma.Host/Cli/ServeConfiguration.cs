@@ -121,7 +121,7 @@ internal static class ServeConfiguration
             MediaSendLead = Int(section, "MediaSendLeadMs") is { } lead
                 ? lead is >= 0 and <= 200 ? TimeSpan.FromMilliseconds(lead) : throw new InvalidOperationException($"Telephony:MediaSendLeadMs {lead} must be 0 (off) to 200.")
                 : TimeSpan.FromMilliseconds(ServeMediaSendLeadMs),
-            RouteCacheFreshness = Milliseconds(configuration, "Telephony:RouteCacheFreshnessMs") ?? defaults.RouteCacheFreshness,
+            RouteCacheFreshness = ConfigurationValues.Milliseconds(configuration, "Telephony:RouteCacheFreshnessMs") ?? defaults.RouteCacheFreshness,
             TrunkDigestAlgorithms = section?.GetSection("TrunkDigestAlgorithms").Get<string[]>() is { Length: > 0 } algorithms
                 ? algorithms.All(a => a is "MD5" or "SHA-256") ? algorithms : throw new InvalidOperationException($"Telephony:TrunkDigestAlgorithms may hold only MD5 and SHA-256, not {string.Join(", ", algorithms)}.")
                 : null,
@@ -133,21 +133,7 @@ internal static class ServeConfiguration
     /// <c>PromptHeadFreshnessMs</c>, how long a prompt's HEAD is reused between plays (default 1000;
     /// 0 makes a HEAD per play).
     /// </summary>
-    public static StorageOptions Storage(IConfiguration? configuration)
-    {
-        var options = StorageConfiguration.Read(configuration?.GetSection("Storage"));
-        return Milliseconds(configuration, "Storage:PromptHeadFreshnessMs") is { } freshness ? options with { PromptHeadFreshness = freshness } : options;
-    }
-
-    /// <summary>
-    /// A duration in whole milliseconds, 0 or more, at <paramref name="key"/> (a full path such as
-    /// <c>Storage:PromptHeadFreshnessMs</c>); null when absent. Anything else is an error naming the key.
-    /// </summary>
-    public static TimeSpan? Milliseconds(IConfiguration? configuration, string key) =>
-        configuration?[key] is not { } text ? null
-        : long.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms <= (long)TimeSpan.MaxValue.TotalMilliseconds
-            ? TimeSpan.FromMilliseconds(ms)
-            : throw new InvalidOperationException($"{key} '{text}' is not a whole number of milliseconds, 0 or more (0 turns it off).");
+    public static StorageOptions Storage(IConfiguration? configuration) => StorageConfiguration.Read(configuration?.GetSection("Storage"));
 
     /// <summary>
     /// The Sip section applied to <paramref name="options"/>: TCP/TLS connection bounds

@@ -22,13 +22,19 @@ internal sealed class NumberWatchingStore(IResourceStore inner, OwnedNumbers own
         where T : class, IResourceDocument<T> => inner.ListAsync<T>(afterSequence, limit, cancellationToken);
 
     public ValueTask<WriteResult> InsertAsync<T>(T document, CancellationToken cancellationToken)
-        where T : class, IResourceDocument<T> => WatchAsync<T>(inner.InsertAsync(document, cancellationToken));
+        where T : class, IResourceDocument<T> => WatchAsync(T.Kind, inner.InsertAsync(document, cancellationToken));
 
     public ValueTask<WriteResult> UpdateAsync<T>(T document, long expectedVersion, CancellationToken cancellationToken)
-        where T : class, IResourceDocument<T> => WatchAsync<T>(inner.UpdateAsync(document, expectedVersion, cancellationToken));
+        where T : class, IResourceDocument<T> => WatchAsync(T.Kind, inner.UpdateAsync(document, expectedVersion, cancellationToken));
 
     public ValueTask<WriteResult> DeleteAsync<T>(string id, long? expectedVersion, CancellationToken cancellationToken)
-        where T : class, IResourceDocument<T> => WatchAsync<T>(inner.DeleteAsync<T>(id, expectedVersion, cancellationToken));
+        where T : class, IResourceDocument<T> => WatchAsync(T.Kind, inner.DeleteAsync<T>(id, expectedVersion, cancellationToken));
+
+    public ValueTask<IReadOnlyList<WriteResult>> InsertWithinQuotaAsync<T>(IReadOnlyList<T> documents, int limit, Func<T, bool> counted, CancellationToken cancellationToken)
+        where T : class, IResourceDocument<T> => WatchAsync(T.Kind, inner.InsertWithinQuotaAsync(documents, limit, counted, cancellationToken));
+
+    public ValueTask<long> CountInWindowAsync(string key, long window, CancellationToken cancellationToken) =>
+        inner.CountInWindowAsync(key, window, cancellationToken);
 
     public ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken) =>
         inner.GetTagsAsync(resourceArn, cancellationToken);
@@ -62,13 +68,12 @@ internal sealed class NumberWatchingStore(IResourceStore inner, OwnedNumbers own
         }
     }
 
-    private ValueTask<WriteResult> WatchAsync<T>(ValueTask<WriteResult> write)
-        where T : class, IResourceDocument<T> =>
-        typeof(T) == typeof(PhoneNumber) ? RefreshAfterAsync(write) : write;
+    private ValueTask<TResult> WatchAsync<TResult>(string kind, ValueTask<TResult> write) =>
+        kind == PhoneNumber.Kind ? RefreshAfterAsync(write) : write;
 
     // Refreshed whatever the outcome: a failed conditional write may still mean someone else changed
     // the number. Not cancelled with the request: the write may have landed even if the caller left.
-    private async ValueTask<WriteResult> RefreshAfterAsync(ValueTask<WriteResult> write)
+    private async ValueTask<TResult> RefreshAfterAsync<TResult>(ValueTask<TResult> write)
     {
         try
         {

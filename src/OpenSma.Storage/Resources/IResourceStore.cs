@@ -38,21 +38,19 @@ public interface IResourceStore
     /// every process sharing the database, so concurrent callers can never pass the limit together.
     /// Over the limit nothing is inserted and every result is <see cref="WriteStatus.QuotaExceeded"/>;
     /// inserts that count nothing (conflicts, documents <paramref name="counted"/> rejects) are never refused.
-    /// The results are in the order of <paramref name="documents"/>. Stores wrapping another must forward this.
+    /// The results are in the order of <paramref name="documents"/>.
     /// </summary>
     ValueTask<IReadOnlyList<WriteResult>> InsertWithinQuotaAsync<T>(IReadOnlyList<T> documents, int limit, Func<T, bool> counted, CancellationToken cancellationToken)
-        where T : class, IResourceDocument<T> =>
-        throw new NotSupportedException($"{GetType().Name} does not forward InsertWithinQuotaAsync to the store it wraps.");
+        where T : class, IResourceDocument<T>;
 
     /// <summary>
     /// Counts one event under <paramref name="key"/> in fixed window <paramref name="window"/> (for
     /// example the Unix second) and returns how many events that window holds now, this one
     /// included; every process sharing the database counts into the same windows. Only the newest
     /// window of a key is kept: an event for an older window (a server whose clock is behind) is
-    /// counted in the newest. For rate limits. Stores wrapping another must forward this.
+    /// counted in the newest. For rate limits.
     /// </summary>
-    ValueTask<long> CountInWindowAsync(string key, long window, CancellationToken cancellationToken) =>
-        throw new NotSupportedException($"{GetType().Name} does not forward CountInWindowAsync to the store it wraps.");
+    ValueTask<long> CountInWindowAsync(string key, long window, CancellationToken cancellationToken);
 
     ValueTask<IReadOnlyList<ResourceTag>> GetTagsAsync(string resourceArn, CancellationToken cancellationToken);
 

@@ -55,6 +55,22 @@ public sealed class OwnedNumbersTests : IDisposable
     }
 
     [Fact]
+    public async Task Contains_QuotaInsertThroughTheWatchingStore_IsOwnedAtOnce_AndWindowsAreCounted()
+    {
+        var inner = new CachedResourceStore(await ResourceStoreFactory.OpenAsync(ResourceStoreOptions.ForSqlite(_dataDir), TimeProvider.System, CancellationToken.None));
+        var owned = new OwnedNumbers(inner);
+        await using var store = new NumberWatchingStore(inner, owned, ownsInner: true);
+        const string number = "+12065550123";
+
+        var results = await store.InsertWithinQuotaAsync([Number(number, "Unassigned")], 5, _ => true, CancellationToken.None);
+        var counts = new[] { await store.CountInWindowAsync("k", 1, CancellationToken.None), await store.CountInWindowAsync("k", 1, CancellationToken.None) };
+
+        Assert.True(Assert.Single(results).IsOk);
+        Assert.True(owned.Contains(number));
+        Assert.Equal([1L, 2L], counts);
+    }
+
+    [Fact]
     public async Task Contains_WriteThatFails_LeavesTheSetAsStored()
     {
         var inner = new CachedResourceStore(await ResourceStoreFactory.OpenAsync(ResourceStoreOptions.ForSqlite(_dataDir), TimeProvider.System, CancellationToken.None));
