@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using OpenSma.Functions.Invocation;
 using OpenSma.Functions.Logs;
 using OpenSma.Functions.Registry;
@@ -23,17 +24,32 @@ public sealed class FunctionHost : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly Lazy<BootstrapFiles> _bootstrap;
 
-    public FunctionHost(FunctionsOptions options, TimeProvider timeProvider)
+    /// <param name="logger">Receives what went wrong loading the saved state (<see cref="FunctionsOptions.Durable"/>).</param>
+    public FunctionHost(FunctionsOptions options, TimeProvider timeProvider, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _timeProvider = timeProvider;
-        Registry = new FunctionRegistry(options.Region, options.AccountId, options.WorkDirectory, timeProvider);
+        Registry = new FunctionRegistry(options.Region, options.AccountId, options.WorkDirectory, timeProvider,
+            options.Durable ? options.StateDirectory : null);
         Logs = new FunctionLogBook(options.LogCapacity);
         _bootstrap = new Lazy<BootstrapFiles>(() => BootstrapFiles.Materialize(options.WorkDirectory));
+        if (options.Durable && logger is not null)
+        {
+            foreach (var problem in Registry.LoadProblems)
+                LogLoadProblem(logger, problem, null);
+            LogLoaded(logger, Registry.List().Count, Registry.StateDirectory!, null);
+        }
+        // Configuration-file entries win over saved $LATEST of the same name; saved versions and aliases stay.
         foreach (var definition in options.Functions)
-            Registry.Put(definition);
+            Registry.PutConfigured(definition);
     }
+
+    private static readonly Action<ILogger, string, Exception?> LogLoadProblem =
+        LoggerMessage.Define<string>(LogLevel.Error, new EventId(1, "FunctionStateProblem"), "Functions state: {Problem}");
+
+    private static readonly Action<ILogger, int, string, Exception?> LogLoaded =
+        LoggerMessage.Define<int, string>(LogLevel.Information, new EventId(2, "FunctionStateLoaded"), "Loaded {Count} saved functions from {Directory}");
 
     public FunctionRegistry Registry { get; }
 

@@ -18,6 +18,16 @@ public sealed class FunctionsOptions
     /// <summary>Extracted zip packages and runtime bootstrap files live here.</summary>
     public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "opensma-functions");
 
+    /// <summary>
+    /// Save every function, version and alias under <see cref="WorkDirectory"/>/<c>state</c> before a
+    /// change is acknowledged, and load them again at start-up (what <c>opensma serve</c> does). Off:
+    /// the functions live in memory only.
+    /// </summary>
+    public bool Durable { get; set; }
+
+    /// <summary>The folder <see cref="Durable"/> state is kept in.</summary>
+    public string StateDirectory => Path.Combine(WorkDirectory, "state");
+
     /// <summary>Inject dummy AWS credentials so SDK clients sign requests to OpenSMA without real keys.</summary>
     public bool DevMode { get; set; } = true;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using OpenSma.Engine.Invocation;
 using OpenSma.Functions.Invocation;
 using OpenSma.Functions.Remote;
@@ -30,7 +31,8 @@ public static class FunctionsServiceCollectionExtensions
         configure?.Invoke(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(sp => new FunctionHost(options, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new FunctionHost(options, sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<FunctionHost>()));
         if (options.Remote is { } remote)
             services.AddSingleton(sp => new RemoteLambdaInvoker(new HttpClient { Timeout = remote.Timeout }, remote, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new FunctionEndpointResolver(

@@ -17,6 +17,10 @@ internal static class LambdaApiResults
     public static IResult InvalidParameter(string message) =>
         Error(StatusCodes.Status400BadRequest, "InvalidParameterValueException", message);
 
+    /// <summary>A change that could not be saved (disk full, no permission): Lambda's ServiceException, nothing changed.</summary>
+    public static IResult ServiceError(IOException e) =>
+        Error(StatusCodes.Status500InternalServerError, "ServiceException", e.Message);
+
     public static FunctionConfigurationOutput Configuration(RegisteredFunction f) => new()
     {
         FunctionName = f.Name,

@@ -51,6 +51,10 @@ internal static class LambdaFunctionEndpoints
         {
             return LambdaApiResults.InvalidParameter(e.Message);
         }
+        catch (IOException e)
+        {
+            return LambdaApiResults.ServiceError(e);
+        }
     }
 
     public static IResult Get(FunctionHost host, string functionName, string? qualifier)
@@ -71,8 +75,17 @@ internal static class LambdaFunctionEndpoints
     public static IResult List(FunctionHost host) =>
         Results.Json(new ListFunctionsOutput([.. host.List().Select(LambdaApiResults.Configuration)]), LambdaJsonContext.Default.ListFunctionsOutput);
 
-    public static async Task<IResult> DeleteAsync(FunctionHost host, string functionName) =>
-        await host.RemoveAsync(functionName).ConfigureAwait(false) ? Results.NoContent() : NotFound(host, functionName);
+    public static async Task<IResult> DeleteAsync(FunctionHost host, string functionName)
+    {
+        try
+        {
+            return await host.RemoveAsync(functionName).ConfigureAwait(false) ? Results.NoContent() : NotFound(host, functionName);
+        }
+        catch (IOException e)
+        {
+            return LambdaApiResults.ServiceError(e);
+        }
+    }
 
     public static async Task<IResult> UpdateCodeAsync(HttpContext http, FunctionHost host, string functionName)
     {
@@ -96,6 +109,10 @@ internal static class LambdaFunctionEndpoints
         catch (FunctionConfigurationException e)
         {
             return LambdaApiResults.InvalidParameter(e.Message);
+        }
+        catch (IOException e)
+        {
+            return LambdaApiResults.ServiceError(e);
         }
     }
 
@@ -124,6 +141,10 @@ internal static class LambdaFunctionEndpoints
         {
             return LambdaApiResults.InvalidParameter(e.Message);
         }
+        catch (IOException e)
+        {
+            return LambdaApiResults.ServiceError(e);
+        }
     }
 
     public static async Task<IResult> PutConcurrencyAsync(HttpContext http, FunctionHost host, string functionName)
@@ -133,14 +154,30 @@ internal static class LambdaFunctionEndpoints
             return bad!;
         if (input.ReservedConcurrentExecutions is not { } reserved || reserved < 0)
             return LambdaApiResults.InvalidParameter("ReservedConcurrentExecutions must be zero or more.");
-        var entry = host.Registry.UpdateConfiguration(functionName, d => d with { ReservedConcurrency = reserved });
-        return entry is null ? NotFound(host, functionName) : Results.Json(new ConcurrencyOutput(reserved), LambdaJsonContext.Default.ConcurrencyOutput);
+        try
+        {
+            var entry = host.Registry.UpdateConfiguration(functionName, d => d with { ReservedConcurrency = reserved });
+            return entry is null ? NotFound(host, functionName) : Results.Json(new ConcurrencyOutput(reserved), LambdaJsonContext.Default.ConcurrencyOutput);
+        }
+        catch (IOException e)
+        {
+            return LambdaApiResults.ServiceError(e);
+        }
     }
 
-    public static IResult DeleteConcurrency(FunctionHost host, string functionName) =>
-        host.Registry.UpdateConfiguration(functionName, d => d with { ReservedConcurrency = null }) is null
-            ? NotFound(host, functionName)
-            : Results.NoContent();
+    public static IResult DeleteConcurrency(FunctionHost host, string functionName)
+    {
+        try
+        {
+            return host.Registry.UpdateConfiguration(functionName, d => d with { ReservedConcurrency = null }) is null
+                ? NotFound(host, functionName)
+                : Results.NoContent();
+        }
+        catch (IOException e)
+        {
+            return LambdaApiResults.ServiceError(e);
+        }
+    }
 
     internal static IResult NotFound(FunctionHost host, string functionName) =>
         LambdaApiResults.NotFound(functionName, host.Options.AccountId, host.Options.Region);

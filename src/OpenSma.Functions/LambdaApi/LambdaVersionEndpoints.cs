@@ -32,7 +32,7 @@ internal static class LambdaVersionEndpoints
         }
         catch (IOException e)
         {
-            return LambdaApiResults.Error(StatusCodes.Status500InternalServerError, "ServiceException", "Could not snapshot the code folder: " + e.Message);
+            return LambdaApiResults.Error(StatusCodes.Status500InternalServerError, "ServiceException", "Could not publish the version: " + e.Message);
         }
     }
 
@@ -77,7 +77,14 @@ internal static class LambdaVersionEndpoints
         if (!Name(functionName, out var name) || !host.Registry.TryGet(name, out _))
             return LambdaFunctionEndpoints.NotFound(host, functionName);
         // Lambda answers 204 whether or not the alias existed.
-        host.Registry.DeleteAlias(name, alias);
+        try
+        {
+            host.Registry.DeleteAlias(name, alias);
+        }
+        catch (IOException e)
+        {
+            return LambdaApiResults.ServiceError(e);
+        }
         return Results.NoContent();
     }
 
@@ -103,6 +110,10 @@ internal static class LambdaVersionEndpoints
         catch (FunctionConfigurationException e)
         {
             return LambdaApiResults.InvalidParameter(e.Message);
+        }
+        catch (IOException e)
+        {
+            return LambdaApiResults.ServiceError(e);
         }
     }
 

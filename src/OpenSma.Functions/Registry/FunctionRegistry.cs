@@ -7,7 +7,9 @@ namespace OpenSma.Functions.Registry;
 
 /// <summary>
 /// The set of local functions by name. Zip packages are extracted into the work directory;
-/// code directories are used in place (and watched for hot reload).
+/// code directories are used in place (and watched for hot reload). With a state directory every
+/// change is saved there before the method returns (<see cref="RegistryStore"/>), and a new
+/// registry on the same directory starts with the same functions, versions and aliases.
 /// </summary>
 public sealed class FunctionRegistry
 {
@@ -18,15 +20,34 @@ public sealed class FunctionRegistry
     private readonly string _workDirectory;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _writeLock = new();
+    private readonly RegistryStore? _store;
     private long _revision;
 
-    public FunctionRegistry(string region, string accountId, string workDirectory, TimeProvider timeProvider)
+    /// <param name="stateDirectory">Where the functions are saved and reloaded from; null keeps them in memory only.</param>
+    public FunctionRegistry(string region, string accountId, string workDirectory, TimeProvider timeProvider, string? stateDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(timeProvider);
         _region = region;
         _accountId = accountId;
         _workDirectory = workDirectory;
         _timeProvider = timeProvider;
+        if (stateDirectory is null)
+            return;
+        _store = new RegistryStore(stateDirectory);
+        var problems = new List<string>();
+        foreach (var manifest in _store.Load(timeProvider.GetUtcNow(), problems))
+            Reload(manifest, problems);
+        LoadProblems = problems;
     }
+
+    /// <summary>The folder the state is saved in; null when the registry lives in memory only.</summary>
+    public string? StateDirectory => _store?.Directory;
+
+    /// <summary>
+    /// What went wrong reading the saved state at start-up (an interrupted write discarded, a manifest
+    /// that could not be read, a code folder that is gone), one message per event naming the file.
+    /// </summary>
+    public IReadOnlyList<string> LoadProblems { get; } = [];
 
     public string ArnFor(string name) => LambdaArn.Format(_region, _accountId, name);
 
@@ -38,13 +59,45 @@ public sealed class FunctionRegistry
         Validate(definition, zipBytes.HasValue);
         lock (_writeLock)
         {
-            var (root, watch, sha, size) = PrepareCode(definition, zipBytes);
-            var entry = new RegisteredFunction(
-                definition, ArnFor(definition.Name), root, watch, sha, size, _timeProvider.GetUtcNow(), ++_revision);
-            _functions[definition.Name] = entry;
-            return entry;
+            var code = PrepareCode(definition, zipBytes);
+            return Commit(definition.Name, () => PutCore(definition, code));
         }
     }
+
+    /// <summary>
+    /// A configuration-file entry at start-up: it wins over the saved $LATEST of the same name, while
+    /// that function's saved versions, aliases and version counter are kept. When the entry and its
+    /// code are what was saved, the saved $LATEST (with its revision) is kept as it is.
+    /// </summary>
+    /// <exception cref="FunctionConfigurationException">The definition is invalid.</exception>
+    public RegisteredFunction PutConfigured(FunctionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Validate(definition, zipGiven: false);
+        lock (_writeLock)
+        {
+            var code = PrepareCode(definition, null);
+            if (_functions.TryGetValue(definition.Name, out var saved) && SameDefinition(saved.Definition, definition)
+                && saved.CodeRoot == code.Root && saved.CodeSha256 == code.Sha && saved.WatchCode == code.Watch)
+                return saved;
+            return Commit(definition.Name, () => PutCore(definition, code));
+        }
+    }
+
+    private RegisteredFunction PutCore(FunctionDefinition definition, (string Root, bool Watch, string Sha, long Size) code)
+    {
+        var entry = new RegisteredFunction(
+            definition, ArnFor(definition.Name), code.Root, code.Watch, code.Sha, code.Size, _timeProvider.GetUtcNow(), ++_revision);
+        _functions[definition.Name] = entry;
+        return entry;
+    }
+
+    private static bool SameDefinition(FunctionDefinition a, FunctionDefinition b) =>
+        a with { Environment = NoEnvironment } == b with { Environment = NoEnvironment }
+        && a.Environment.Count == b.Environment.Count
+        && a.Environment.All(e => b.Environment.TryGetValue(e.Key, out var v) && v == e.Value);
+
+    private static readonly Dictionary<string, string> NoEnvironment = [];
 
     /// <summary>Replaces the configuration and keeps the code (UpdateFunctionConfiguration).</summary>
     public RegisteredFunction? UpdateConfiguration(string name, Func<FunctionDefinition, FunctionDefinition> change)
@@ -56,9 +109,12 @@ public sealed class FunctionRegistry
                 return null;
             var definition = change(current.Definition) with { Name = current.Name };
             Validate(definition, zipGiven: true);
-            var entry = current with { Definition = definition, LastModified = _timeProvider.GetUtcNow(), Revision = ++_revision };
-            _functions[name] = entry;
-            return entry;
+            return Commit(name, () =>
+            {
+                var entry = current with { Definition = definition, LastModified = _timeProvider.GetUtcNow(), Revision = ++_revision };
+                _functions[name] = entry;
+                return entry;
+            });
         }
     }
 
@@ -108,12 +164,50 @@ public sealed class FunctionRegistry
 
     public IReadOnlyList<RegisteredFunction> List() => [.. _functions.Values.OrderBy(f => f.Name, StringComparer.Ordinal)];
 
+    /// <exception cref="IOException">The saved state could not be removed; the function stays.</exception>
     public bool Remove(string nameOrArn)
     {
-        if (!LambdaArn.TryParse(nameOrArn, out var arn) || !_functions.TryRemove(arn.FunctionName, out _))
+        if (!LambdaArn.TryParse(nameOrArn, out var arn))
             return false;
-        _versions.TryRemove(arn.FunctionName, out _);
-        return true;
+        lock (_writeLock)
+        {
+            if (!_functions.TryGetValue(arn.FunctionName, out var latest))
+                return false;
+            _store?.Delete(arn.FunctionName);
+            _functions.TryRemove(arn.FunctionName, out _);
+            _versions.TryRemove(arn.FunctionName, out var versions);
+            if (_store is not null)
+                RemoveCopiedCode(latest, versions);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A deleted function's extracted packages and version snapshots (only those inside the work
+    /// directory's code folder; a code folder registered in place is the user's and stays).
+    /// </summary>
+    private void RemoveCopiedCode(RegisteredFunction latest, FunctionVersions? versions)
+    {
+        var codeFolder = Path.GetFullPath(Path.Combine(_workDirectory, "code")) + Path.DirectorySeparatorChar;
+        IEnumerable<RegisteredFunction> all = [latest];
+        if (versions is not null)
+        {
+            lock (versions.Gate)
+                all = [latest, .. versions.Versions];
+        }
+        foreach (var root in all.Where(f => !f.WatchCode).Select(f => Path.GetFullPath(f.CodeRoot)).Distinct(StringComparer.Ordinal))
+        {
+            if (!root.StartsWith(codeFolder, StringComparison.Ordinal))
+                continue;
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: a folder left behind only costs disk space.
+            }
+        }
     }
 
     /// <summary>
@@ -123,8 +217,13 @@ public sealed class FunctionRegistry
     /// <returns>Null when there is no such function.</returns>
     public RegisteredFunction? Publish(string name, string? description = null)
     {
-        if (!_functions.TryGetValue(name, out var latest))
-            return null;
+        lock (_writeLock)
+            return _functions.ContainsKey(name) ? Commit(name, () => PublishCore(name, description)) : null;
+    }
+
+    private RegisteredFunction PublishCore(string name, string? description)
+    {
+        var latest = _functions[name];
         var versions = _versions.GetOrAdd(name, _ => new FunctionVersions());
         lock (versions.Gate)
         {
@@ -185,10 +284,14 @@ public sealed class FunctionRegistry
     /// <returns>Null when the function (or, for an update, the alias) does not exist.</returns>
     public FunctionAlias? PutAlias(string name, string alias, string? functionVersion, string? description, bool mustExist)
     {
-        if (!_functions.ContainsKey(name))
-            return null;
         if (!IsValidAliasName(alias))
             throw new FunctionConfigurationException($"Alias name '{alias}' must be 1-128 letters, digits, hyphens or underscores, and not only digits.");
+        lock (_writeLock)
+            return _functions.ContainsKey(name) ? Commit(name, () => PutAliasCore(name, alias, functionVersion, description, mustExist)) : null;
+    }
+
+    private FunctionAlias? PutAliasCore(string name, string alias, string? functionVersion, string? description, bool mustExist)
+    {
         var versions = _versions.GetOrAdd(name, _ => new FunctionVersions());
         lock (versions.Gate)
         {
@@ -210,10 +313,119 @@ public sealed class FunctionRegistry
 
     public bool DeleteAlias(string name, string alias)
     {
-        if (!_versions.TryGetValue(name, out var versions))
-            return false;
-        lock (versions.Gate)
-            return versions.RemoveAlias(alias);
+        lock (_writeLock)
+        {
+            if (!_versions.TryGetValue(name, out var versions))
+                return false;
+            bool exists;
+            lock (versions.Gate)
+                exists = versions.TryGetAlias(alias, out _);
+            if (!exists)
+                return false;
+            return Commit(name, () =>
+            {
+                lock (versions.Gate)
+                    return versions.RemoveAlias(alias);
+            });
+        }
+    }
+
+    /// <summary>
+    /// Runs a change of one function (under the write lock) and saves that function's manifest.
+    /// When the save fails the change is undone in memory and the <see cref="IOException"/> thrown:
+    /// an answered request is on disk, a refused one changed nothing.
+    /// </summary>
+    private T Commit<T>(string name, Func<T> change)
+    {
+        if (_store is null)
+            return change();
+        _functions.TryGetValue(name, out var before);
+        _versions.TryGetValue(name, out var versions);
+        object? captured = null;
+        if (versions is not null)
+        {
+            lock (versions.Gate)
+                captured = versions.Capture();
+        }
+        var revision = _revision;
+        var result = change();
+        try
+        {
+            Save(name);
+            return result;
+        }
+        catch (IOException)
+        {
+            if (before is null)
+                _functions.TryRemove(name, out _);
+            else
+                _functions[name] = before;
+            if (versions is null)
+            {
+                _versions.TryRemove(name, out _);
+            }
+            else
+            {
+                lock (versions.Gate)
+                    versions.Restore(captured!);
+            }
+            _revision = revision;
+            throw;
+        }
+    }
+
+    private void Save(string name)
+    {
+        var latest = _functions[name];
+        IReadOnlyList<RegisteredFunction> published = [];
+        IReadOnlyList<FunctionAlias> aliases = [];
+        var next = 1;
+        SavedLastPublished? last = null;
+        if (_versions.TryGetValue(name, out var versions))
+        {
+            lock (versions.Gate)
+                (published, aliases, next, last) = versions.Export();
+        }
+        _store!.Save(new FunctionManifest(
+            RegistryStore.FormatVersion, name, Saved(latest), [.. published.Select(Saved)],
+            [.. aliases.Select(a => new SavedAlias(a.Name, a.FunctionVersion, a.Description, a.RevisionId))], next, last));
+
+        static SavedFunction Saved(RegisteredFunction f) =>
+            new(f.Definition, f.Version, f.CodeRoot, f.WatchCode, f.CodeSha256, f.CodeSize, f.LastModified, f.Revision);
+    }
+
+    /// <summary>Puts one saved function back (start-up).</summary>
+    private void Reload(FunctionManifest manifest, List<string> problems)
+    {
+        var name = manifest.Name;
+        if (!LambdaArn.IsValidName(name))
+        {
+            problems.Add($"Function state file '{_store!.PathOf(name)}' names an invalid function '{name}'; it was not loaded.");
+            return;
+        }
+        var latest = Restored(manifest.Latest with { Version = RegisteredFunction.Latest }, ArnFor(name));
+        var published = new List<(int, RegisteredFunction)>();
+        foreach (var saved in manifest.Versions ?? [])
+        {
+            if (!int.TryParse(saved.Version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
+            {
+                problems.Add($"Function state file '{_store!.PathOf(name)}' has a version '{saved.Version}' that is not a number; that version was not loaded.");
+                continue;
+            }
+            published.Add((number, Restored(saved, ArnFor(name) + ":" + saved.Version)));
+        }
+        foreach (var f in published.Select(p => p.Item2).Prepend(latest).Where(f => !Directory.Exists(f.CodeRoot)))
+            problems.Add($"Function '{name}' version {f.Version}: its code folder '{f.CodeRoot}' is missing; invocations of it fail until new code is deployed.");
+        _functions[name] = latest;
+        var aliases = (manifest.Aliases ?? []).Select(a => new FunctionAlias(name, a.Name, a.FunctionVersion, a.Description ?? "", $"{ArnFor(name)}:{a.Name}", a.RevisionId));
+        var versions = new FunctionVersions();
+        versions.Import(published, aliases, manifest.NextVersion, manifest.LastPublished);
+        if (!versions.IsEmpty || manifest.NextVersion > 1)
+            _versions[name] = versions;
+        _revision = Math.Max(_revision, published.Select(p => p.Item2.Revision).Append(latest.Revision).Max());
+
+        static RegisteredFunction Restored(SavedFunction s, string arn) =>
+            new(s.Definition, arn, s.CodeRoot, s.WatchCode, s.CodeSha256, s.CodeSize, s.LastModified, s.Revision) { Version = s.Version };
     }
 
     private static bool IsValidAliasName(string alias) =>

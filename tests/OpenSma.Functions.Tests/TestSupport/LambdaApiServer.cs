@@ -15,12 +15,13 @@ namespace OpenSma.Functions.Tests.TestSupport;
 internal sealed class LambdaApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TempDirectory _work = new();
+    private readonly TempDirectory? _work;
 
-    private LambdaApiServer(WebApplication app, Uri baseUrl)
+    private LambdaApiServer(WebApplication app, Uri baseUrl, TempDirectory? work)
     {
         _app = app;
         BaseUrl = baseUrl;
+        _work = work;
     }
 
     public Uri BaseUrl { get; }
@@ -45,23 +46,27 @@ internal sealed class LambdaApiServer : IAsyncDisposable
 
     public FunctionHost Host => _app.Services.GetRequiredService<FunctionHost>();
 
-    public static async Task<LambdaApiServer> StartAsync()
+    /// <param name="workDirectory">The functions' work folder (kept: the caller owns it); null: a scratch folder removed at the end.</param>
+    /// <param name="durable">Save and reload the functions there, as <c>opensma serve</c> does.</param>
+    public static async Task<LambdaApiServer> StartAsync(string? workDirectory = null, bool durable = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var work = Path.Combine(Path.GetTempPath(), "opensma-fn-tests", Guid.NewGuid().ToString("N"));
+        var scratch = workDirectory is null ? new TempDirectory() : null;
+        var work = workDirectory ?? scratch!.Path;
         builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow));
         builder.Services.AddOpenSmaFunctions(o =>
         {
             o.WorkDirectory = work;
             o.AccountId = "111122223333";
+            o.Durable = durable;
         });
         var app = builder.Build();
         app.MapLambdaApi();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new LambdaApiServer(app, new Uri(address));
+        return new LambdaApiServer(app, new Uri(address), scratch);
     }
 
     public async ValueTask DisposeAsync()
@@ -69,6 +74,6 @@ internal sealed class LambdaApiServer : IAsyncDisposable
         await Host.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _work.Dispose();
+        _work?.Dispose();
     }
 }
