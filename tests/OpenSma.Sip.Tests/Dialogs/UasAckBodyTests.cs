@@ -179,7 +179,7 @@ public sealed class UasAckBodyTests
         var (h, dialog, tag) = OfferlessCallAnswered();
         h.Receive(EndpointHarness.InDialog("ACK", tag, 1, "z9hG4bK-ack1"));
         EndpointHarness.Drain(dialog);
-        h.Receive(EndpointHarness.InDialog("INFO", tag, 2, "z9hG4bK-info1", contentType: "application/x-example", body: "hi"));
+        h.Receive(EndpointHarness.InDialog("MESSAGE", tag, 2, "z9hG4bK-message1", contentType: "text/plain", body: "hi"));
         var request = Assert.IsType<SipDialogRequestReceived>(Assert.Single(EndpointHarness.Drain(dialog))).Request;
         Assert.True(request.Ack.IsCompleted);
         Assert.Null(await request.Ack);
