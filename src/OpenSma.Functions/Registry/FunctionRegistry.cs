@@ -38,6 +38,26 @@ public sealed class FunctionRegistry
         foreach (var manifest in _store.Load(timeProvider.GetUtcNow(), problems))
             Reload(manifest, problems);
         LoadProblems = problems;
+        RemoveUnfinishedCopies();
+    }
+
+    /// <summary>Extractions and version copies a killed process left half done (never named by a manifest).</summary>
+    private void RemoveUnfinishedCopies()
+    {
+        var codeFolder = Path.Combine(_workDirectory, "code");
+        if (!Directory.Exists(codeFolder))
+            return;
+        foreach (var dir in Directory.EnumerateDirectories(codeFolder, "*.tmp-*"))
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Only disk space.
+            }
+        }
     }
 
     /// <summary>The folder the state is saved in; null when the registry lives in memory only.</summary>
@@ -233,6 +253,8 @@ public sealed class FunctionRegistry
             var number = versions.NextNumber;
             var version = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var root = latest.WatchCode ? Snapshot(latest.CodeRoot, name, version) : latest.CodeRoot;
+            if (_store is not null && latest.WatchCode)
+                RegistryStore.FlushTree(root);
             var sha = latest.WatchCode ? CodeFingerprint.Compute(root).Hash : latest.CodeSha256;
             var definition = description is null ? latest.Definition : latest.Definition with { Description = description };
             var entry = latest with
@@ -435,18 +457,35 @@ public sealed class FunctionRegistry
     private string Snapshot(string source, string name, string version)
     {
         var target = Path.Combine(_workDirectory, "code", $"{name}-v{version}-{Guid.NewGuid():N}"[..(name.Length + version.Length + 11)]);
-        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+        // Copied under a temporary name and renamed when complete: a copy cut short is never a version's code.
+        var staging = target + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
         {
-            var relative = Path.GetRelativePath(source, dir);
-            if (!IsGit(relative))
-                Directory.CreateDirectory(Path.Combine(target, relative));
+            foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(source, dir);
+                if (!IsGit(relative))
+                    Directory.CreateDirectory(Path.Combine(staging, relative));
+            }
+            Directory.CreateDirectory(staging);
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(source, file);
+                if (!IsGit(relative))
+                    File.Copy(file, Path.Combine(staging, relative), overwrite: true);
+            }
+            Directory.Move(staging, target);
         }
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var relative = Path.GetRelativePath(source, file);
-            if (!IsGit(relative))
-                File.Copy(file, Path.Combine(target, relative), overwrite: true);
+            try
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+            }
+            throw;
         }
         return target;
 
@@ -523,6 +562,8 @@ public sealed class FunctionRegistry
         {
             // Another registration extracted the same package first; its copy is identical.
         }
+        if (_store is not null)
+            RegistryStore.FlushTree(target);
         return (target, false, sha, bytes.Length);
     }
 }

@@ -167,7 +167,24 @@ internal sealed class RegistryStore
         }
     }
 
-    /// <summary>Makes a rename or delete in <paramref name="directory"/> durable (POSIX: fsync the folder).</summary>
+    /// <summary>
+    /// Puts a code folder the registry wrote (an extracted package, a version's copy) on disk before
+    /// the manifest that names it: every file, every folder, and the folder holding it.
+    /// </summary>
+    public static void FlushTree(string root)
+    {
+        if (OperatingSystem.IsWindows() || !System.IO.Directory.Exists(root))
+            return;
+        foreach (var file in System.IO.Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            FlushDirectory(file);
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories))
+            FlushDirectory(dir);
+        FlushDirectory(root);
+        if (Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(root)) is { } parent)
+            FlushDirectory(parent);
+    }
+
+    /// <summary>Makes a file, or a rename or delete in a folder, durable (POSIX: fsync it).</summary>
     private static void FlushDirectory(string directory)
     {
         if (OperatingSystem.IsWindows())

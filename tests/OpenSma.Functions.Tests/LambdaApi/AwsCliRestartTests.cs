@@ -59,4 +59,28 @@ public sealed class AwsCliRestartTests
         var gone = await third.AwsLambdaAsync(dir.Path, "get-function", "--function-name", "kept");
         Assert.Contains("ResourceNotFoundException", gone.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CreateFunction_ThatCannotBeSaved_Is500ServiceException_AndTheFunctionDoesNotExist()
+    {
+        using var work = new TempDirectory();
+        await using var server = await LambdaApiServer.StartAsync(work.Path, durable: true);
+        // A folder where the manifest should go makes the save fail (also when running as root).
+        Directory.CreateDirectory(Path.Combine(work.Path, "state", "blocked.json"));
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        var zip = Convert.ToBase64String(FunctionRegistryTests.ZipOf(("index.js", "exports.handler = async () => 1;")));
+        var body = new JsonObject
+        {
+            ["FunctionName"] = "blocked", ["Runtime"] = "nodejs20.x", ["Handler"] = "index.handler",
+            ["Role"] = "arn:aws:iam::111122223333:role/x", ["Code"] = new JsonObject { ["ZipFile"] = zip },
+        }.ToJsonString();
+
+        using var created = await http.PostAsync("/2015-03-31/functions", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var got = await http.GetAsync("/2015-03-31/functions/blocked");
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, created.StatusCode);
+        Assert.Equal("ServiceException", created.Headers.GetValues("X-Amzn-ErrorType").Single());
+        Assert.Contains("blocked", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, got.StatusCode);
+    }
 }

@@ -145,6 +145,10 @@ public sealed class DurableRegistryTests
         // A kill between creating the temporary file and renaming it: half a manifest under the temp name.
         var temp = manifest + ".tmp-0123456789abcdef";
         File.WriteAllText(temp, text[..(text.Length / 2)]);
+        // ... and a package extraction cut short at the same moment.
+        var halfExtracted = Path.Combine(work.Path, "code", "a-0011223344556677.tmp-feedface");
+        Directory.CreateDirectory(halfExtracted);
+        File.WriteAllText(Path.Combine(halfExtracted, "index.js"), "exports.hand");
 
         var reopened = Open(work);
 
@@ -153,6 +157,9 @@ public sealed class DurableRegistryTests
         var problem = Assert.Single(reopened.LoadProblems);
         Assert.Contains(temp, problem, StringComparison.Ordinal);
         Assert.False(File.Exists(temp));
+        Assert.False(Directory.Exists(halfExtracted));
+        Assert.True(reopened.TryGet("a:live", out var live));
+        Assert.True(File.Exists(Path.Combine(live.CodeRoot, "index.js")));
     }
 
     [Fact]
