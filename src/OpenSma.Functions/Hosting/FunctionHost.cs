@@ -31,10 +31,10 @@ public sealed class FunctionHost : IAsyncDisposable
         _options = options;
         _timeProvider = timeProvider;
         Registry = new FunctionRegistry(options.Region, options.AccountId, options.WorkDirectory, timeProvider,
-            options.Durable ? options.StateDirectory : null);
+            options.Durable == true ? options.StateDirectory : null);
         Logs = new FunctionLogBook(options.LogCapacity);
         _bootstrap = new Lazy<BootstrapFiles>(() => BootstrapFiles.Materialize(options.WorkDirectory));
-        if (options.Durable && logger is not null)
+        if (options.Durable == true && logger is not null)
         {
             foreach (var problem in Registry.LoadProblems)
                 LogLoadProblem(logger, problem, null);

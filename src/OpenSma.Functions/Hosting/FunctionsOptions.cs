@@ -20,10 +20,11 @@ public sealed class FunctionsOptions
 
     /// <summary>
     /// Save every function, version and alias under <see cref="WorkDirectory"/>/<c>state</c> before a
-    /// change is acknowledged, and load them again at start-up (what <c>opensma serve</c> does). Off:
-    /// the functions live in memory only.
+    /// change is acknowledged, and load them again at start-up (what <c>opensma serve</c> does). Off
+    /// (false, or null: not set): the functions live in memory only. Null lets a host choose its own
+    /// default while an explicit <c>Functions:Durable</c> setting still wins (<c>o.Durable ??= true</c>).
     /// </summary>
-    public bool Durable { get; set; }
+    public bool? Durable { get; set; }
 
     /// <summary>The folder <see cref="Durable"/> state is kept in.</summary>
     public string StateDirectory => Path.Combine(WorkDirectory, "state");

@@ -23,6 +23,21 @@ public sealed class FunctionsOptionsTests
     private static IConfiguration Section() =>
         new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(Json))).Build().GetSection("Functions");
 
+    [Theory]
+    [InlineData("{}", true)]                       // not set: the host's default (serve: on)
+    [InlineData("{ \"Durable\": false }", false)] // an explicit setting wins
+    [InlineData("{ \"Durable\": true }", true)]
+    public void Bind_Durable_IsNullWhenNotSet_SoAHostDefaultAppliesOnlyThen(string json, bool expected)
+    {
+        var options = new FunctionsOptions();
+        FunctionsOptions.Bind(new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build(), options);
+        Assert.Equal(json == "{}" ? null : expected, options.Durable);
+
+        options.Durable ??= true; // what opensma serve does
+
+        Assert.Equal(expected, options.Durable);
+    }
+
     [Fact]
     public void Bind_ConfigurationSection_ReadsOptionsAndEachFunctionOnce()
     {
