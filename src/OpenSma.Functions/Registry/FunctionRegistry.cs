@@ -412,8 +412,22 @@ public sealed class FunctionRegistry
             RegistryStore.FormatVersion, name, Saved(latest), [.. published.Select(Saved)],
             [.. aliases.Select(a => new SavedAlias(a.Name, a.FunctionVersion, a.Description, a.RevisionId))], next, last));
 
-        static SavedFunction Saved(RegisteredFunction f) =>
-            new(f.Definition, f.Version, f.CodeRoot, f.WatchCode, f.CodeSha256, f.CodeSize, f.LastModified, f.Revision);
+        SavedFunction Saved(RegisteredFunction f) =>
+            new(f.Definition, f.Version, SavedRoot(f), f.WatchCode, f.CodeSha256, f.CodeSize, f.LastModified, f.Revision);
+    }
+
+    /// <summary>
+    /// Code the registry copied into the work directory is saved relative to it, so the data
+    /// directory can move (another mount point, a restored backup); a folder registered in place keeps its absolute path.
+    /// </summary>
+    private string SavedRoot(RegisteredFunction f)
+    {
+        if (f.WatchCode)
+            return f.CodeRoot;
+        var relative = Path.GetRelativePath(Path.GetFullPath(_workDirectory), Path.GetFullPath(f.CodeRoot));
+        return relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? f.CodeRoot
+            : relative;
     }
 
     /// <summary>Puts one saved function back (start-up).</summary>
@@ -446,8 +460,9 @@ public sealed class FunctionRegistry
             _versions[name] = versions;
         _revision = Math.Max(_revision, published.Select(p => p.Item2.Revision).Append(latest.Revision).Max());
 
-        static RegisteredFunction Restored(SavedFunction s, string arn) =>
-            new(s.Definition, arn, s.CodeRoot, s.WatchCode, s.CodeSha256, s.CodeSize, s.LastModified, s.Revision) { Version = s.Version };
+        RegisteredFunction Restored(SavedFunction s, string arn) =>
+            new(s.Definition, arn, Path.IsPathRooted(s.CodeRoot) ? s.CodeRoot : Path.Combine(_workDirectory, s.CodeRoot),
+                s.WatchCode, s.CodeSha256, s.CodeSize, s.LastModified, s.Revision) { Version = s.Version };
     }
 
     private static bool IsValidAliasName(string alias) =>

@@ -265,6 +265,32 @@ public sealed class DurableRegistryTests
     }
 
     [Fact]
+    public void DataDirectoryMoved_CopiedCodeIsFoundAtItsNewPlace_FoldersRegisteredInPlaceKeepTheirPath()
+    {
+        using var parent = new TempDirectory();
+        using var code = new TempDirectory();
+        code.Write("index.js", Handler);
+        Mark(code, "one", 1);
+        var old = Path.Combine(parent.Path, "old");
+        var registry = new FunctionRegistry("us-east-1", Account, old, new FakeTimeProvider(), Path.Combine(old, "state"));
+        registry.Put(Zip("zipped"), Package("z"));
+        registry.Put(new FunctionDefinition { Name = "folder", Runtime = "nodejs20.x", Handler = "index.handler", CodeDirectory = code.Path });
+        registry.Publish("folder");
+        var moved = Path.Combine(parent.Path, "moved");
+        Directory.Move(old, moved);
+
+        var reopened = new FunctionRegistry("us-east-1", Account, moved, new FakeTimeProvider(), Path.Combine(moved, "state"));
+
+        Assert.Empty(reopened.LoadProblems);
+        Assert.True(reopened.TryGet("zipped", out var zipped));
+        Assert.StartsWith(moved, zipped.CodeRoot, StringComparison.Ordinal);
+        Assert.True(reopened.TryGet("folder:1", out var v1));
+        Assert.Equal("one", File.ReadAllText(Path.Combine(v1.CodeRoot, "marker.txt")));
+        Assert.True(reopened.TryGet("folder", out var latest));
+        Assert.Equal(code.Path, latest.CodeRoot);
+    }
+
+    [Fact]
     public void InMemoryRegistry_WritesNoState()
     {
         using var work = new TempDirectory();
