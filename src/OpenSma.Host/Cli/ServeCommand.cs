@@ -183,6 +183,8 @@ internal static class ServeCommand
         {
             o.ServiceBaseUrl = new Uri(apiUrl);
             o.WorkDirectory = Path.Combine(dataDirectory, "functions");
+            // Functions, versions and aliases made through the API survive a restart ("Functions": { "Durable": false } turns it off).
+            o.Durable ??= true;
             o.Region = controlPlane.AwsRegion;
             o.AccountId = controlPlane.AwsAccountId;
         });
