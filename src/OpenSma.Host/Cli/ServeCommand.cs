@@ -96,7 +96,25 @@ internal static class ServeCommand
 
     internal static WebApplication Build(string dataDirectory, string apiUrl, string sipAddress, int sipPort, IConfiguration? configuration = null, TelephonyOptions? telephony = null)
     {
+        var dataLock = DataDirectoryLock.Acquire(dataDirectory);
+        try
+        {
+            var app = Build(dataDirectory, apiUrl, sipAddress, sipPort, configuration, telephony, dataLock);
+            // Resolved once so the host disposes it (and lets the directory go) with everything else.
+            _ = app.Services.GetRequiredService<DataDirectoryLock>();
+            return app;
+        }
+        catch
+        {
+            dataLock.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(string dataDirectory, string apiUrl, string sipAddress, int sipPort, IConfiguration? configuration, TelephonyOptions? telephony, DataDirectoryLock dataLock)
+    {
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddSingleton(_ => dataLock);
         builder.WebHost.UseUrls(apiUrl);
         if (ApiCertificate.Load(configuration?.GetSection("ControlPlane")) is { } certificate)
         {

@@ -5,7 +5,11 @@ using OpenSma.Host.Cli;
 
 namespace OpenSma.EndToEnd.Tests.Serve;
 
-/// <summary><c>opensma serve</c> restarted on the same data directory keeps what the AWS CLI deployed: a function, its version and its alias.</summary>
+/// <summary>
+/// <c>opensma serve</c> and its data directory: restarted on the same directory it keeps what the AWS
+/// CLI deployed (a function, its version and its alias); a second serve on a directory in use stops
+/// at start instead of sharing it.
+/// </summary>
 public sealed class ServeRestartTests
 {
     [Fact]
@@ -39,6 +43,28 @@ public sealed class ServeRestartTests
         finally
         {
             File.Delete(zip);
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task SecondServe_OnADataDirectoryInUse_IsRefused_UntilTheFirstStops()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "opensma-serve-lock-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (await StartAsync(dataDir))
+            {
+                var refused = Assert.Throws<InvalidOperationException>(() => ServeCommand.Build(dataDir, $"http://127.0.0.1:{FreePorts.Tcp()}", "127.0.0.1", sipPort: 0));
+                Assert.Contains("is in use by another opensma serve", refused.Message, StringComparison.Ordinal);
+                Assert.Contains(Path.GetFullPath(dataDir), refused.Message, StringComparison.Ordinal);
+            }
+
+            await using var next = await StartAsync(dataDir);
+            Assert.NotNull(next.App);
+        }
+        finally
+        {
             Directory.Delete(dataDir, recursive: true);
         }
     }
