@@ -16,6 +16,9 @@ public sealed class TelephoneEventReceiver
 {
     private const int Remembered = 16;
 
+    // A timestamp this far behind the current event's (2 s) starts a new timeline, as in the jitter buffer.
+    private const int NewTimelineSamples = 2 * 8000;
+
     private readonly uint[] _recent = new uint[Remembered];
     private int _recentCount;
     private int _recentNext;
@@ -61,7 +64,10 @@ public sealed class TelephoneEventReceiver
         return digit;
     }
 
-    private static bool IsOlder(uint candidate, uint current) => (int)(candidate - current) < 0;
+    // Older than the current event, but not so far behind that it is a new timeline (a new SSRC or
+    // a restarted sender whose timestamps start behind the old ones): that is a new press, or no
+    // press from the new stream would be heard until its timestamps passed the old ones.
+    private static bool IsOlder(uint candidate, uint current) => (int)(candidate - current) is < 0 and >= -NewTimelineSamples;
 
     private bool IsRecent(uint timestamp)
     {

@@ -54,6 +54,28 @@ public sealed class TelephoneEventReceiverTests
     }
 
     [Fact]
+    public void Process_NewTimelineBehindTheHeldPress_StartsANewPress()
+    {
+        // The peer's stream changed (new SSRC, restarted sender) while a press was held: its
+        // timestamps now start far behind the old ones, and its presses must still be heard.
+        var receiver = new TelephoneEventReceiver();
+        Assert.Equal('1', Feed(receiver, 1_000_000, '1', 160, false));
+
+        Assert.Equal('2', Feed(receiver, 1000, '2', 160, false));
+        Assert.Null(Feed(receiver, 1000, '2', 320, true));
+        Assert.Equal('3', Feed(receiver, 9000, '3', 160, false));
+    }
+
+    [Fact]
+    public void Process_OlderEventAcrossTimestampWrap_IsIgnored()
+    {
+        var receiver = new TelephoneEventReceiver();
+        Assert.Equal('4', Feed(receiver, 200, '4', 160, false)); // just after the wrap
+
+        Assert.Null(Feed(receiver, uint.MaxValue - 2000, '5', 800, true)); // reordered, from before it
+    }
+
+    [Fact]
     public void Process_LongEventContinuedInNewSegment_IsOnePress()
     {
         var receiver = new TelephoneEventReceiver();
