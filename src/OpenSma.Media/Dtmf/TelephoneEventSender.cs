@@ -35,6 +35,14 @@ public sealed class TelephoneEventSender
     /// <summary>The shortest relayed press sent: one packet interval.</summary>
     public const int MinimumPressSamples = SamplesPerTick;
 
+    /// <summary>
+    /// Most relayed presses waiting behind the one on the wire (more than any dial string). A peer
+    /// signalling presses faster than they can be sent (each takes at least 120 ms on the wire)
+    /// would otherwise grow the queue, and the delay of every later press, without bound; presses
+    /// beyond it are dropped (<see cref="DroppedPresses"/>).
+    /// </summary>
+    public const int MaxQueuedPresses = 32;
+
     private const int HoldTimeoutTicks = 10;
     private const int HoldLeadSamples = 3 * SamplesPerTick;
 
@@ -53,6 +61,8 @@ public sealed class TelephoneEventSender
     private int _gapTicks;
     private byte _code;
     private bool _cancelled;
+    private int _queuedPresses;
+    private long _droppedPresses;
 
     private enum Phase
     {
@@ -62,6 +72,9 @@ public sealed class TelephoneEventSender
         End,
         Gap,
     }
+
+    /// <summary>Relayed presses dropped because <see cref="MaxQueuedPresses"/> were already waiting.</summary>
+    public long DroppedPresses => Interlocked.Read(ref _droppedPresses);
 
     public bool IsSending
     {
@@ -125,8 +138,7 @@ public sealed class TelephoneEventSender
             request.Final = Math.Max(MinimumPressSamples, duration);
         }
 
-        Enqueue(request);
-        return request;
+        return Enqueue(request) ? request : DroppedPress.Instance;
     }
 
     /// <summary>Abandons queued digits; a digit on the wire still gets its end packets so the peer does not hear a stuck key.</summary>
@@ -137,6 +149,7 @@ public sealed class TelephoneEventSender
         {
             dropped = _queue is { Count: > 0 } waiting ? [.. waiting] : [];
             _queue?.Clear();
+            _queuedPresses = 0;
             if (_current is { } current)
             {
                 _cancelled = true;
@@ -185,7 +198,8 @@ public sealed class TelephoneEventSender
         return result;
     }
 
-    private void Enqueue(Request request)
+    // False when a relayed press was dropped: too many are waiting already.
+    private bool Enqueue(Request request)
     {
         lock (_gate)
         {
@@ -193,10 +207,18 @@ public sealed class TelephoneEventSender
             {
                 Begin(request);
             }
+            else if (request.Open && _queuedPresses >= MaxQueuedPresses)
+            {
+                Interlocked.Increment(ref _droppedPresses);
+                return false;
+            }
             else
             {
                 (_queue ??= new()).Enqueue(request);
+                _queuedPresses += request.Open ? 1 : 0;
             }
+
+            return true;
         }
     }
 
@@ -228,6 +250,7 @@ public sealed class TelephoneEventSender
                 _current = null;
                 if (_queue is not null && _queue.TryDequeue(out var next))
                 {
+                    _queuedPresses -= next.Open ? 1 : 0;
                     Begin(next);
                     return Step(tickTimestamp, ref value, ref eventTimestamp, ref marker, ref finished);
                 }
@@ -358,6 +381,24 @@ public sealed class TelephoneEventSender
             request.Known = Math.Max(request.Known, duration ?? 0);
             request.Ended = true;
             request.Final = Math.Max(request.Known, MinimumPressSamples);
+        }
+    }
+
+    /// <summary>A relayed press that was dropped (the queue was full): its reports are ignored.</summary>
+    private sealed class DroppedPress : IRelayedPress
+    {
+        public static readonly DroppedPress Instance = new();
+
+        public void Update(int duration)
+        {
+        }
+
+        public void End(int duration)
+        {
+        }
+
+        public void EndAtKnownLength()
+        {
         }
     }
 

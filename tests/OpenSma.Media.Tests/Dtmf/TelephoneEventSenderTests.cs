@@ -141,6 +141,28 @@ public sealed class TelephoneEventSenderTests
     }
 
     [Fact]
+    public void StartPress_PeerFloodsPresses_TheQueueStaysBounded()
+    {
+        // A peer signalling presses far faster than they can be sent (a new RFC 4733 event in every
+        // packet, INFO after INFO) must not grow the queue, and the relay's latency, without bound.
+        var sender = new TelephoneEventSender();
+        for (var i = 0; i < 1000; i++)
+        {
+            sender.StartPress((byte)(i % 10), 10, 160, ended: true, TimeSpan.FromMilliseconds(40));
+        }
+
+        // Each press: 1 update + 3 ends + 2 ticks of gap = 6 ticks.
+        var packets = Run(sender, 6 * 1000);
+        var sent = packets.Count(p => p.Marker);
+        Assert.Equal(1 + TelephoneEventSender.MaxQueuedPresses, sent);
+        Assert.Equal(1000 - sent, sender.DroppedPresses);
+
+        // Once the queue has drained, presses are taken again.
+        sender.StartPress(7, 10, 160, ended: true, TimeSpan.Zero);
+        Assert.Equal(7, Run(sender, 1)[0].Event!.Value.Event);
+    }
+
+    [Fact]
     public void StartPress_LongerThanTheDurationField_ContinuesInSegments()
     {
         var sender = new TelephoneEventSender();
