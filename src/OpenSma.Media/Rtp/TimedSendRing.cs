@@ -616,9 +616,12 @@ internal sealed unsafe class TimedSendRing : IDisposable
     private void RunDeferred(bool all)
     {
         // Stamp new requests with the chains begun so far: a send racing the request is in one of those.
+        // Not while this thread delivers a due time (a reap from TryAdd): a session that passed its
+        // disposed check before the close was asked for may still queue into a chain not yet begun.
+        // The reap after the delivery (Submit) stamps them.
         lock (_deferred)
         {
-            while (_incoming.TryDequeue(out var action))
+            while ((all || t_open != this) && _incoming.TryDequeue(out var action))
             {
                 _deferred.Enqueue((_begun, action));
             }
