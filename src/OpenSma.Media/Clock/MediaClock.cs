@@ -63,6 +63,7 @@ public sealed class MediaClock : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Slots, MediaClockOptions.MaxSlots);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SendLead, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SendLead, MediaClockOptions.MaxSendLead);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TimedSendSlots, TimedSendRing.MinSlots);
         _leadTicks = options.SendLead.Ticks;
         _timedSendSlots = options.TimedSendSlots;
         _time = time;

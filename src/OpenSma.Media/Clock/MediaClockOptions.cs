@@ -43,7 +43,7 @@ public sealed record MediaClockOptions
     /// bytes each; larger ones, up to 1,500 bytes, take more). The arena grows on demand to hold
     /// what is queued at once (up to 64 MB, about 200,000 such datagrams), so this only saves the
     /// first growths: a clock keeps about streams x (lead / 20 ms + 1) datagrams queued, twice that
-    /// for 10 ms streams, plus RTCP.
+    /// for 10 ms streams, plus RTCP. At least 64.
     /// </summary>
     public int TimedSendSlots { get; init; } = 8192;
 

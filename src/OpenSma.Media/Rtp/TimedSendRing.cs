@@ -39,6 +39,9 @@ internal sealed unsafe class TimedSendRing : IDisposable
     /// <summary>Largest datagram the ring takes (as large as any media datagram); bigger ones are sent at once instead.</summary>
     public const int MaxDatagramBytes = RtpPacket.MaxDatagramBytes;
 
+    /// <summary>The smallest initial arena, in slots (<see cref="TryCreate"/>).</summary>
+    public const int MinSlots = 64;
+
     /// <summary>Arena bytes per initial slot: the entry of a datagram of up to 200 bytes.</summary>
     public const int SlotBytes = 320;
 
@@ -175,7 +178,7 @@ internal sealed unsafe class TimedSendRing : IDisposable
     /// </param>
     public static TimedSendRing? TryCreate(int slots, out string? error)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(slots, 64);
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots, MinSlots);
         if (!LinuxSocketCalls.IsSupported || !Clock.MediaClock.TimestampIsMonotonicNanoseconds)
         {
             error = "timed sends need 64-bit Linux with a nanosecond CLOCK_MONOTONIC Stopwatch";

@@ -203,6 +203,15 @@ public sealed class MediaClockTests
     }
 
     [Fact]
+    public void Constructor_TimedSendSlotsBelowTheRingsMinimum_Throws()
+    {
+        // Refused here, not when the clock thread first creates its ring: an exception there would
+        // end the thread (and the process).
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MediaClock(new FakeTimeProvider(), new MediaClockOptions { TimedSendSlots = 63 }));
+        new MediaClock(new FakeTimeProvider(), new MediaClockOptions { TimedSendSlots = 64 }).Dispose();
+    }
+
+    [Fact]
     public async Task OnTick_SystemTime_RunsOnTheClocksOwnThread()
     {
         using var clock = new MediaClock(TimeProvider.System, new MediaClockOptions { Slots = 5 });
