@@ -266,6 +266,51 @@ public sealed class LegBridgeDigitLengthTests
     }
 
     [Fact]
+    public void RelayPress_FloodToALegWithoutTelephoneEvent_QueuesABoundedNumberOfTones()
+    {
+        // Each relayed tone is PCM queued on the player (up to 20 s, 320 KB, for an INFO press); a
+        // peer signalling presses faster than they play must not grow that queue without bound.
+        using var harness = new LegHarness();
+        var b = harness.AddLeg(AudioCodec.Pcmu, telephoneEvent: false);
+        for (var i = 0; i < 200; i++)
+        {
+            b.RelayPress(new DigitPress(i + 1, '5', DtmfSource.SipInfo, 10, 480, DigitPressState.Ended, IsStart: true));
+        }
+
+        // 60 ms of tone and 40 ms of gap each: 5 ticks.
+        Ticks(harness, 5 * 200);
+
+        var detector = new InBandDtmfDetector();
+        var found = 0;
+        foreach (var datagram in harness.TransportOf(b).SentRtp)
+        {
+            Assert.True(RtpPacket.TryRead(datagram, out var header, out var payload));
+            Assert.Equal(0, header.PayloadType);
+            var samples = new short[payload.Length];
+            AudioCodec.Pcmu.Decode(payload, samples);
+            found += detector.Process(samples) is not null ? 1 : 0;
+        }
+
+        Assert.Equal(1 + TelephoneEventSender.MaxQueuedPresses, found);
+
+        // Once they have played, presses are taken again.
+        b.RelayPress(new DigitPress(500, '9', DtmfSource.SipInfo, 10, 480, DigitPressState.Ended, IsStart: true));
+        var before = harness.TransportOf(b).SentRtp.Count();
+        Ticks(harness, 10);
+        var heard = false;
+        foreach (var datagram in harness.TransportOf(b).SentRtp.Skip(before))
+        {
+            Assert.True(RtpPacket.TryRead(datagram, out var header, out var payload));
+            Assert.Equal(0, header.PayloadType);
+            var samples = new short[payload.Length];
+            AudioCodec.Pcmu.Decode(payload, samples);
+            heard |= detector.Process(samples) == '9';
+        }
+
+        Assert.True(heard);
+    }
+
+    [Fact]
     public void Bridge_TwoSecondPress_ToALegWithoutTelephoneEvent_IsATwoSecondTone()
     {
         using var harness = new LegHarness();
