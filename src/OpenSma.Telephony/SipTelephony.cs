@@ -74,7 +74,7 @@ public sealed class SipTelephony : IDisposable
         return Inbound;
     }
 
-    /// <summary>Live SIP legs, bridges, RTP port leases and media send timing, cheaply read (for metrics).</summary>
+    /// <summary>Live SIP legs, bridges, RTP port leases, media send timing and received-stream quality, cheaply read (for metrics).</summary>
     public SipTelephonySnapshot Snapshot()
     {
         var ports = Media.Ports;
@@ -84,7 +84,8 @@ public sealed class SipTelephony : IDisposable
             ports.Capacity - ports.Available,
             ports.Capacity,
             Media.ClockStreams,
-            Media.SendTiming.Snapshot());
+            Media.SendTiming.Snapshot(),
+            Media.ReceiveQuality.Snapshot());
     }
 
     public void Dispose() => Media.Dispose();

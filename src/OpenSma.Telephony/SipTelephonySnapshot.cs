@@ -12,10 +12,12 @@ namespace OpenSma.Telephony;
 /// <param name="RtpPortPairsCapacity">Port pairs in the configured range.</param>
 /// <param name="ClockStreams">Legs sending on the media clock now.</param>
 /// <param name="SendTiming">How punctually the legs' RTP left against the 20 ms grid, since start.</param>
+/// <param name="ReceiveQuality">Loss, jitter and round trip of the legs' received streams that have ended, since start.</param>
 public sealed record SipTelephonySnapshot(
     int LiveLegs,
     int Bridges,
     int RtpPortPairsInUse,
     int RtpPortPairsCapacity,
     int ClockStreams,
-    MediaSendTimingSnapshot SendTiming);
+    MediaSendTimingSnapshot SendTiming,
+    MediaReceiveQualitySnapshot ReceiveQuality);

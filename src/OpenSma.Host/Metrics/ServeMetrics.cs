@@ -104,6 +104,17 @@ internal sealed class ServeMetrics(
         text.Counter("opensma_rtp_send_jitter_streams_total", "Ended RTP streams whose send jitter was recorded.", timing.Streams);
         text.Family("opensma_rtp_send_jitter_seconds", "gauge", "RFC 3550 jitter of each ended stream's send times (what an ideal receiver would report), across streams.",
             [(Label("quantile", "0.5"), timing.SendJitterP50Ms / 1000), (Label("quantile", "0.99"), timing.SendJitterP99Ms / 1000)]);
+
+        var received = now.ReceiveQuality;
+        text.Counter("opensma_rtp_received_streams_total", "Ended RTP streams (one per SIP leg) that received packets from their peer.", received.Streams);
+        text.Counter("opensma_rtp_received_packets_total", "RTP packets those streams received.", received.PacketsReceived);
+        text.Counter("opensma_rtp_lost_packets_total", "RTP packets those streams never received (RFC 3550 cumulative loss).", received.PacketsLost);
+        text.Counter("opensma_rtp_lossy_streams_total", "Ended streams that lost more than 1 % of their packets.", received.LossyStreams);
+        text.Family("opensma_rtp_receive_jitter_seconds", "gauge", "Final RFC 3550 interarrival jitter of each ended stream (kernel receive times), across streams.",
+            [(Label("quantile", "0.5"), received.JitterP50Ms / 1000), (Label("quantile", "0.99"), received.JitterP99Ms / 1000)]);
+        text.Counter("opensma_rtp_round_trips_total", "Ended streams whose RTCP reports gave a round-trip time.", received.RoundTrips);
+        text.Family("opensma_rtp_round_trip_seconds", "gauge", "Last RTCP round-trip time of each ended stream, across streams.",
+            [(Label("quantile", "0.5"), received.RoundTripP50Ms / 1000), (Label("quantile", "0.99"), received.RoundTripP99Ms / 1000)]);
     }
 
     private static void WriteVirtualPhones(PrometheusText text, VirtualPhoneLegFactory phones)

@@ -153,6 +153,7 @@ internal sealed class LegMedia : IDisposable
         }
 
         timed?.Complete();
+        _plane.ReceiveQuality.RecordEnded(Session.GetStatistics());
         // Disposing the session disposes its transport, which returns the port pair.
         Session.Dispose();
     }

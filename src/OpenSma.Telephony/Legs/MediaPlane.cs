@@ -60,6 +60,9 @@ public sealed class MediaPlane : IDisposable
     /// <summary>How punctually the legs' RTP left against the clock's 20 ms grid.</summary>
     public MediaSendTiming SendTiming { get; } = new();
 
+    /// <summary>Loss, jitter and round trip of the legs' received streams, added as each leg's media is released.</summary>
+    public MediaReceiveQuality ReceiveQuality { get; } = new();
+
     /// <summary>SIP legs created and not yet released.</summary>
     public int LiveLegs => Volatile.Read(ref _liveLegs);
 

@@ -14,15 +14,13 @@ namespace OpenSma.Telephony.Legs;
 /// </summary>
 public sealed class MediaSendTiming
 {
-    private const int Buckets = 1000;
-    private static readonly long BucketTicks = TimeSpan.FromMilliseconds(0.1).Ticks;
-    private readonly long[] _lateness = new long[Buckets + 1];
-    private readonly long[] _streamJitter = new long[Buckets + 1];
+    private readonly DurationHistogram _lateness = new(TimeSpan.FromMilliseconds(0.1), 1001);
+    private readonly DurationHistogram _streamJitter = new(TimeSpan.FromMilliseconds(0.1), 1001);
     private long _maxLateness;
 
     internal void RecordLateness(long latenessTicks)
     {
-        Interlocked.Increment(ref _lateness[Bucket(latenessTicks)]);
+        _lateness.Record(latenessTicks);
         var max = Volatile.Read(ref _maxLateness);
         while (latenessTicks > max)
         {
@@ -36,57 +34,21 @@ public sealed class MediaSendTiming
         }
     }
 
-    internal void RecordStreamJitter(long jitterTicks) => Interlocked.Increment(ref _streamJitter[Bucket(jitterTicks)]);
+    internal void RecordStreamJitter(long jitterTicks) => _streamJitter.Record(jitterTicks);
 
     /// <summary>Counts and percentiles so far.</summary>
     public MediaSendTimingSnapshot Snapshot()
     {
-        var lateness = Copy(_lateness);
-        var jitter = Copy(_streamJitter);
+        var lateness = _lateness.Read();
+        var jitter = _streamJitter.Read();
         return new MediaSendTimingSnapshot(
-            lateness.Sum(),
-            Percentile(lateness, 0.50),
-            Percentile(lateness, 0.99),
+            lateness.Total,
+            lateness.QuantileMs(0.50),
+            lateness.QuantileMs(0.99),
             TimeSpan.FromTicks(Volatile.Read(ref _maxLateness)).TotalMilliseconds,
-            jitter.Sum(),
-            Percentile(jitter, 0.50),
-            Percentile(jitter, 0.99));
-    }
-
-    private static int Bucket(long ticks) => ticks <= 0 ? 0 : (int)Math.Min(Buckets, ticks / BucketTicks);
-
-    private static long[] Copy(long[] counts)
-    {
-        var copy = new long[counts.Length];
-        for (var i = 0; i < counts.Length; i++)
-        {
-            copy[i] = Interlocked.Read(ref counts[i]);
-        }
-
-        return copy;
-    }
-
-    // The upper edge of the bucket holding the p-th value, in ms (an upper bound within 0.1 ms).
-    private static double Percentile(long[] counts, double p)
-    {
-        var total = counts.Sum();
-        if (total == 0)
-        {
-            return 0;
-        }
-
-        var rank = (long)Math.Ceiling(p * total);
-        long seen = 0;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            seen += counts[i];
-            if (seen >= rank)
-            {
-                return (i + 1) * 0.1;
-            }
-        }
-
-        return (counts.Length) * 0.1;
+            jitter.Total,
+            jitter.QuantileMs(0.50),
+            jitter.QuantileMs(0.99));
     }
 }
 

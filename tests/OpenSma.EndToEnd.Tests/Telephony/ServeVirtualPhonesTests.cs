@@ -96,6 +96,9 @@ public sealed class ServeVirtualPhonesTests(ServeVirtualPhonesTests.Fixture fixt
         Assert.Equal(0, decoyRang);
         Assert.Equal(1, after["opensma_virtual_phone_legs_total"] - before["opensma_virtual_phone_legs_total"]);
         Assert.Equal(0, after["opensma_virtual_legs"]);
+        // The caller's leg received the softphone's RTP for the whole call; its stream is counted once it ended.
+        Assert.Equal(1, after["opensma_rtp_received_streams_total"] - before["opensma_rtp_received_streams_total"]);
+        Assert.True(after["opensma_rtp_received_packets_total"] - before["opensma_rtp_received_packets_total"] >= 50);
         Assert.Contains($"to {AgentNumber} rings a virtual phone (VirtualPhones: {fixture.AgentScript})", serve.Output, StringComparison.Ordinal);
     }
 
