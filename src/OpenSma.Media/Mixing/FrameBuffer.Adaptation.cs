@@ -94,6 +94,10 @@ public sealed partial class FrameBuffer
         {
             added = wanted;
         }
+        else if (TimeStretch.ContainsDtmfTone(signal))
+        {
+            return false; // a key's tone plays whole and unspliced; the delay grows after it
+        }
         else
         {
             var lag = TimeStretch.BestLag(signal, Frame, TimeStretch.MaxLag, forward: false, out _);
@@ -124,6 +128,10 @@ public sealed partial class FrameBuffer
         if (Quiet(input))
         {
             removed = most;
+        }
+        else if (TimeStretch.ContainsDtmfTone(input))
+        {
+            return false; // a key's tone keeps its length: shortened, a detector downstream may miss it
         }
         else if (_aboveReads >= VoicedShrinkReads && (_aboveReads & 1) == 0 && most >= TimeStretch.MinLag)
         {

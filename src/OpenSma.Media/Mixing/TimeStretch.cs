@@ -105,5 +105,67 @@ internal static class TimeStretch
         signal.Slice(origin, output.Length - added).CopyTo(output[added..]);
     }
 
+    // The DTMF frequencies (ITU-T Q.23): the low group, then the high group, as Goertzel coefficients.
+    private static readonly float[] s_dtmfCoefficients =
+        [.. new[] { 697.0, 770, 852, 941, 1209, 1336, 1477, 1633 }.Select(f => (float)(2 * Math.Cos(2 * Math.PI * f / 8000)))];
+
+    private const int ToneBlock = 80;
+
+    /// <summary>
+    /// Whether any 10 ms block of <paramref name="samples"/> is a DTMF tone: one low-group and one
+    /// high-group frequency carrying most of its energy. Such audio is played as is: a period
+    /// removed or repeated would shorten a tone a detector downstream needs whole (40 ms and up),
+    /// or splice it at a lag that fits neither of its two frequencies.
+    /// </summary>
+    public static bool ContainsDtmfTone(ReadOnlySpan<short> samples)
+    {
+        for (var start = 0; start + ToneBlock <= samples.Length; start += ToneBlock)
+        {
+            if (IsDtmfBlock(samples.Slice(start, ToneBlock)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDtmfBlock(ReadOnlySpan<short> block)
+    {
+        var total = Energy(block) * block.Length;
+        if (total <= 0)
+        {
+            return false;
+        }
+
+        float low = 0;
+        float high = 0;
+        for (var f = 0; f < s_dtmfCoefficients.Length; f++)
+        {
+            var coefficient = s_dtmfCoefficients[f];
+            float s1 = 0;
+            float s2 = 0;
+            foreach (var sample in block)
+            {
+                var s0 = sample + (coefficient * s1) - s2;
+                s2 = s1;
+                s1 = s0;
+            }
+
+            // The energy of a sinusoid at this frequency over the block.
+            var energy = 2 * ((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2)) / block.Length;
+            if (f < 4)
+            {
+                low = Math.Max(low, energy);
+            }
+            else
+            {
+                high = Math.Max(high, energy);
+            }
+        }
+
+        return low >= 0.1f * total && high >= 0.1f * total && low + high >= 0.6f * total;
+    }
+
     private static short Round(float value) => (short)Math.Clamp(MathF.Round(value), short.MinValue, short.MaxValue);
 }

@@ -306,6 +306,47 @@ public sealed class FrameBufferAdaptiveTests
         return lengths;
     }
 
+    // Steady noise (no pauses, no pitch) with a DTMF tone of toneMs starting at frame toneFrame.
+    private static short[] NoiseWithDtmf(int frames, int toneFrame, int toneMs, char digit)
+    {
+        var samples = new short[frames * Frame];
+        var state = 12345u;
+        for (var n = 0; n < samples.Length; n++)
+        {
+            state = (state * 1664525) + 1013904223;
+            samples[n] = (short)((int)(state >> 16) % 1000);
+        }
+
+        var (low, high) = OpenSma.Media.Audio.ToneGenerator.DtmfFrequencies(digit);
+        for (var n = 0; n < toneMs * 8; n++)
+        {
+            samples[(toneFrame * Frame) + n] = (short)Math.Round(5000 * (Math.Sin(2 * Math.PI * low * n / 8000) + Math.Sin(2 * Math.PI * high * n / 8000)));
+        }
+
+        return samples;
+    }
+
+    [Theory]
+    [InlineData(444)]
+    [InlineData(445)]
+    [InlineData(446)]
+    [InlineData(447)]
+    [InlineData(448)]
+    public void DtmfToneInSteadyNoise_KeepsItsLength_WhileTheDelayIsShrunk(int toneFrame)
+    {
+        // After five seconds above the target the buffer shortens any audio; a short DTMF tone
+        // (40-60 ms) played through must not lose a period, or a detector downstream misses it.
+        var buffer = new FrameBuffer();
+        var signal = NoiseWithDtmf(1200, toneFrame, 50, '1');
+        var run = new Run(buffer, signal, k => k);
+        run.Until(1200);
+
+        var input = signal.Count(s => Math.Abs(s) > 2000);
+        var output = run.Output.Count(s => Math.Abs(s) > 2000);
+        Assert.True(buffer.AcceleratedSamples > 0, "the delay was shrunk");
+        Assert.InRange(output, input - 4, input + 4);
+    }
+
     [Fact]
     public void PauseWithTimestampsRunningOn_IsSkipped_NotAddedToTheDelay()
     {
