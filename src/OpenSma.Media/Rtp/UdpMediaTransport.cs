@@ -20,6 +20,7 @@ public sealed class UdpMediaTransport : IMediaTransport
     private MediaSocketRegistration? _rtpRegistration;
     private MediaSocketRegistration? _rtcpRegistration;
     private TimedSendRing? _timedSends;
+    private int _closing;
     private long _sendErrors;
     private long _receiveErrors;
 
@@ -65,6 +66,21 @@ public sealed class UdpMediaTransport : IMediaTransport
         var socket = rtcp ? _lease.RtcpSocket : _lease.RtpSocket;
         if (_engine is not null)
         {
+            // A send about to be queued on a clock's ring names that ring before it looks at whether
+            // the transport is closing, and Dispose says it is closing before it looks for a ring
+            // (both interlocked): either this send sees the close and is dropped, or Dispose sees
+            // the ring and closes the sockets only after what is queued on it has left.
+            if (TimedSendRing.OpenOnThisThread is { } ring)
+            {
+                Interlocked.CompareExchange(ref _timedSends, ring, null);
+            }
+
+            if (Volatile.Read(ref _closing) != 0)
+            {
+                Interlocked.Increment(ref _sendErrors);
+                return false;
+            }
+
             if (_engine.Send(socket, datagram, destination, ref _timedSends))
             {
                 return true;
@@ -88,6 +104,7 @@ public sealed class UdpMediaTransport : IMediaTransport
 
     public void Dispose()
     {
+        Interlocked.Exchange(ref _closing, 1);
         _stop.Cancel();
         MediaSocketEngine.Unregister(_rtpRegistration);
         MediaSocketEngine.Unregister(_rtcpRegistration);
