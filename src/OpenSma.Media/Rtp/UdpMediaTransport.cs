@@ -70,8 +70,9 @@ public sealed class UdpMediaTransport : IMediaTransport
             // the transport is closing, and Dispose says it is closing before it looks for a ring
             // (both interlocked): either this send sees the close and is dropped, or Dispose sees
             // the ring and closes the sockets only after what is queued on it has left.
-            if (TimedSendRing.OpenOnThisThread is { } ring)
+            if (TimedSendRing.OpenOnThisThread is { } ring && Volatile.Read(ref _timedSends) is null)
             {
+                // Once (the interlocked publish is what the handshake needs; later sends find it set).
                 Interlocked.CompareExchange(ref _timedSends, ring, null);
             }
 
