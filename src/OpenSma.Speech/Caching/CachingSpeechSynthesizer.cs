@@ -54,7 +54,10 @@ public sealed class CachingSpeechSynthesizer(ISpeechSynthesizer inner, long maxB
             if (!_pending.TryGetValue(request, out task!))
             {
                 // Not tied to this caller's token: another call may be waiting for the same speech.
-                task = SynthesizeAndKeepAsync(request);
+                // On the thread pool, not the first caller's context (that call's transaction may
+                // end while others still wait), and never inline here: its end takes this lock, so
+                // it cannot take itself out of _pending before it is put there.
+                task = Task.Run(() => SynthesizeAndKeepAsync(request));
                 _pending[request] = task;
             }
         }
@@ -67,9 +70,7 @@ public sealed class CachingSpeechSynthesizer(ISpeechSynthesizer inner, long maxB
         SpeechResult result;
         try
         {
-            // On the thread pool, not the first caller's context: that call's transaction may end
-            // while others still wait for this synthesis.
-            result = await Task.Run(() => inner.SynthesizeAsync(request, CancellationToken.None).AsTask());
+            result = await inner.SynthesizeAsync(request, CancellationToken.None);
         }
 #pragma warning disable CA1031 // A backend bug must become a failed result for every waiter, not an unobserved exception.
         catch (Exception ex)

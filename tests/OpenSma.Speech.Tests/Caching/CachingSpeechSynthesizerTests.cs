@@ -72,6 +72,26 @@ public sealed class CachingSpeechSynthesizerTests
     }
 
     [Fact]
+    public async Task Synthesize_FailureFromABackendThatAnswersAtOnce_IsNeverKept()
+    {
+        // A backend that answers synchronously can finish the synthesis before the cache has
+        // recorded it as pending; a failure kept as pending then answered every later request.
+        var backend = new CountingSynthesizer { FailNext = 500 };
+        var cache = new CachingSpeechSynthesizer(backend, 100_000_000);
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.Equal(SpeechFailure.Throttled, (await cache.SynthesizeAsync(Request($"text {i}"), default)).Failure);
+        }
+
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.True((await cache.SynthesizeAsync(Request($"text {i}"), default)).IsSuccess, $"request {i} still answered by its failure");
+        }
+
+        Assert.Equal(1000, backend.Calls);
+    }
+
+    [Fact]
     public async Task Synthesize_ConcurrentSameRequest_OneSynthesisShared()
     {
         var gate = new TaskCompletionSource();
