@@ -49,7 +49,8 @@ public sealed class InBandDtmfDetector
     // that leaves margin for filter leakage, so the shortcut never rejects a block the full checks would pass.
     private const long MinBlockEnergy = (long)(MinToneAmplitude * MinToneAmplitude * BlockSize / 2);
 
-    private static readonly double[] Coefficients = BuildCoefficients();
+    /// <summary>Goertzel coefficients: the four low-group frequencies, the four high-group ones, then their overtones.</summary>
+    internal static readonly double[] Coefficients = BuildCoefficients();
 
     private readonly short[] _block = new short[BlockSize];
     private int _filled;
@@ -235,7 +236,8 @@ public sealed class InBandDtmfDetector
         return (best, powers[best], runnerUp);
     }
 
-    private static double Goertzel(ReadOnlySpan<short> block, double coefficient)
+    /// <summary>Goertzel power at one frequency: about (a N / 2)^2 for a sine of amplitude a over N samples.</summary>
+    internal static double Goertzel(ReadOnlySpan<short> block, double coefficient)
     {
         double s1 = 0, s2 = 0;
         foreach (var sample in block)

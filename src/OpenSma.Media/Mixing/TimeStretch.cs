@@ -105,10 +105,6 @@ internal static class TimeStretch
         signal.Slice(origin, output.Length - added).CopyTo(output[added..]);
     }
 
-    // The DTMF frequencies (ITU-T Q.23): the low group, then the high group, as Goertzel coefficients.
-    private static readonly float[] s_dtmfCoefficients =
-        [.. new[] { 697.0, 770, 852, 941, 1209, 1336, 1477, 1633 }.Select(f => (float)(2 * Math.Cos(2 * Math.PI * f / 8000)))];
-
     private const int ToneBlock = 80;
 
     /// <summary>
@@ -138,22 +134,13 @@ internal static class TimeStretch
             return false;
         }
 
-        float low = 0;
-        float high = 0;
-        for (var f = 0; f < s_dtmfCoefficients.Length; f++)
+        double low = 0;
+        double high = 0;
+        // The eight DTMF frequencies (the detector's filters: low group, then high group).
+        for (var f = 0; f < 8; f++)
         {
-            var coefficient = s_dtmfCoefficients[f];
-            float s1 = 0;
-            float s2 = 0;
-            foreach (var sample in block)
-            {
-                var s0 = sample + (coefficient * s1) - s2;
-                s2 = s1;
-                s1 = s0;
-            }
-
             // The energy of a sinusoid at this frequency over the block.
-            var energy = 2 * ((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2)) / block.Length;
+            var energy = 2 * Dtmf.InBandDtmfDetector.Goertzel(block, Dtmf.InBandDtmfDetector.Coefficients[f]) / block.Length;
             if (f < 4)
             {
                 low = Math.Max(low, energy);
@@ -164,7 +151,7 @@ internal static class TimeStretch
             }
         }
 
-        return low >= 0.1f * total && high >= 0.1f * total && low + high >= 0.6f * total;
+        return low >= 0.1 * total && high >= 0.1 * total && low + high >= 0.6 * total;
     }
 
     private static short Round(float value) => (short)Math.Clamp(MathF.Round(value), short.MinValue, short.MaxValue);
