@@ -27,6 +27,18 @@ public sealed class AudioPlayer : IAudioSource
         }
     }
 
+    /// <summary>Items waiting behind the one playing.</summary>
+    public int QueuedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue?.Count ?? 0;
+            }
+        }
+    }
+
     /// <summary>Queues <paramref name="audio"/>; the task completes when it has been read out in full, or stopped.</summary>
     public Task<PlaybackOutcome> Play(PcmAudio audio, int repeat = 1)
     {

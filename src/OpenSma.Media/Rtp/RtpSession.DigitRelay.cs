@@ -19,12 +19,6 @@ public sealed partial class RtpSession
     /// <summary>Shortest relayed tone on a leg without telephone-event: detectors may miss shorter ones.</summary>
     public static readonly TimeSpan RelayedMinimumTone = TimeSpan.FromMilliseconds(60);
 
-    // When each of the last relayed tones ends (time provider timestamps, in play order; created
-    // with the first): at most one playing and TelephoneEventSender.MaxQueuedPresses waiting, as
-    // for RFC 4733 presses. Guarded by itself.
-    private long[]? _relayedToneEnds;
-    private int _relayedToneNext;
-
     /// <summary>
     /// Reports this leg's key presses to <paramref name="observer"/> with their length as it becomes
     /// known: an RFC 4733 press at its first packet (held), then its progress and end; a SIP INFO
@@ -154,20 +148,11 @@ public sealed partial class RtpSession
             length = TimeSpan.FromTicks(Math.Clamp(length.Ticks, RelayedMinimumTone.Ticks, DigitStream.MaxSignalledLength.Ticks));
 
             // Each is PCM (up to 20 s, 320 KB): a peer signalling presses faster than they play
-            // would otherwise grow the player's queue without bound. Beyond the limit they are dropped.
-            var ends = LazyInitializer.EnsureInitialized(ref session._relayedToneEnds, static () => new long[TelephoneEventSender.MaxQueuedPresses + 1]);
-            lock (ends)
+            // would otherwise grow the player's queue without bound. As for RFC 4733 presses, at most
+            // TelephoneEventSender.MaxQueuedPresses wait behind the one playing; more are dropped.
+            if (session.Player.QueuedCount >= TelephoneEventSender.MaxQueuedPresses)
             {
-                var now = session._time.GetTimestamp();
-                var next = session._relayedToneNext;
-                if (ends[next] > now)
-                {
-                    return; // the oldest of the last ones is still to end: the queue is full
-                }
-
-                var last = ends[(next + ends.Length - 1) % ends.Length];
-                ends[next] = Math.Max(now, last) + (long)((length + RelayedGap).TotalSeconds * session._time.TimestampFrequency);
-                session._relayedToneNext = (next + 1) % ends.Length;
+                return;
             }
 
             // Queued behind anything the player has (an earlier relayed tone); nothing waits for it.
