@@ -52,17 +52,8 @@ public sealed class DigitStream
         Publish(digit, DtmfSource.Rfc4733);
     }
 
-    /// <summary>For the SIP layer: a digit from an INFO request (application/dtmf-relay or application/dtmf).</summary>
-    public bool OnSipInfo(char digit)
-    {
-        if (TelephoneEvent.FromDigit(digit) is null)
-        {
-            return false;
-        }
-
-        Publish(char.ToUpperInvariant(digit), DtmfSource.SipInfo);
-        return true;
-    }
+    /// <summary>For the SIP layer: a digit from an INFO request (application/dtmf-relay or application/dtmf) whose length is not known.</summary>
+    public bool OnSipInfo(char digit) => OnSipInfo(digit, TimeSpan.Zero);
 
     /// <summary>
     /// For the SIP layer: a digit from an INFO request with its length (<c>Duration</c> of
@@ -101,7 +92,7 @@ public sealed class DigitStream
             _observers = [.. _observers, observer];
         }
 
-        return new ObserverRegistration(this, observer);
+        return new Removal(() => RemoveObserver(observer));
     }
 
     /// <summary>Adds a press observer; dispose the result to remove it. The session wires its RFC 4733 receiver first.</summary>
@@ -114,7 +105,7 @@ public sealed class DigitStream
             presses.Observers = [.. presses.Observers, observer];
         }
 
-        return new PressObserverRegistration(this, observer);
+        return new Removal(() => RemovePressObserver(observer));
     }
 
     /// <summary>
@@ -235,14 +226,9 @@ public sealed class DigitStream
         }
     }
 
-    private sealed class ObserverRegistration(DigitStream stream, IDigitObserver observer) : IDisposable
+    private sealed class Removal(Action remove) : IDisposable
     {
-        public void Dispose() => stream.RemoveObserver(observer);
-    }
-
-    private sealed class PressObserverRegistration(DigitStream stream, IDigitPressObserver observer) : IDisposable
-    {
-        public void Dispose() => stream.RemovePressObserver(observer);
+        public void Dispose() => remove();
     }
 
     /// <summary>Press numbering and the RFC 4733 press the receiver is on. Guarded by the stream's lock.</summary>
